@@ -1,0 +1,53 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import svelte from 'eslint-plugin-svelte';
+import prettier from 'eslint-config-prettier';
+import globals from 'globals';
+import svelteConfig from './svelte.config.js';
+
+// Heavy libraries stay behind their adapter folders so the app's start path stays small and the
+// architecture stays visible.
+const boundaries = [
+  { name: 'dexie', message: 'Import storage through src/lib/db/ only.' },
+  { name: '@mlc-ai/web-llm', message: 'Import WebLLM through src/lib/llm/ only.' },
+  { name: '@huggingface/transformers', message: 'Import transformers.js through src/lib/llm/ or src/lib/search/ adapters only.' },
+  { name: 'voy-search', message: 'Import voy through src/lib/search/ only.' },
+];
+
+export default tseslint.config(
+  { ignores: ['dist', 'dist-*', 'node_modules', 'test-results', 'playwright-report', 'bench/out', 'tests/fixtures/generated'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  ...svelte.configs.recommended,
+  prettier,
+  ...svelte.configs.prettier,
+  {
+    languageOptions: {
+      globals: { ...globals.browser, ...globals.node },
+      parserOptions: {
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+        extraFileExtensions: ['.svelte'],
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-imports': ['error', { paths: boundaries }],
+    },
+  },
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: {
+      parserOptions: { parser: tseslint.parser, svelteConfig },
+    },
+  },
+  {
+    files: ['src/lib/db/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: boundaries.filter((b) => b.name !== 'dexie') }] },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs', 'scripts/**', 'bench/**'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

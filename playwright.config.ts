@@ -1,0 +1,31 @@
+import { defineConfig } from '@playwright/test';
+// @ts-expect-error plain ESM helper shared with the scripts
+import { findBrowser, chromiumArgs } from './scripts/find-browser.mjs';
+
+const port = Number(process.env.HEARTH_PORT ?? 4173);
+const outDir = process.env.HEARTH_OUT_DIR ?? 'dist';
+const executablePath = (findBrowser as () => string | undefined)();
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  testMatch: '**/*.e2e.ts',
+  timeout: 90_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: Number(process.env.HEARTH_E2E_WORKERS ?? 2),
+  retries: 0,
+  reporter: process.env.CI ? [['list'], ['json', { outputFile: 'test-results/e2e.json' }]] : 'list',
+  use: {
+    baseURL: `http://localhost:${port}`,
+    browserName: 'chromium',
+    launchOptions: { executablePath, args: chromiumArgs as string[] },
+    trace: 'retain-on-failure',
+    serviceWorkers: 'allow',
+  },
+  webServer: {
+    command: `npx vite preview --port ${port} --strictPort --outDir ${outDir}`,
+    url: `http://localhost:${port}/`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+  },
+});

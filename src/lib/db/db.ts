@@ -1,0 +1,115 @@
+/*
+ * Hearth's IndexedDB database, through Dexie. This folder is the only place that imports dexie.
+ *
+ * What is stored where (schema version 1):
+ * - notes          every note and journal entry's metadata: path, kind, title, tags, date, hash,
+ *                  derived from the file and indexed. Trashed notes stay here with deletedAt > 0.
+ * - bodies         each note's exact file text, keyed by note id (kept apart so lists stay light).
+ * - meta           small key/value records: the keyword-index snapshot, settings, storage status.
+ * Ready for the next features (empty until they land):
+ * - conversations  chat threads; messages: one row per chat message.
+ * - memories       facts the assistant keeps across chats, which the user can see, edit and forget.
+ * - chunks         pieces of notes for semantic search; vectors: one embedding per chunk and model.
+ * - jobs           persistent background work (indexing), resumable after a reload.
+ * - requests       the ledger of every network request Hearth made on the user's behalf.
+ */
+import Dexie, { type EntityTable } from 'dexie';
+import type { Note, NoteBody } from '../types';
+
+export interface MetaRecord {
+  key: string;
+  value: unknown;
+  updatedAt: number;
+}
+
+export interface ConversationRecord {
+  id: string;
+  title: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface MessageRecord {
+  id: string;
+  conversationId: string;
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+  createdAt: number;
+}
+
+export interface MemoryRecord {
+  id: string;
+  text: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ChunkRecord {
+  id: string;
+  noteId: string;
+  hash: string;
+  start: number;
+  end: number;
+}
+
+export interface VectorRecord {
+  chunkId: string;
+  modelId: string;
+  vector: Float32Array;
+}
+
+export interface JobRecord {
+  id: string;
+  kind: string;
+  status: 'queued' | 'running' | 'paused' | 'done' | 'failed';
+  createdAt: number;
+  payload: unknown;
+}
+
+export interface RequestRecord {
+  seq?: number;
+  at: number;
+  host: string;
+  path: string;
+  bytes: number;
+  reason: string;
+}
+
+export const DB_NAME = 'hearth';
+
+export class HearthDb extends Dexie {
+  notes!: EntityTable<Note, 'id'>;
+  bodies!: EntityTable<NoteBody, 'id'>;
+  meta!: EntityTable<MetaRecord, 'key'>;
+  conversations!: EntityTable<ConversationRecord, 'id'>;
+  messages!: EntityTable<MessageRecord, 'id'>;
+  memories!: EntityTable<MemoryRecord, 'id'>;
+  chunks!: EntityTable<ChunkRecord, 'id'>;
+  vectors!: EntityTable<VectorRecord, 'chunkId'>;
+  jobs!: EntityTable<JobRecord, 'id'>;
+  requests!: EntityTable<RequestRecord, 'seq'>;
+
+  constructor(name = DB_NAME) {
+    super(name);
+    this.version(1).stores({
+      notes: 'id, &path, kind, title, *tags, date, updatedAt, deletedAt, [kind+date]',
+      bodies: 'id',
+      meta: 'key',
+      conversations: 'id, updatedAt, title',
+      messages: 'id, [conversationId+createdAt]',
+      memories: 'id, updatedAt',
+      chunks: 'id, noteId, hash',
+      vectors: 'chunkId, modelId',
+      jobs: 'id, kind, status, createdAt',
+      requests: '++seq, at, host',
+    });
+  }
+}
+
+let shared: HearthDb | undefined;
+
+/** The app-wide database handle (one per window or worker). */
+export function getDb(): HearthDb {
+  shared ??= new HearthDb();
+  return shared;
+}

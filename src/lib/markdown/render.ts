@@ -1,0 +1,45 @@
+// Markdown to sanitized HTML. Note text and model output are untrusted: everything marked emits
+// goes through DOMPurify, links to other sites open in a new tab, and remote images are dropped so
+// a note can never make the browser contact a server.
+import { Marked } from 'marked';
+import DOMPurify from 'dompurify';
+import { wikilinkExtension } from './wikilinks';
+import { splitFrontmatter } from '../vault/frontmatter';
+
+const marked = new Marked({ gfm: true, breaks: false, async: false });
+marked.use({ extensions: [wikilinkExtension] });
+
+let hooksInstalled = false;
+
+function installHooks(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  DOMPurify.addHook('afterSanitizeAttributes', (node) => {
+    if (node.tagName === 'A') {
+      const href = node.getAttribute('href') ?? '';
+      if (/^https?:\/\//i.test(href)) {
+        node.setAttribute('target', '_blank');
+        node.setAttribute('rel', 'noopener noreferrer');
+      }
+    }
+    if (node.tagName === 'IMG') {
+      const src = node.getAttribute('src') ?? '';
+      if (!/^(data:image\/|blob:)/i.test(src)) {
+        node.setAttribute('data-blocked-src', src);
+        node.removeAttribute('src');
+        node.setAttribute('alt', `${node.getAttribute('alt') ?? ''} (remote image not loaded)`.trim());
+      }
+    }
+  });
+}
+
+export function renderMarkdown(markdown: string): string {
+  installHooks();
+  const html = marked.parse(splitFrontmatter(markdown).body) as string;
+  return DOMPurify.sanitize(html, {
+    USE_PROFILES: { html: true },
+    FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed'],
+    FORBID_ATTR: ['style'],
+    ADD_ATTR: ['target', 'data-wikilink'],
+  });
+}

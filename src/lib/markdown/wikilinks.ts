@@ -1,0 +1,36 @@
+// `[[Target]]` and `[[Target|label]]` links between notes, as a marked extension.
+import type { TokenizerAndRendererExtension, Tokens } from 'marked';
+
+interface WikilinkToken extends Tokens.Generic {
+  type: 'wikilink';
+  target: string;
+  label: string;
+}
+
+const WIKILINK = /^\[\[([^[\]|\n]{1,200})(?:\|([^[\]\n]{1,200}))?\]\]/;
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export const wikilinkExtension: TokenizerAndRendererExtension = {
+  name: 'wikilink',
+  level: 'inline',
+  start: (src: string) => src.indexOf('[['),
+  tokenizer(src: string): WikilinkToken | undefined {
+    const match = WIKILINK.exec(src);
+    if (!match?.[1]) return undefined;
+    const target = match[1].trim();
+    return { type: 'wikilink', raw: match[0], target, label: (match[2] ?? target).trim() };
+  },
+  renderer(token) {
+    const { target, label } = token as WikilinkToken;
+    const href = `/go/${encodeURIComponent(target)}`;
+    return `<a href="${escapeHtml(href)}" class="wikilink" data-wikilink="${escapeHtml(target)}">${escapeHtml(label)}</a>`;
+  },
+};
+
+/** Every wikilink target in a text, for backlinks and tests. */
+export function wikilinkTargets(text: string): string[] {
+  return [...text.matchAll(/\[\[([^[\]|\n]{1,200})(?:\|[^[\]\n]{1,200})?\]\]/g)].map((m) => (m[1] ?? '').trim());
+}

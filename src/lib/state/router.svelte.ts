@@ -1,0 +1,67 @@
+// Path-based routing over the History API. Deep links work online (the server's SPA fallback)
+// and offline (the service worker's navigate fallback).
+
+export type Route =
+  | { view: 'notes'; noteId: string | null }
+  | { view: 'journal'; date: string | null }
+  | { view: 'search'; query: string }
+  | { view: 'trash' }
+  | { view: 'settings' }
+  | { view: 'go'; target: string }
+  | { view: 'not-found'; path: string };
+
+function safeDecode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
+export function parseRoute(pathname: string, search: string): Route {
+  const parts = pathname.split('/').filter(Boolean).map(safeDecode);
+  const [head, arg] = parts;
+  switch (head) {
+    case undefined:
+      return { view: 'notes', noteId: null };
+    case 'notes':
+      return { view: 'notes', noteId: arg ?? null };
+    case 'journal':
+      return { view: 'journal', date: arg ?? null };
+    case 'search':
+      return { view: 'search', query: new URLSearchParams(search).get('q') ?? '' };
+    case 'trash':
+      return { view: 'trash' };
+    case 'settings':
+      return { view: 'settings' };
+    case 'go':
+      return { view: 'go', target: arg ?? '' };
+    default:
+      return { view: 'not-found', path: pathname };
+  }
+}
+
+class Router {
+  route = $state<Route>(parseRoute(location.pathname, location.search));
+
+  constructor() {
+    addEventListener('popstate', () => this.#sync());
+  }
+
+  #sync(): void {
+    this.route = parseRoute(location.pathname, location.search);
+  }
+
+  navigate(href: string, options: { replace?: boolean } = {}): void {
+    const url = new URL(href, location.href);
+    if (url.pathname + url.search === location.pathname + location.search) return;
+    if (options.replace) history.replaceState(null, '', url);
+    else history.pushState(null, '', url);
+    this.#sync();
+  }
+}
+
+export const router = new Router();
+
+export const noteHref = (id: string): string => `/notes/${encodeURIComponent(id)}`;
+export const journalHref = (date: string): string => `/journal/${date}`;

@@ -1,0 +1,31 @@
+// Tells every window and worker of this origin which notes changed, so indexes stay in sync.
+
+export type VaultChange =
+  | { type: 'notes-changed'; ids: string[] }
+  | { type: 'vault-reset' };
+
+const CHANNEL = 'hearth-vault';
+
+export function announceChange(change: VaultChange): void {
+  const channel = new BroadcastChannel(CHANNEL);
+  channel.postMessage(change);
+  channel.close();
+}
+
+/** BroadcastChannel does not deliver to its own sender: `local` listeners get same-context changes. */
+const local = new Set<(change: VaultChange) => void>();
+
+export function onVaultChange(listener: (change: VaultChange) => void): () => void {
+  const channel = new BroadcastChannel(CHANNEL);
+  channel.onmessage = (event: MessageEvent<VaultChange>) => listener(event.data);
+  local.add(listener);
+  return () => {
+    local.delete(listener);
+    channel.close();
+  };
+}
+
+export function notifyVaultChange(change: VaultChange): void {
+  announceChange(change);
+  for (const listener of local) listener(change);
+}

@@ -1,0 +1,46 @@
+// Compares incoming files with the notes already in the vault, by exact path (trashed notes
+// included) and content hash: what to add, what to update in place, what is already there.
+import type { Note } from '../types';
+
+export interface IncomingFile {
+  path: string;
+  content: string;
+  /** SHA-256 of the content as UTF-8, hex, like `Note.hash`. */
+  hash: string;
+}
+
+export type ExistingNote = Pick<Note, 'id' | 'hash' | 'createdAt' | 'deletedAt'>;
+export type ExistingIndex = ReadonlyMap<string, ExistingNote>;
+
+export interface ImportPlan {
+  adds: IncomingFile[];
+  updates: { file: IncomingFile; existing: ExistingNote }[];
+  unchanged: IncomingFile[];
+}
+
+/** Incoming paths must already be unique (see `firstByPath`). */
+export function planImport(incoming: readonly IncomingFile[], existing: ExistingIndex): ImportPlan {
+  const plan: ImportPlan = { adds: [], updates: [], unchanged: [] };
+  for (const file of incoming) {
+    const match = existing.get(file.path);
+    if (!match) plan.adds.push(file);
+    else if (match.hash === file.hash) plan.unchanged.push(file);
+    else plan.updates.push({ file, existing: match });
+  }
+  return plan;
+}
+
+/** Splits items into the first one seen at each path and the later ones that repeat a path. */
+export function firstByPath<T extends { path: string }>(items: readonly T[]): { kept: T[]; repeats: T[] } {
+  const seen = new Set<string>();
+  const kept: T[] = [];
+  const repeats: T[] = [];
+  for (const item of items) {
+    if (seen.has(item.path)) repeats.push(item);
+    else {
+      seen.add(item.path);
+      kept.push(item);
+    }
+  }
+  return { kept, repeats };
+}

@@ -1,0 +1,108 @@
+import { defineConfig, type Plugin } from 'vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { VitePWA } from 'vite-plugin-pwa';
+
+// One policy for every response. `style-src 'self'` holds because Svelte emits its CSS as files
+// and the app only sets styles through CSSOM; `img-src` keeps note images from reaching the net.
+const cspDirectives: Record<string, string> = {
+  'default-src': "'self'",
+  'script-src': "'self' 'wasm-unsafe-eval'",
+  'style-src': "'self'",
+  'img-src': "'self' data: blob:",
+  'font-src': "'self'",
+  'connect-src': "'self'",
+  'worker-src': "'self'",
+  'manifest-src': "'self'",
+  'object-src': "'none'",
+  'base-uri': "'none'",
+  'form-action': "'none'",
+  'frame-ancestors': "'none'",
+};
+
+// frame-ancestors is ignored (with a console error) in a <meta> policy, so the fallback omits it.
+const metaOnlyExcluded = new Set(['frame-ancestors']);
+
+function cspString(forMeta: boolean): string {
+  return Object.entries(cspDirectives)
+    .filter(([name]) => !(forMeta && metaOnlyExcluded.has(name)))
+    .map(([name, value]) => `${name} ${value}`)
+    .join('; ');
+}
+
+// Cross-origin isolation lets the model runtimes use every core (SharedArrayBuffer threads).
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+export const securityHeaders: Record<string, string> = {
+  'Content-Security-Policy': cspString(false),
+  ...isolationHeaders,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), interest-cohort=()',
+};
+
+/** Adds the CSP as a <meta> fallback in production builds only: the dev server injects styles inline. */
+function cspMeta(): Plugin {
+  return {
+    name: 'hearth-csp-meta',
+    apply: 'build',
+    transformIndexHtml() {
+      return [
+        {
+          tag: 'meta',
+          attrs: { 'http-equiv': 'Content-Security-Policy', content: cspString(true) },
+          injectTo: 'head-prepend',
+        },
+      ];
+    },
+  };
+}
+
+const outDir = process.env.HEARTH_OUT_DIR ?? 'dist';
+
+export default defineConfig({
+  plugins: [
+    svelte(),
+    cspMeta(),
+    VitePWA({
+      registerType: 'prompt',
+      injectRegister: false,
+      includeAssets: ['favicon.svg', 'icons/*.png'],
+      manifest: {
+        name: 'Hearth',
+        short_name: 'Hearth',
+        description: 'Your notes, journal and AI — all on your own device.',
+        theme_color: '#b4532a',
+        background_color: '#1c1917',
+        display: 'standalone',
+        start_url: '/',
+        scope: '/',
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          {
+            src: '/icons/icon-maskable-512.png',
+            sizes: '512x512',
+            type: 'image/png',
+            purpose: 'maskable',
+          },
+        ],
+      },
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,wasm}'],
+        navigateFallback: '/index.html',
+        cleanupOutdatedCaches: true,
+        // Set on purpose (the 2 MiB default fails the build once model runtimes are bundled).
+        // Model weights are never precached: the model libraries keep their own caches.
+        maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
+      },
+    }),
+  ],
+  worker: { format: 'es' },
+  build: { outDir, target: 'es2022', sourcemap: false },
+  server: { headers: isolationHeaders },
+  preview: { headers: securityHeaders, port: 4173, strictPort: true },
+});
