@@ -21,6 +21,8 @@ export default defineConfig({
     launchOptions: { executablePath, args: chromiumArgs as string[] },
     trace: 'retain-on-failure',
     serviceWorkers: 'allow',
+    locale: 'en-GB',
+    timezoneId: 'UTC',
   },
   webServer: {
     command: `npx vite preview --port ${port} --strictPort --outDir ${outDir}`,

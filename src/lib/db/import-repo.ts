@@ -24,7 +24,9 @@ export class ImportStorageFullError extends StorageFullError {
 export class VaultChangedError extends ImportFailedError {
   override name = 'VaultChangedError';
   constructor(path: string) {
-    super(`“${path}” changed while the import was running. Nothing was imported; please try again.`);
+    super(
+      `“${path}” changed while the import was running. Nothing was imported; please try again.`,
+    );
   }
 }
 
@@ -32,7 +34,10 @@ export class VaultChangedError extends ImportFailedError {
 export async function readExistingIndex(): Promise<Map<string, ExistingNote>> {
   const notes = await getDb().notes.toArray();
   return new Map(
-    notes.map((n) => [n.path, { id: n.id, hash: n.hash, createdAt: n.createdAt, deletedAt: n.deletedAt }]),
+    notes.map((n) => [
+      n.path,
+      { id: n.id, hash: n.hash, createdAt: n.createdAt, deletedAt: n.deletedAt },
+    ]),
   );
 }
 
@@ -43,17 +48,24 @@ export interface ApplyOptions {
 }
 
 /** Writes new and updated notes atomically. Records keep the id of the note they update. */
-export async function applyImport(records: readonly NoteWithContent[], options: ApplyOptions): Promise<void> {
+export async function applyImport(
+  records: readonly NoteWithContent[],
+  options: ApplyOptions,
+): Promise<void> {
   if (records.length === 0) return;
   const db = getDb();
   try {
     await db.transaction('rw', db.notes, db.bodies, async () => {
-      const current = await db.notes.where('path').anyOf(records.map((r) => r.path)).toArray();
+      const current = await db.notes
+        .where('path')
+        .anyOf(records.map((r) => r.path))
+        .toArray();
       const currentByPath = new Map(current.map((n) => [n.path, n]));
       for (const record of records) {
         const now = currentByPath.get(record.path);
         const planned = options.plannedAgainst.get(record.path);
-        if (now?.id !== planned?.id || now?.hash !== planned?.hash) throw new VaultChangedError(record.path);
+        if (now?.id !== planned?.id || now?.hash !== planned?.hash)
+          throw new VaultChangedError(record.path);
       }
       for (let start = 0; start < records.length; start += writeBatchSize) {
         const batch = records.slice(start, start + writeBatchSize).map(splitRecord);

@@ -54,7 +54,7 @@ async function pathTaken(): Promise<(path: string) => boolean> {
 
 export async function createNote(title = 'Untitled', dir = ''): Promise<NoteWithContent> {
   const path = uniquePath(dir, slugify(title), await pathTaken());
-  const content = setFrontmatterFields('\n', { title, tags: [] });
+  const content = setFrontmatterFields('', { title, tags: [] });
   return put(await buildNote(path, content, Date.now()), `the new note “${title}”`);
 }
 

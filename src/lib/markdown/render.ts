@@ -1,13 +1,17 @@
-// Markdown to sanitized HTML. Note text and model output are untrusted: everything marked emits
-// goes through DOMPurify, links to other sites open in a new tab, and remote images are dropped so
+// Markdown to sanitized HTML. Note text and model output are untrusted: raw HTML is reduced to an
+// attribute-free allowlist (raw-html.ts), everything marked emits goes through DOMPurify, links to other sites open in a new tab, and remote images are dropped so
 // a note can never make the browser contact a server.
 import { Marked } from 'marked';
 import DOMPurify from 'dompurify';
 import { wikilinkExtension } from './wikilinks';
+import { filterRawHtml } from './raw-html';
 import { splitFrontmatter } from '../vault/frontmatter';
 
 const marked = new Marked({ gfm: true, breaks: false, async: false });
-marked.use({ extensions: [wikilinkExtension] });
+marked.use({
+  extensions: [wikilinkExtension],
+  renderer: { html: ({ text }) => filterRawHtml(text) },
+});
 
 let hooksInstalled = false;
 

@@ -1,14 +1,15 @@
 // Worker side of the protocol: answers requests with the handler map, then says it is ready.
 import type { Envelope, EventMap, HandlerContext, HandlerMap } from './protocol';
 
+/** A dedicated worker's global scope (typed loosely: the app's TS config uses DOM, not WebWorker, libs). */
 interface Port {
-  postMessage(message: unknown, transfer: Transferable[]): void;
+  postMessage(message: unknown, options?: StructuredSerializeOptions): void;
   addEventListener(type: 'message', listener: (event: MessageEvent<Envelope>) => void): void;
 }
 
 export function serve<H extends HandlerMap, E extends EventMap = EventMap>(port: Port, handlers: H): void {
   const emit = <K extends keyof E & string>(name: K, payload: E[K]) =>
-    port.postMessage({ kind: 'event', name, payload } satisfies Envelope, []);
+    port.postMessage({ kind: 'event', name, payload } satisfies Envelope);
 
   port.addEventListener('message', (event) => {
     const message = event.data;
@@ -20,15 +21,16 @@ export function serve<H extends HandlerMap, E extends EventMap = EventMap>(port:
       try {
         if (!handler) throw new Error(`Unknown worker method “${message.method}”.`);
         const result = await handler(message.args, ctx);
-        port.postMessage({ kind: 'response', id: message.id, ok: true, result } satisfies Envelope, transfers);
+        port.postMessage({ kind: 'response', id: message.id, ok: true, result } satisfies Envelope, {
+          transfer: transfers,
+        });
       } catch (error) {
         const e = error instanceof Error ? error : new Error(String(error));
         port.postMessage(
           { kind: 'response', id: message.id, ok: false, error: { name: e.name, message: e.message } } satisfies Envelope,
-          [],
         );
       }
     })();
   });
-  port.postMessage({ kind: 'ready' } satisfies Envelope, []);
+  port.postMessage({ kind: 'ready' } satisfies Envelope);
 }

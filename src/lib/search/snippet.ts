@@ -19,7 +19,11 @@ function latinHits(spans: WordSpan[], query: string, matchedTerms: string[]): Ra
   const exact = new Set(matchedTerms);
   for (const w of words) for (const part of [w.norm, ...w.norm.split(/[._:]+/)]) exact.add(part);
   // The last word is searched as a prefix (the user is still typing it).
-  const prefix = words.at(-1)?.norm.split(/[._:]+/).at(-1) ?? '';
+  const prefix =
+    words
+      .at(-1)
+      ?.norm.split(/[._:]+/)
+      .at(-1) ?? '';
   const isHit = (term: string) => exact.has(term) || (prefix !== '' && term.startsWith(prefix));
   return spans
     .filter((s) => !s.cjk && (isHit(s.norm) || s.norm.split(/[._:]+/).some(isHit)))
@@ -104,7 +108,8 @@ export function buildSnippet(
   const firstText = body.search(/\S/);
   if (firstText < 0) return [];
   const anchor = hits[0]?.start ?? firstText;
-  let start = anchor - leadChars <= firstText ? firstText : nearBoundary(body, anchor - leadChars, 1);
+  let start =
+    anchor - leadChars <= firstText ? firstText : nearBoundary(body, anchor - leadChars, 1);
   if (start > anchor) start = anchor;
   let end = start + windowChars;
   if (end < body.length) end = Math.max(nearBoundary(body, end, -1), hits[0]?.end ?? 0);

@@ -41,7 +41,7 @@ export function setFrontmatterFields(content: string, fields: Record<string, unk
   const yaml = match ? (match[1] ?? '') : '';
   const doc = parseDocument(yaml);
   if (doc.errors.length > 0) throw new Error('The frontmatter of this note is not valid YAML.');
-  if (doc.contents === null) doc.contents = doc.createNode({}) as typeof doc.contents;
+  if (doc.contents === null) doc.contents = doc.createNode({}) as unknown as typeof doc.contents;
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) doc.delete(key);
     else {

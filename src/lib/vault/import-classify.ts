@@ -25,7 +25,11 @@ const magicNumbers: { label: string; bytes: number[] }[] = [
 export type PathCheck = { ok: true; path: string } | { ok: false; skip: ImportSkip };
 export type TextCheck = { ok: true; content: string } | { ok: false; skip: ImportSkip };
 
-function skip(path: string, reason: ImportSkipReason, detail: string): { ok: false; skip: ImportSkip } {
+function skip(
+  path: string,
+  reason: ImportSkipReason,
+  detail: string,
+): { ok: false; skip: ImportSkip } {
   return { ok: false, skip: { path, reason, detail } };
 }
 

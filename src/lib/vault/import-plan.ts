@@ -31,7 +31,9 @@ export function planImport(incoming: readonly IncomingFile[], existing: Existing
 }
 
 /** Splits items into the first one seen at each path and the later ones that repeat a path. */
-export function firstByPath<T extends { path: string }>(items: readonly T[]): { kept: T[]; repeats: T[] } {
+export function firstByPath<T extends { path: string }>(
+  items: readonly T[],
+): { kept: T[]; repeats: T[] } {
   const seen = new Set<string>();
   const kept: T[] = [];
   const repeats: T[] = [];

@@ -29,7 +29,9 @@ export function fileCandidates(sources: readonly ImportSource[]): Candidate[] {
 }
 
 /** Candidates for every entry of a zip; a zip that cannot be used at all becomes one skip. */
-export async function zipCandidates(zip: File): Promise<{ candidates: Candidate[]; skips: ImportSkip[] }> {
+export async function zipCandidates(
+  zip: File,
+): Promise<{ candidates: Candidate[]; skips: ImportSkip[] }> {
   if (zip.size > maxZipBytes) {
     const detail = `${formatMegabytes(zip.size)}; zips up to 1 GB can be imported.`;
     return { candidates: [], skips: [{ path: zip.name, reason: 'too-large', detail }] };
@@ -43,7 +45,11 @@ export async function zipCandidates(zip: File): Promise<{ candidates: Candidate[
     const candidates: Candidate[] = [];
     for (const entry of entries) {
       if (entry.duplicate) {
-        skips.push({ path: entry.path, reason: 'duplicate-path', detail: `Repeated inside ${zip.name}.` });
+        skips.push({
+          path: entry.path,
+          reason: 'duplicate-path',
+          detail: `Repeated inside ${zip.name}.`,
+        });
         continue;
       }
       const bytes = entry.bytes;

@@ -3,7 +3,8 @@
 import type { ImportProgress } from '../types';
 
 export class ProgressThrottle {
-  #lastDone = -1;
+  #lastPhase: ImportProgress['phase'] | null = null;
+  #lastDone = 0;
   #lastAtMs = 0;
   readonly #emit: (progress: ImportProgress) => void;
   readonly #everyFiles: number;
@@ -17,8 +18,12 @@ export class ProgressThrottle {
 
   update(progress: ImportProgress, force = false): void {
     const now = performance.now();
-    const due = progress.done - this.#lastDone >= this.#everyFiles || now - this.#lastAtMs >= this.#everyMs;
+    const due =
+      progress.phase !== this.#lastPhase ||
+      progress.done - this.#lastDone >= this.#everyFiles ||
+      now - this.#lastAtMs >= this.#everyMs;
     if (!force && !due) return;
+    this.#lastPhase = progress.phase;
     this.#lastDone = progress.done;
     this.#lastAtMs = now;
     this.#emit(progress);

@@ -1,0 +1,61 @@
+// Shared bench plumbing: serve the production build, launch the system Chromium.
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { chromium } from 'playwright-core';
+import { findBrowser, chromiumArgs } from '../scripts/find-browser.mjs';
+
+export const corpusDir = new URL('../../shared/corpus/tldr/', import.meta.url).pathname;
+
+export async function startPreview(port) {
+  const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: process.env,
+  });
+  const url = `http://localhost:${port}/`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(url)).ok) return { url, stop: () => server.kill() };
+    } catch {
+      await sleep(200);
+    }
+  }
+  server.kill();
+  throw new Error('vite preview did not start');
+}
+
+export async function launch(options = {}) {
+  return chromium.launch({ executablePath: findBrowser(), args: chromiumArgs, ...options });
+}
+
+export async function launchPersistent(dir, options = {}) {
+  return chromium.launchPersistentContext(dir, { executablePath: findBrowser(), args: chromiumArgs, ...options });
+}
+
+/** Blocks (and records) anything off localhost, like the e2e guard. */
+export async function guard(context) {
+  const blocked = [];
+  await context.route('**/*', (route) => {
+    const { hostname, protocol } = new URL(route.request().url());
+    if (protocol === 'data:' || protocol === 'blob:' || hostname === 'localhost' || hostname === '127.0.0.1') {
+      return route.fallback();
+    }
+    blocked.push(route.request().url());
+    return route.abort();
+  });
+  return blocked;
+}
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+export function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export const machine = async () => {
+  const os = await import('node:os');
+  return { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
+};

@@ -1,0 +1,63 @@
+// Import of the whole tldr corpus through the real UI: notes/s, total ms, and the longest
+// main-thread task while it runs. Baseline in the same run: the page only reading every file's
+// text (no parsing, hashing or storage), the floor any import pays.
+import { launch, guard, startPreview, corpusDir } from './harness.mjs';
+
+export async function benchImport(port = 4192) {
+  const server = await startPreview(port);
+  const browser = await launch();
+  try {
+    const context = await browser.newContext();
+    const blocked = await guard(context);
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.getByRole('button', { name: 'New note' }).waitFor();
+    await page.evaluate(() => {
+      const w = window;
+      w.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) w.__longTasks.push(entry.duration);
+      }).observe({ type: 'longtask', buffered: false });
+    });
+
+    const started = Date.now();
+    await page.setInputFiles('[data-testid=import-folder-input]', corpusDir);
+    await page.getByTestId('import-added').waitFor({ timeout: 600_000 });
+    const totalMs = Date.now() - started;
+    const added = Number((await page.getByTestId('import-added').textContent()).replace(/\D/g, ''));
+    const longTasks = await page.evaluate(() => window.__longTasks);
+
+    // Baseline: read every file's text on the page, nothing else (a fresh input of its own).
+    await page.evaluate(() => {
+      const input = document.createElement('input');
+      input.type = 'file';
+      input.webkitdirectory = true;
+      input.id = 'bench-baseline';
+      document.body.append(input);
+    });
+    await page.setInputFiles('#bench-baseline', corpusDir);
+    const baselineMs = await page.evaluate(async () => {
+      const files = [...document.getElementById('bench-baseline').files];
+      const t0 = performance.now();
+      let chars = 0;
+      for (const file of files) chars += (await file.text()).length;
+      return chars > 0 ? performance.now() - t0 : NaN;
+    });
+    if (blocked.length) throw new Error(`requests left localhost: ${blocked.join(', ')}`);
+    return {
+      files: added,
+      totalMs,
+      notesPerSecond: +((added / totalMs) * 1000).toFixed(0),
+      longestMainThreadTaskMs: longTasks.length ? Math.max(...longTasks) : 0,
+      longTasksOver50Ms: longTasks.filter((d) => d > 50).length,
+      baselineReadOnlyMs: +baselineMs.toFixed(0),
+    };
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(JSON.stringify(await benchImport(), null, 2));
+}

@@ -1,0 +1,158 @@
+// Import and export of the whole vault. The vault worker does the work; this manager owns it,
+// mirrors its progress for the import dialog, and can stop it. Stopping is safe at any point
+// before the final transaction, because nothing is written until then.
+import type { ImportProgress, ImportReport } from '../types';
+import { RpcClient } from '../rpc/client';
+import type { ImportSource, VaultEvents, VaultHandlers } from '../vault/vault-handlers';
+import { droppedEntries, walkEntries } from '../vault/dropped-files';
+import { formatMegabytes } from '../vault/import-classify';
+import { localDateKey } from '../vault/dates';
+import { errorMessage } from '../errors';
+import { toasts } from './toasts.svelte';
+
+class ImportCancelled extends Error {}
+
+const isZip = (name: string): boolean => /\.zip$/i.test(name);
+
+class VaultIo {
+  busy = $state(false);
+  progress = $state.raw<ImportProgress | null>(null);
+  report = $state.raw<ImportReport | null>(null);
+  error = $state<string | null>(null);
+  dialogOpen = $state(false);
+
+  #client: RpcClient<VaultHandlers, VaultEvents> | null = null;
+  #inputs: { folder: HTMLInputElement | null; files: HTMLInputElement | null } = {
+    folder: null,
+    files: null,
+  };
+  #cancel: (() => void) | null = null;
+
+  /** The import dialog owns the hidden file inputs; the pick methods click them. */
+  registerInputs(folder: HTMLInputElement, files: HTMLInputElement): () => void {
+    this.#inputs = { folder, files };
+    return () => (this.#inputs = { folder: null, files: null });
+  }
+
+  pickFolder(): void {
+    if (!this.busy) this.#inputs.folder?.click();
+  }
+
+  pickFiles(): void {
+    if (!this.busy) this.#inputs.files?.click();
+  }
+
+  /** Files from an input: folder picks keep their relative paths; picked zips are unpacked. */
+  async importFileList(files: File[]): Promise<void> {
+    const sources: ImportSource[] = [];
+    const zips: File[] = [];
+    for (const file of files) {
+      if (!file.webkitRelativePath && isZip(file.name)) zips.push(file);
+      else sources.push({ path: file.webkitRelativePath || file.name, file });
+    }
+    await this.#import(sources, zips);
+  }
+
+  async importDataTransfer(dt: DataTransfer): Promise<void> {
+    const { entries, loose } = droppedEntries(dt);
+    if (this.busy) return;
+    if (loose.length > 0) return this.importFileList(loose);
+    this.#begin();
+    try {
+      const dropped = await walkEntries(entries);
+      const zips = dropped.filter((d) => d.topLevel && isZip(d.path)).map((d) => d.file);
+      const sources = dropped.filter((d) => !(d.topLevel && isZip(d.path)));
+      await this.#import(sources, zips, true);
+    } catch (error) {
+      this.error = `Couldn't read the dropped files: ${errorMessage(error)}`;
+      this.busy = false;
+    }
+  }
+
+  #begin(): void {
+    this.busy = true;
+    this.dialogOpen = true;
+    this.report = null;
+    this.error = null;
+    this.progress = { phase: 'reading', done: 0, total: 0 };
+  }
+
+  async #import(files: ImportSource[], zips: File[], begun = false): Promise<void> {
+    if (this.busy && !begun) return;
+    if (!begun) this.#begin();
+    this.progress = { phase: 'reading', done: 0, total: files.length + zips.length };
+    const client = this.#ensureClient();
+    const stop = client.on('progress', (progress) => (this.progress = progress));
+    const cancelled = new Promise<never>(
+      (_, reject) => (this.#cancel = () => reject(new ImportCancelled())),
+    );
+    try {
+      this.report = await Promise.race([client.call('importFiles', { files, zips }), cancelled]);
+    } catch (error) {
+      if (error instanceof ImportCancelled) {
+        this.dialogOpen = false;
+        toasts.show('Import cancelled. Nothing was imported.');
+      } else {
+        this.error = errorMessage(error);
+        if (error instanceof Error && error.name === 'WorkerCrashed') this.#dropClient();
+      }
+    } finally {
+      stop();
+      this.#cancel = null;
+      this.busy = false;
+    }
+  }
+
+  /** Stops the worker mid-import; its transaction has not started, so the vault is unchanged. */
+  cancel(): void {
+    if (!this.#cancel || this.progress?.phase === 'saving') return;
+    this.#dropClient();
+    this.#cancel();
+  }
+
+  close(): void {
+    if (this.busy) return;
+    this.dialogOpen = false;
+    this.report = null;
+    this.error = null;
+    this.progress = null;
+  }
+
+  async exportVault(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      const zip = await this.#ensureClient().call('exportZip', {});
+      const url = URL.createObjectURL(
+        new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }),
+      );
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = `hearth-export-${localDateKey()}.zip`;
+      document.body.append(link);
+      link.click();
+      link.remove();
+      // Revoking in the same task can cancel the download before the browser has started it.
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      toasts.show(`Exported your vault (${formatMegabytes(zip.byteLength)}).`);
+    } catch (error) {
+      toasts.error(`Export failed: ${errorMessage(error)}`);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  #ensureClient(): RpcClient<VaultHandlers, VaultEvents> {
+    this.#client ??= new RpcClient<VaultHandlers, VaultEvents>(
+      new Worker(new URL('../../workers/vault.worker.ts', import.meta.url), { type: 'module' }),
+    );
+    return this.#client;
+  }
+
+  #dropClient(): void {
+    this.#client?.terminate();
+    this.#client = null;
+  }
+}
+
+export const vaultIo = new VaultIo();

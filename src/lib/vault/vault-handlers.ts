@@ -1,0 +1,52 @@
+// The vault worker's handler map: import (files and zips) and export. Everything heavy, from
+// reading files to hashing and zipping, happens here, off the main thread.
+import type { HandlerContext } from '../rpc/protocol';
+import type { ImportProgress, ImportReport, ImportSkip } from '../types';
+import { readLiveNotes } from '../db/import-repo';
+import { fileCandidates, zipCandidates, type Candidate, type ImportSource } from './import-sources';
+import { runImport } from './import-run';
+import { writeZip } from './zip';
+
+export type { ImportSource };
+
+// A type alias (not an interface) so it satisfies the protocol's `Record<string, unknown>`.
+export type VaultEvents = { progress: ImportProgress };
+
+type Ctx = HandlerContext<VaultEvents>;
+
+async function importAll(
+  files: readonly ImportSource[],
+  zips: readonly File[],
+  ctx: Ctx,
+): Promise<ImportReport> {
+  const candidates: Candidate[] = fileCandidates(files);
+  const skips: ImportSkip[] = [];
+  for (const zip of zips) {
+    const unpacked = await zipCandidates(zip);
+    candidates.push(...unpacked.candidates);
+    skips.push(...unpacked.skips);
+  }
+  return runImport(candidates, skips, (progress) => ctx.emit('progress', progress));
+}
+
+export function createVaultHandlers() {
+  return {
+    /** Imports files at their relative paths; `zips` are unpacked with their entry names as paths. */
+    importFiles: (args: { files: ImportSource[]; zips?: File[] }, ctx: Ctx) =>
+      importAll(args.files, args.zips ?? [], ctx),
+
+    importZip: (args: { file: File }, ctx: Ctx) => importAll([], [args.file], ctx),
+
+    /** Every live note at its path with its exact text, zipped; the buffer is transferred. */
+    exportZip: async (_args: Record<string, never>, ctx: Ctx): Promise<Uint8Array> => {
+      const notes = await readLiveNotes();
+      const zip = writeZip(
+        notes.map((n) => ({ path: n.path, content: n.content, modifiedAt: n.updatedAt })),
+      );
+      ctx.transfer(zip.buffer);
+      return zip;
+    },
+  };
+}
+
+export type VaultHandlers = ReturnType<typeof createVaultHandlers>;

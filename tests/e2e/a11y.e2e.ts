@@ -1,0 +1,35 @@
+import AxeBuilder from '@axe-core/playwright';
+import { test, expect } from './fixtures';
+import type { Page } from '@playwright/test';
+
+async function audit(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(summary).toEqual([]);
+}
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`axe finds no violations on the notes, journal, search, trash and settings views (${scheme})`, async ({
+    page,
+    notes,
+  }) => {
+    await page.emulateMedia({ colorScheme: scheme });
+    await notes.open();
+    await audit(page);
+    await notes.create();
+    await notes.typeAtEnd('# Heading\n\nSome *text* with a [[link]].\n');
+    await notes.saved();
+    await audit(page);
+    await page.getByRole('link', { name: 'Journal', exact: true }).click();
+    await expect(page.getByRole('group', { name: 'Month view' })).toBeVisible();
+    await audit(page);
+    await page.getByRole('link', { name: 'Search', exact: true }).click();
+    await page.getByRole('searchbox', { name: 'Search notes' }).fill('text');
+    await audit(page);
+    await page.getByRole('link', { name: 'Trash', exact: true }).click();
+    await audit(page);
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
+    await expect(page.getByRole('heading', { name: 'Storage' })).toBeVisible();
+    await audit(page);
+  });
+}

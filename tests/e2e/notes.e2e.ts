@@ -1,0 +1,125 @@
+import { test, expect } from './fixtures';
+
+test.describe('notes', () => {
+  test('shows an empty state, then creates, edits and keeps a note across reloads', async ({ page, notes }) => {
+    await notes.open();
+    await expect(page.getByRole('heading', { name: 'Your vault is empty' })).toBeVisible();
+    const id = await notes.create();
+    await notes.rename('Groceries');
+    await notes.typeAtEnd('- oat milk\n- lentils\n');
+    await notes.saved();
+    await expect(notes.preview.getByRole('listitem')).toHaveText(['oat milk', 'lentils']);
+    await page.reload();
+    await expect(notes.text).toHaveValue(/- oat milk\n- lentils\n$/);
+    await expect(notes.title).toHaveValue('Groceries');
+    await expect(page.getByRole('navigation', { name: 'Notes' }).getByRole('link', { name: /Groceries/ })).toBeVisible();
+    expect(await notes.storedContent(id)).toContain('title: Groceries');
+    await expect(page.getByTestId('note-count')).toHaveText('1 notes');
+  });
+
+  test('keeps every keystroke when the tab closes mid-typing', async ({ page, context, notes }) => {
+    await notes.open();
+    const id = await notes.create();
+    await notes.typeAtEnd('first line\n');
+    await notes.saved();
+    // Type, then close at once: no time for the debounced save to run.
+    await notes.text.pressSequentially('typed just before closing', { delay: 5 });
+    await page.close({ runBeforeUnload: false });
+
+    const again = await context.newPage();
+    await again.goto(`/notes/${id}`);
+    const text = again.getByRole('textbox', { name: 'Note text' });
+    await expect(text).toHaveValue(/first line\ntyped just before closing$/);
+    await expect(again.getByTestId('save-status')).toHaveText('Saved');
+    // The recovered draft is also in IndexedDB now, not only in the editor.
+    await expect
+      .poll(() =>
+        again.evaluate(async (noteId) => {
+          const db = await new Promise<IDBDatabase>((resolve) => {
+            const r = indexedDB.open('hearth');
+            r.onsuccess = () => resolve(r.result);
+          });
+          const body = await new Promise<{ content: string }>((resolve) => {
+            const r = db.transaction('bodies').objectStore('bodies').get(noteId);
+            r.onsuccess = () => resolve(r.result as { content: string });
+          });
+          db.close();
+          return body.content.endsWith('typed just before closing');
+        }, id),
+      )
+      .toBe(true);
+  });
+
+  test('tags a note through the frontmatter and keeps other frontmatter intact', async ({ page, notes }) => {
+    await notes.open();
+    const id = await notes.create();
+    await notes.text.fill('---\ntitle: Plan\n# keep this comment\nauthor: me\n---\n\nBody\n');
+    await notes.saved();
+    await notes.tags.fill('work, q4');
+    await notes.tags.press('Tab');
+    await notes.saved();
+    expect(await notes.storedContent(id)).toBe('---\ntitle: Plan\n# keep this comment\nauthor: me\ntags: [ work, q4 ]\n---\n\nBody\n');
+    await page.reload();
+    await expect(notes.tags).toHaveValue('work, q4');
+  });
+
+  test('moves a note to the trash with undo, restores it, and empties the trash explicitly', async ({ page, notes }) => {
+    await notes.open();
+    await notes.create();
+    await notes.rename('Disposable');
+    await page.getByRole('button', { name: 'Move to trash' }).click();
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expect(page.getByRole('navigation', { name: 'Notes' }).getByRole('link', { name: /Disposable/ })).toBeVisible();
+
+    await page.getByRole('button', { name: 'Move to trash' }).click();
+    await expect(page.getByRole('navigation', { name: 'Notes' }).getByRole('link', { name: /Disposable/ })).toHaveCount(0);
+    await page.getByRole('link', { name: /^Trash/ }).click();
+    await page.getByRole('button', { name: 'Restore Disposable' }).click();
+    await expect(page.getByRole('heading', { name: 'The trash is empty' })).toBeVisible();
+
+    await page.getByRole('link', { name: 'Notes', exact: true }).click();
+    await page.getByRole('link', { name: /Disposable/ }).click();
+    await page.getByRole('button', { name: 'Move to trash' }).click();
+    await page.getByRole('link', { name: /^Trash/ }).click();
+    await page.getByRole('button', { name: 'Empty trash' }).click();
+    await page.getByRole('button', { name: 'Delete forever' }).click();
+    await expect(page.getByRole('heading', { name: 'The trash is empty' })).toBeVisible();
+    await page.getByRole('link', { name: 'Notes', exact: true }).click();
+    await expect(page.getByRole('heading', { name: 'Your vault is empty' })).toBeVisible();
+  });
+
+  test('follows a wikilink to an existing note and creates a missing one on click', async ({ page, notes }) => {
+    await notes.open();
+    const targetId = await notes.create();
+    await notes.rename('Project Atlas');
+    await notes.create();
+    await notes.rename('Index');
+    await notes.typeAtEnd('See [[Project Atlas]] and [[Brand New Idea|a new idea]].\n');
+    await notes.saved();
+
+    await notes.preview.getByRole('link', { name: 'Project Atlas' }).click();
+    await page.waitForURL(`**/notes/${targetId}`);
+    await expect(notes.title).toHaveValue('Project Atlas');
+
+    // The resolver replaced its own history entry, so one step back is the linking note.
+    await page.goBack();
+    await expect(notes.title).toHaveValue('Index');
+    await notes.preview.getByRole('link', { name: 'a new idea' }).click();
+    await expect(notes.title).toHaveValue('Brand New Idea');
+    expect(notes.noteId()).not.toBe(targetId);
+    await expect(page.getByTestId('note-count')).toHaveText('3 notes');
+  });
+
+  test('the main actions work from the keyboard', async ({ page, notes }) => {
+    await notes.open();
+    await page.keyboard.press('Alt+N');
+    await page.waitForURL(/\/notes\//);
+    await page.keyboard.press('Control+K');
+    await page.waitForURL(/\/search/);
+    await page.keyboard.press('Alt+J');
+    await page.waitForURL(/\/journal\/\d{4}-\d{2}-\d{2}$/);
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('?');
+    await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+  });
+});

@@ -1,0 +1,134 @@
+// Page object for import (the hidden file inputs and the Import dialog) and helpers that read the
+// vault straight from IndexedDB, bypassing the UI, to check what an import really stored.
+import { expect, type Locator, type Page } from '@playwright/test';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+
+export interface ImportCounts {
+  added: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+}
+
+export interface StoredNote {
+  id: string;
+  path: string;
+  kind: string;
+  title: string;
+  tags: string[];
+  hash: string;
+  createdAt: number;
+  updatedAt: number;
+  deletedAt: number;
+  content: string;
+}
+
+const toNumber = (text: string | null): number => Number((text ?? '').replace(/[^\d]/g, ''));
+
+export class ImportDialog {
+  readonly page: Page;
+  readonly dialog: Locator;
+  readonly progress: Locator;
+  readonly alert: Locator;
+  readonly skippedList: Locator;
+
+  constructor(page: Page) {
+    this.page = page;
+    this.dialog = page.getByRole('dialog', { name: 'Import' });
+    this.progress = this.dialog.getByRole('progressbar', { name: 'Import progress' });
+    this.alert = this.dialog.getByRole('alert');
+    this.skippedList = this.dialog.getByRole('list', { name: 'Skipped files' });
+  }
+
+  /** Picks a folder through the folder input (paths keep the folder's own name). */
+  async importFolder(dir: string): Promise<void> {
+    await this.page.setInputFiles('[data-testid=import-folder-input]', dir);
+  }
+
+  /** Picks files (notes or zips) through the files input. */
+  async importFiles(files: string[]): Promise<void> {
+    await this.page.setInputFiles('[data-testid=import-files-input]', files);
+  }
+
+  /** Waits for the report and returns its four figures. */
+  async report(timeoutMs = 60_000): Promise<ImportCounts> {
+    const added = this.dialog.getByTestId('import-added');
+    await expect(added).toBeVisible({ timeout: timeoutMs });
+    const figure = async (id: string) => toNumber(await this.dialog.getByTestId(id).textContent());
+    return {
+      added: await figure('import-added'),
+      updated: await figure('import-updated'),
+      unchanged: await figure('import-unchanged'),
+      skipped: await figure('import-skipped'),
+    };
+  }
+
+  /** The skipped files as listed, one line each. */
+  async skippedLines(): Promise<string[]> {
+    return (await this.skippedList.getByRole('listitem').allTextContents()).map((t) =>
+      t.replace(/\s+/g, ' ').trim(),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.dialog.getByRole('button', { name: 'Close' }).click();
+    await expect(this.dialog).toBeHidden();
+  }
+}
+
+/** Every note (trashed ones included) with its stored text, sorted by path. */
+export async function readVault(page: Page): Promise<StoredNote[]> {
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('hearth');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const all = <T>(store: string) =>
+      new Promise<T[]>((resolve, reject) => {
+        const request = db.transaction(store).objectStore(store).getAll();
+        request.onsuccess = () => resolve(request.result as T[]);
+        request.onerror = () => reject(request.error);
+      });
+    const notes = await all<Omit<StoredNote, 'content'>>('notes');
+    const bodies = new Map(
+      (await all<{ id: string; content: string }>('bodies')).map((b) => [b.id, b.content]),
+    );
+    db.close();
+    return notes
+      .map((n) => ({ ...n, content: bodies.get(n.id) ?? '' }))
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  });
+}
+
+/** How many notes and bodies IndexedDB holds (without loading them). */
+export async function countStored(page: Page): Promise<{ notes: number; bodies: number }> {
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('hearth');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const count = (store: string) =>
+      new Promise<number>((resolve, reject) => {
+        const request = db.transaction(store).objectStore(store).count();
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+    const result = { notes: await count('notes'), bodies: await count('bodies') };
+    db.close();
+    return result;
+  });
+}
+
+/** Every file under `dir`, as forward-slash paths relative to `dir`. */
+export function listFiles(dir: string, prefix = ''): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? listFiles(path.join(dir, entry.name), `${prefix}${entry.name}/`)
+      : [`${prefix}${entry.name}`],
+  );
+}
+
+export const corpusDir = (): string => path.resolve(process.cwd(), '../shared/corpus/tldr');

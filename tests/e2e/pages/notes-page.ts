@@ -1,0 +1,75 @@
+// Page object for the notes and journal views.
+import { expect, type Locator, type Page } from '@playwright/test';
+
+export class NotesPage {
+  readonly page: Page;
+  readonly text: Locator;
+  readonly title: Locator;
+  readonly tags: Locator;
+  readonly status: Locator;
+  readonly preview: Locator;
+
+  constructor(page: Page) {
+    this.page = page;
+    this.text = page.getByRole('textbox', { name: 'Note text' });
+    this.title = page.getByRole('textbox', { name: 'Title' });
+    this.tags = page.getByRole('textbox', { name: 'Tags' });
+    this.status = page.getByTestId('save-status');
+    this.preview = page.getByRole('article', { name: 'Preview' });
+  }
+
+  async open(path = '/'): Promise<void> {
+    await this.page.goto(path);
+    await expect(this.page.getByRole('button', { name: 'New note' })).toBeVisible();
+  }
+
+  /** Creates a note through the UI and returns its id. */
+  async create(): Promise<string> {
+    await this.page.getByRole('button', { name: 'New note' }).click();
+    await this.page.waitForURL(/\/notes\/[0-9a-f-]{36}$/);
+    await expect(this.status).toHaveText('Saved');
+    return this.noteId();
+  }
+
+  noteId(): string {
+    const match = /\/notes\/([^/?#]+)/.exec(this.page.url());
+    if (!match?.[1]) throw new Error(`Not on a note page: ${this.page.url()}`);
+    return decodeURIComponent(match[1]);
+  }
+
+  async rename(title: string): Promise<void> {
+    await this.title.fill(title);
+    await this.title.press('Enter');
+    await expect(this.status).toHaveText('Saved');
+    await expect(this.title).toHaveValue(title);
+  }
+
+  /** Appends text at the end of the note by typing (real key events). */
+  async typeAtEnd(text: string): Promise<void> {
+    await this.text.click();
+    await this.page.keyboard.press('Control+End');
+    await this.page.keyboard.type(text);
+  }
+
+  async saved(): Promise<void> {
+    await expect(this.status).toHaveText('Saved');
+  }
+
+  /** Reads a note's stored text straight from IndexedDB, bypassing the UI. */
+  async storedContent(id: string): Promise<string | undefined> {
+    return this.page.evaluate(async (noteId) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open('hearth');
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      const body = await new Promise<{ content: string } | undefined>((resolve, reject) => {
+        const request = db.transaction('bodies').objectStore('bodies').get(noteId);
+        request.onsuccess = () => resolve(request.result as { content: string } | undefined);
+        request.onerror = () => reject(request.error);
+      });
+      db.close();
+      return body?.content;
+    }, id);
+  }
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkPathAndSize,
+  decodeNoteText,
+  maxFileBytes,
+} from '../../src/lib/vault/import-classify';
+import { skipReasonLabel } from '../../src/lib/vault/import-reasons';
+
+const utf8 = (text: string) => new TextEncoder().encode(text);
+
+describe('checkPathAndSize', () => {
+  it('accepts a note at a relative path and normalizes backslashes', () => {
+    expect(checkPathAndSize('tldr/pages/common/tar.md', 100)).toEqual({
+      ok: true,
+      path: 'tldr/pages/common/tar.md',
+    });
+    expect(checkPathAndSize('a\\b.txt', 1)).toEqual({ ok: true, path: 'a/b.txt' });
+    expect(checkPathAndSize('Notes/Plan.MARKDOWN', 1).ok).toBe(true);
+  });
+
+  it('skips paths that would escape the folder', () => {
+    for (const raw of ['../../evil.md', '/etc/passwd.md', 'a/../b.md', 'C:/x.md', 'a//b.md']) {
+      const check = checkPathAndSize(raw, 1);
+      expect(check.ok ? null : check.skip.reason, raw).toBe('unsafe-path');
+    }
+  });
+
+  it('skips other file types, checking the path before the size', () => {
+    const check = checkPathAndSize('photo.png', maxFileBytes * 10);
+    expect(check.ok ? null : check.skip.reason).toBe('unsupported-type');
+  });
+
+  it('skips files over 5 MB without reading them', () => {
+    expect(checkPathAndSize('big.md', maxFileBytes).ok).toBe(true);
+    const check = checkPathAndSize('big.md', 20 * 1024 * 1024);
+    expect(check.ok ? null : check.skip).toMatchObject({
+      reason: 'too-large',
+      detail: expect.stringContaining('20.0 MB'),
+    });
+  });
+});
+
+describe('decodeNoteText', () => {
+  it('decodes UTF-8 exactly, keeping CRLF and a byte order mark', () => {
+    const text = '\uFEFF---\r\ntitle: 日本語\r\n---\r\nbody';
+    expect(decodeNoteText('a.md', utf8(text))).toEqual({ ok: true, content: text });
+  });
+
+  it('skips PNG, PDF and zip files by their magic numbers', () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const result = decodeNoteText('image.md', png);
+    expect(result.ok ? null : result.skip).toMatchObject({ reason: 'binary', detail: 'PNG image' });
+    const pdf = decodeNoteText('doc.md', utf8('%PDF-1.7 rest'));
+    expect(pdf.ok ? null : pdf.skip.reason).toBe('binary');
+    const zip = decodeNoteText('a.md', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14]));
+    expect(zip.ok ? null : zip.skip.reason).toBe('binary');
+  });
+
+  it('skips files with NUL bytes (including UTF-16 text)', () => {
+    const utf16 = new Uint8Array([0xff, 0xfe, 0x68, 0x00, 0x69, 0x00]);
+    const result = decodeNoteText('a.txt', utf16);
+    expect(result.ok ? null : result.skip.reason).toBe('binary');
+  });
+
+  it('skips invalid UTF-8', () => {
+    const latin1 = new Uint8Array([0x63, 0x61, 0x66, 0xe9, 0x0a]);
+    const result = decodeNoteText('cafe.md', latin1);
+    expect(result.ok ? null : result.skip.reason).toBe('invalid-utf8');
+  });
+
+  it('accepts an empty file', () => {
+    expect(decodeNoteText('empty.md', new Uint8Array())).toEqual({ ok: true, content: '' });
+  });
+});
+
+describe('skipReasonLabel', () => {
+  it('names each reason in plain words', () => {
+    expect(skipReasonLabel('binary')).toBe('binary file');
+    expect(skipReasonLabel('invalid-utf8')).toBe('not valid UTF-8 text');
+    expect(skipReasonLabel('too-large')).toBe('larger than 5 MB');
+    expect(skipReasonLabel('unsafe-path')).toBe('unsafe path (would escape the folder)');
+    expect(skipReasonLabel('unsupported-type')).toBe('not a .md, .markdown or .txt file');
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { firstByPath, planImport, type ExistingNote } from '../../src/lib/vault/import-plan';
+
+const file = (path: string, hash: string) => ({ path, content: `text of ${path}`, hash });
+const note = (id: string, hash: string, deletedAt = 0): ExistingNote => ({
+  id,
+  hash,
+  createdAt: 1000,
+  deletedAt,
+});
+
+describe('planImport', () => {
+  it('adds new paths, updates changed ones in place and leaves equal ones alone', () => {
+    const existing = new Map([
+      ['a.md', note('id-a', 'h1')],
+      ['b.md', note('id-b', 'h2')],
+    ]);
+    const plan = planImport(
+      [file('a.md', 'h1'), file('b.md', 'changed'), file('c.md', 'h3')],
+      existing,
+    );
+    expect(plan.unchanged.map((f) => f.path)).toEqual(['a.md']);
+    expect(plan.updates).toEqual([{ file: file('b.md', 'changed'), existing: note('id-b', 'h2') }]);
+    expect(plan.adds.map((f) => f.path)).toEqual(['c.md']);
+  });
+
+  it('matches trashed notes too, so a re-import never duplicates them', () => {
+    const existing = new Map([['old.md', note('id-old', 'h', 5000)]]);
+    const plan = planImport([file('old.md', 'new-hash')], existing);
+    expect(plan.adds).toEqual([]);
+    expect(plan.updates[0]?.existing).toEqual({
+      id: 'id-old',
+      hash: 'h',
+      createdAt: 1000,
+      deletedAt: 5000,
+    });
+  });
+
+  it('matches paths exactly, case included', () => {
+    const plan = planImport([file('A.md', 'h')], new Map([['a.md', note('id', 'h')]]));
+    expect(plan.adds.map((f) => f.path)).toEqual(['A.md']);
+  });
+
+  it('handles an empty import', () => {
+    expect(planImport([], new Map())).toEqual({ adds: [], updates: [], unchanged: [] });
+  });
+});
+
+describe('firstByPath', () => {
+  it('keeps the first item at each path and returns the repeats', () => {
+    const { kept, repeats } = firstByPath([
+      { path: 'a.md', n: 1 },
+      { path: 'b.md', n: 2 },
+      { path: 'a.md', n: 3 },
+    ]);
+    expect(kept).toEqual([
+      { path: 'a.md', n: 1 },
+      { path: 'b.md', n: 2 },
+    ]);
+    expect(repeats).toEqual([{ path: 'a.md', n: 3 }]);
+  });
+});

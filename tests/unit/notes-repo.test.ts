@@ -1,0 +1,84 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  createNote,
+  emptyTrash,
+  findByLinkTarget,
+  getNote,
+  openOrCreateJournal,
+  renameNote,
+  restoreNote,
+  saveContent,
+  setTags,
+  trashNote,
+  wipeVault,
+} from '../../src/lib/db/notes-repo';
+import { getDb } from '../../src/lib/db/db';
+import { onVaultChange, type VaultChange } from '../../src/lib/vault/changes';
+
+beforeEach(async () => {
+  await wipeVault();
+});
+
+describe('notes repository', () => {
+  it('creates a note with frontmatter and a unique path', async () => {
+    const a = await createNote('Ideas');
+    const b = await createNote('Ideas');
+    expect(a.path).toBe('Ideas.md');
+    expect(b.path).toBe('Ideas 2.md');
+    expect(a.content).toBe('---\ntitle: Ideas\ntags: []\n---\n\n');
+    expect(a.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('saves content, re-derives metadata and announces the change', async () => {
+    const changes: VaultChange[] = [];
+    const stop = onVaultChange((c) => changes.push(c));
+    const note = await createNote();
+    const saved = await saveContent(note.id, '---\ntitle: Renamed in text\ntags: [x]\n---\nhello');
+    stop();
+    expect(saved).toMatchObject({ title: 'Renamed in text', tags: ['x'], createdAt: note.createdAt });
+    expect((await getNote(note.id))?.content).toBe('---\ntitle: Renamed in text\ntags: [x]\n---\nhello');
+    expect(changes).toContainEqual({ type: 'notes-changed', ids: [note.id] });
+  });
+
+  it('renames the file with the title, avoiding clashes, and tags through frontmatter', async () => {
+    await createNote('Taken');
+    const note = await createNote('Draft');
+    const renamed = await renameNote(note.id, 'Taken');
+    expect(renamed.path).toBe('Taken 2.md');
+    const tagged = await setTags(note.id, ['a', 'b']);
+    expect(tagged.tags).toEqual(['a', 'b']);
+    expect(tagged.content).toContain('title: Taken');
+  });
+
+  it('trashes, restores and empties the trash', async () => {
+    const note = await createNote('Temp');
+    await trashNote(note.id);
+    expect((await getNote(note.id))?.deletedAt).toBeGreaterThan(0);
+    expect(await findByLinkTarget('Temp')).toBeUndefined();
+    await restoreNote(note.id);
+    expect((await findByLinkTarget('temp'))?.id).toBe(note.id);
+    await trashNote(note.id);
+    expect(await emptyTrash()).toBe(1);
+    expect(await getNote(note.id)).toBeUndefined();
+    expect(await getDb().bodies.count()).toBe(0);
+  });
+
+  it('opens the same journal entry for a day instead of duplicating it', async () => {
+    const first = await openOrCreateJournal('2026-11-26');
+    const again = await openOrCreateJournal('2026-11-26');
+    expect(again.id).toBe(first.id);
+    expect(first).toMatchObject({ kind: 'journal', date: '2026-11-26', path: 'journal/2026-11-26.md' });
+    await trashNote(first.id);
+    const restored = await openOrCreateJournal('2026-11-26');
+    expect(restored.id).toBe(first.id);
+    expect((await getNote(first.id))?.deletedAt).toBe(0);
+  });
+
+  it('resolves wikilinks by title, then by file name', async () => {
+    const note = await createNote('Alpha');
+    await saveContent(note.id, '# Alpha heading only');
+    expect((await findByLinkTarget('Alpha'))?.id).toBe(note.id);
+    expect((await findByLinkTarget('alpha.md'))?.id).toBe(note.id);
+    expect(await findByLinkTarget('Beta')).toBeUndefined();
+  });
+});
