@@ -10,12 +10,26 @@ import svelteConfig from './svelte.config.js';
 const boundaries = [
   { name: 'dexie', message: 'Import storage through src/lib/db/ only.' },
   { name: '@mlc-ai/web-llm', message: 'Import WebLLM through src/lib/llm/ only.' },
-  { name: '@huggingface/transformers', message: 'Import transformers.js through src/lib/llm/ or src/lib/search/ adapters only.' },
+  {
+    name: '@huggingface/transformers',
+    message: 'Import transformers.js through src/lib/llm/ or src/lib/search/ adapters only.',
+  },
   { name: 'voy-search', message: 'Import voy through src/lib/search/ only.' },
 ];
 
 export default tseslint.config(
-  { ignores: ['dist', 'dist-*', 'node_modules', 'test-results', 'playwright-report', 'bench/out', 'tests/fixtures/generated'] },
+  {
+    ignores: [
+      'dist',
+      'dist-*',
+      'node_modules',
+      'test-results*',
+      'playwright-report',
+      'bench/out',
+      '.tmp',
+      'tests/fixtures/generated',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   ...svelte.configs.recommended,
@@ -25,14 +39,17 @@ export default tseslint.config(
     languageOptions: {
       globals: { ...globals.browser, ...globals.node },
       parserOptions: {
-        projectService: true,
+        project: ['./tsconfig.json', './tsconfig.node.json'],
         tsconfigRootDir: import.meta.dirname,
         extraFileExtensions: ['.svelte'],
       },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-restricted-imports': ['error', { paths: boundaries }],
     },
   },
@@ -44,7 +61,9 @@ export default tseslint.config(
   },
   {
     files: ['src/lib/db/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: boundaries.filter((b) => b.name !== 'dexie') }] },
+    rules: {
+      'no-restricted-imports': ['error', { paths: boundaries.filter((b) => b.name !== 'dexie') }],
+    },
   },
   {
     files: ['**/*.js', '**/*.mjs', 'scripts/**', 'bench/**'],

@@ -1,10 +1,9 @@
 import { defineConfig } from '@playwright/test';
-// @ts-expect-error plain ESM helper shared with the scripts
 import { findBrowser, chromiumArgs } from './scripts/find-browser.mjs';
 
 const port = Number(process.env.HEARTH_PORT ?? 4173);
 const outDir = process.env.HEARTH_OUT_DIR ?? 'dist';
-const executablePath = (findBrowser as () => string | undefined)();
+const executablePath = findBrowser();
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -18,7 +17,7 @@ export default defineConfig({
   use: {
     baseURL: `http://localhost:${port}`,
     browserName: 'chromium',
-    launchOptions: { executablePath, args: chromiumArgs as string[] },
+    launchOptions: { executablePath, args: chromiumArgs },
     trace: 'retain-on-failure',
     serviceWorkers: 'allow',
     locale: 'en-GB',

@@ -28,7 +28,11 @@ export async function launch(options = {}) {
 }
 
 export async function launchPersistent(dir, options = {}) {
-  return chromium.launchPersistentContext(dir, { executablePath: findBrowser(), args: chromiumArgs, ...options });
+  return chromium.launchPersistentContext(dir, {
+    executablePath: findBrowser(),
+    args: chromiumArgs,
+    ...options,
+  });
 }
 
 /** Blocks (and records) anything off localhost, like the e2e guard. */
@@ -36,7 +40,12 @@ export async function guard(context) {
   const blocked = [];
   await context.route('**/*', (route) => {
     const { hostname, protocol } = new URL(route.request().url());
-    if (protocol === 'data:' || protocol === 'blob:' || hostname === 'localhost' || hostname === '127.0.0.1') {
+    if (
+      protocol === 'data:' ||
+      protocol === 'blob:' ||
+      hostname === 'localhost' ||
+      hostname === '127.0.0.1'
+    ) {
       return route.fallback();
     }
     blocked.push(route.request().url());
@@ -57,5 +66,10 @@ export function percentile(values, p) {
 
 export const machine = async () => {
   const os = await import('node:os');
-  return { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
+  return {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+  };
 };

@@ -17,14 +17,20 @@ function initialJs() {
     initialFiles: files,
     initialGzipKB: +(sizes.reduce((a, b) => a + b, 0) / 1024).toFixed(1),
     allJsFiles: all.length,
-    allJsGzipKB: +(all.reduce((a, f) => a + gzipSync(readFileSync(join(dist, 'assets', f))).length, 0) / 1024).toFixed(1),
-    allJsRawKB: +(all.reduce((a, f) => a + statSync(join(dist, 'assets', f)).size, 0) / 1024).toFixed(1),
+    allJsGzipKB: +(
+      all.reduce((a, f) => a + gzipSync(readFileSync(join(dist, 'assets', f))).length, 0) / 1024
+    ).toFixed(1),
+    allJsRawKB: +(
+      all.reduce((a, f) => a + statSync(join(dist, 'assets', f)).size, 0) / 1024
+    ).toFixed(1),
   };
 }
 
 async function interactiveMs(page) {
   await page.getByRole('button', { name: 'New note' }).waitFor();
-  return page.evaluate(() => performance.getEntriesByName('hearth:interactive')[0]?.startTime ?? NaN);
+  return page.evaluate(
+    () => performance.getEntriesByName('hearth:interactive')[0]?.startTime ?? NaN,
+  );
 }
 
 export async function benchStartup(port = 4191, runs = 5) {
@@ -60,8 +66,14 @@ export async function benchStartup(port = 4191, runs = 5) {
       await context.close();
     }
     return {
-      offlineColdStartMs: { median: +median(offline).toFixed(1), runs: offline.map((v) => +v.toFixed(1)) },
-      baselineOnlineNoServiceWorkerMs: { median: +median(online).toFixed(1), runs: online.map((v) => +v.toFixed(1)) },
+      offlineColdStartMs: {
+        median: +median(offline).toFixed(1),
+        runs: offline.map((v) => +v.toFixed(1)),
+      },
+      baselineOnlineNoServiceWorkerMs: {
+        median: +median(online).toFixed(1),
+        runs: online.map((v) => +v.toFixed(1)),
+      },
       js: initialJs(),
     };
   } finally {

@@ -10,13 +10,19 @@ rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });
 
 const browser = findBrowser();
-console.log(browser ? `Using browser: ${browser}` : "No system Chromium found: using Playwright's own browser.");
+console.log(
+  browser
+    ? `Using browser: ${browser}`
+    : "No system Chromium found: using Playwright's own browser.",
+);
 
 function run(label, command, args, env = {}) {
   console.log(`\n── ${label}: ${command} ${args.join(' ')}`);
   const started = Date.now();
   const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
-  console.log(`── ${label}: ${result.status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `── ${label}: ${result.status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return result.status === 0;
 }
 
@@ -40,7 +46,13 @@ for (const [label, script] of [
   summary.push(`${label}: ${ok ? 'passed' : 'FAILED'}`);
 }
 
-const unitOk = run('unit', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${reports}/unit.json`]);
+const unitOk = run('unit', 'npx', [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile=${reports}/unit.json`,
+]);
 const unit = readJson(`${reports}/unit.json`);
 if (unit) {
   totals.passed += unit.numPassedTests;

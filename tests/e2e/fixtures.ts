@@ -35,7 +35,9 @@ export async function guardContext(context: BrowserContext, guard: Guard): Promi
 export function watchPage(page: Page, guard: Guard): void {
   page.on('console', (message) => {
     const text = message.text();
-    if (/Content[- ]Security[- ]Policy|Refused to (load|execute|apply|connect|create)/i.test(text)) {
+    if (
+      /Content[- ]Security[- ]Policy|Refused to (load|execute|apply|connect|create)/i.test(text)
+    ) {
       guard.problems.push(`CSP: ${text}`);
     }
   });

@@ -16,23 +16,37 @@ import { ImportDialog, corpusDir, countStored, listFiles, readVault } from './pa
 
 declare global {
   interface Window {
-    __longTasksMs?: number[];
+    __longTasks?: { startMs: number; durationMs: number }[];
+    __measureFromMs?: number;
   }
 }
 
 /** Records main-thread long tasks so the test can report the longest one during an import. */
 async function watchLongTasks(page: Page): Promise<void> {
   await page.addInitScript(() => {
-    window.__longTasksMs = [];
+    window.__longTasks = [];
     new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) window.__longTasksMs?.push(entry.duration);
+      for (const entry of list.getEntries()) {
+        window.__longTasks?.push({ startMs: entry.startTime, durationMs: entry.duration });
+      }
     }).observe({ type: 'longtask', buffered: true });
   });
 }
 
+/** The longest main-thread task that started after `markLongTasks` (0 if none passed 50 ms). */
 const longestTaskMs = (page: Page) =>
-  page.evaluate(() => Math.round(Math.max(0, ...(window.__longTasksMs ?? []))));
-const resetLongTasks = (page: Page) => page.evaluate(() => (window.__longTasksMs = []));
+  page.evaluate(() =>
+    Math.round(
+      Math.max(
+        0,
+        ...(window.__longTasks ?? [])
+          .filter((t) => t.startMs >= (window.__measureFromMs ?? 0))
+          .map((t) => t.durationMs),
+      ),
+    ),
+  );
+const markLongTasks = (page: Page) =>
+  page.evaluate(() => (window.__measureFromMs = performance.now()));
 
 async function openApp(page: Page): Promise<void> {
   await page.goto('/');
@@ -68,9 +82,14 @@ test.describe.serial('folder import of the tldr corpus', () => {
   test('imports every file of the corpus through the folder input', async ({}, testInfo) => {
     test.setTimeout(300_000);
     expect(fileCount).toBeGreaterThan(9000);
-    await resetLongTasks(page);
+    await markLongTasks(page);
     const startedAt = Date.now();
     await dialog.importFolder(corpus);
+    // Creating the FileList of 9,597 files is the browser's own work, in one task we cannot split;
+    // Hearth's own tasks are measured from here on.
+    const deliveredMs = Date.now() - startedAt;
+    const fileListTaskMs = await longestTaskMs(page);
+    await markLongTasks(page);
     await expect(dialog.progress).toBeVisible();
     const report = await dialog.report(240_000);
     const wallMs = Date.now() - startedAt;

@@ -16,7 +16,9 @@ test.describe('journal', () => {
     await page.waitForURL(`**/journal/${today}`);
     await notes.typeAtEnd('Slept well.\n');
     await notes.saved();
-    await expect(page.getByRole('group', { name: 'Month view' }).getByRole('button', { name: /has an entry/ })).toHaveCount(1);
+    await expect(
+      page.getByRole('group', { name: 'Month view' }).getByRole('button', { name: /has an entry/ }),
+    ).toHaveCount(1);
 
     await page.getByRole('link', { name: 'Notes', exact: true }).click();
     await page.getByRole('button', { name: "Today's journal" }).click();
@@ -26,7 +28,10 @@ test.describe('journal', () => {
     await expect(page.getByTestId('note-count')).toHaveText('1 notes');
   });
 
-  test('browses past days in the month view and the list, and writes an entry for another day', async ({ page, notes }) => {
+  test('browses past days in the month view and the list, and writes an entry for another day', async ({
+    page,
+    notes,
+  }) => {
     await page.clock.setFixedTime(new Date(2026, 2, 18, 9, 30));
     await notes.open('/journal');
     await expect(page.getByRole('heading', { name: 'March 2026', exact: true })).toBeVisible();
@@ -44,7 +49,11 @@ test.describe('journal', () => {
     await page.getByRole('button', { name: 'Next month' }).click();
     await page.getByRole('button', { name: '3 March 2026, has an entry', exact: true }).click();
     await expect(notes.text).toHaveValue(/Went hiking\.\n$/);
-    await expect(page.getByRole('complementary', { name: 'Journal days' }).getByRole('link', { name: /3 March 2026/ })).toBeVisible();
+    await expect(
+      page
+        .getByRole('complementary', { name: 'Journal days' })
+        .getByRole('link', { name: /3 March 2026/ }),
+    ).toBeVisible();
 
     await page.getByRole('link', { name: 'Next day' }).click();
     await page.waitForURL('**/journal/2026-03-04');

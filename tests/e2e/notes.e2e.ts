@@ -1,7 +1,10 @@
 import { test, expect } from './fixtures';
 
 test.describe('notes', () => {
-  test('shows an empty state, then creates, edits and keeps a note across reloads', async ({ page, notes }) => {
+  test('shows an empty state, then creates, edits and keeps a note across reloads', async ({
+    page,
+    notes,
+  }) => {
     await notes.open();
     await expect(page.getByRole('heading', { name: 'Your vault is empty' })).toBeVisible();
     const id = await notes.create();
@@ -12,7 +15,9 @@ test.describe('notes', () => {
     await page.reload();
     await expect(notes.text).toHaveValue(/- oat milk\n- lentils\n$/);
     await expect(notes.title).toHaveValue('Groceries');
-    await expect(page.getByRole('navigation', { name: 'Notes' }).getByRole('link', { name: /Groceries/ })).toBeVisible();
+    await expect(
+      page.getByRole('navigation', { name: 'Notes' }).getByRole('link', { name: /Groceries/ }),
+    ).toBeVisible();
     expect(await notes.storedContent(id)).toContain('title: Groceries');
     await expect(page.getByTestId('note-count')).toHaveText('1 notes');
   });
@@ -50,7 +55,10 @@ test.describe('notes', () => {
       .toBe(true);
   });
 
-  test('tags a note through the frontmatter and keeps other frontmatter intact', async ({ page, notes }) => {
+  test('tags a note through the frontmatter and keeps other frontmatter intact', async ({
+    page,
+    notes,
+  }) => {
     await notes.open();
     const id = await notes.create();
     await notes.text.fill('---\ntitle: Plan\n# keep this comment\nauthor: me\n---\n\nBody\n');
@@ -58,21 +66,30 @@ test.describe('notes', () => {
     await notes.tags.fill('work, q4');
     await notes.tags.press('Tab');
     await notes.saved();
-    expect(await notes.storedContent(id)).toBe('---\ntitle: Plan\n# keep this comment\nauthor: me\ntags: [ work, q4 ]\n---\n\nBody\n');
+    expect(await notes.storedContent(id)).toBe(
+      '---\ntitle: Plan\n# keep this comment\nauthor: me\ntags: [ work, q4 ]\n---\n\nBody\n',
+    );
     await page.reload();
     await expect(notes.tags).toHaveValue('work, q4');
   });
 
-  test('moves a note to the trash with undo, restores it, and empties the trash explicitly', async ({ page, notes }) => {
+  test('moves a note to the trash with undo, restores it, and empties the trash explicitly', async ({
+    page,
+    notes,
+  }) => {
     await notes.open();
     await notes.create();
     await notes.rename('Disposable');
     await page.getByRole('button', { name: 'Move to trash' }).click();
     await page.getByRole('button', { name: 'Undo' }).click();
-    await expect(page.getByRole('navigation', { name: 'Notes' }).getByRole('link', { name: /Disposable/ })).toBeVisible();
+    await expect(
+      page.getByRole('navigation', { name: 'Notes' }).getByRole('link', { name: /Disposable/ }),
+    ).toBeVisible();
 
     await page.getByRole('button', { name: 'Move to trash' }).click();
-    await expect(page.getByRole('navigation', { name: 'Notes' }).getByRole('link', { name: /Disposable/ })).toHaveCount(0);
+    await expect(
+      page.getByRole('navigation', { name: 'Notes' }).getByRole('link', { name: /Disposable/ }),
+    ).toHaveCount(0);
     await page.getByRole('link', { name: /^Trash/ }).click();
     await page.getByRole('button', { name: 'Restore Disposable' }).click();
     await expect(page.getByRole('heading', { name: 'The trash is empty' })).toBeVisible();
@@ -88,7 +105,10 @@ test.describe('notes', () => {
     await expect(page.getByRole('heading', { name: 'Your vault is empty' })).toBeVisible();
   });
 
-  test('follows a wikilink to an existing note and creates a missing one on click', async ({ page, notes }) => {
+  test('follows a wikilink to an existing note and creates a missing one on click', async ({
+    page,
+    notes,
+  }) => {
     await notes.open();
     const targetId = await notes.create();
     await notes.rename('Project Atlas');

@@ -22,11 +22,16 @@ test.describe('security', () => {
   }) => {
     await notes.open();
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-    const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    const meta = await page
+      .locator('meta[http-equiv="Content-Security-Policy"]')
+      .getAttribute('content');
     expect(meta).toContain("default-src 'self'");
 
     const scripts = await page.evaluate(() =>
-      performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('.js')),
+      performance
+        .getEntriesByType('resource')
+        .map((e) => new URL(e.name).pathname)
+        .filter((p) => p.endsWith('.js')),
     );
     for (const path of ['/', '/notes/deep/link', '/sw.js', '/manifest.webmanifest', ...scripts]) {
       const response = await request.get(path);
@@ -42,7 +47,10 @@ test.describe('security', () => {
     }
   });
 
-  test('XSS payloads in note bodies and titles never execute or reach the network', async ({ page, notes }) => {
+  test('XSS payloads in note bodies and titles never execute or reach the network', async ({
+    page,
+    notes,
+  }) => {
     await notes.open();
     await notes.create();
     await notes.text.fill(`# Hostile\n\n${payloads}\n\n[[<svg onload=window.__xss=8>]]\n`);
@@ -58,18 +66,27 @@ test.describe('security', () => {
     }
     await expect(notes.preview.getByRole('button')).toHaveCount(0);
 
-    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(
+      await page.evaluate(() => (window as unknown as { __xss?: number }).__xss),
+    ).toBeUndefined();
     const dangerous = await notes.preview.evaluate((root) => ({
-      handlers: [...root.querySelectorAll('*')].filter((el) => [...el.attributes].some((a) => a.name.startsWith('on')))
-        .length,
+      handlers: [...root.querySelectorAll('*')].filter((el) =>
+        [...el.attributes].some((a) => a.name.startsWith('on')),
+      ).length,
       scripts: root.querySelectorAll('script, iframe, form, style, object, embed').length,
-      jsLinks: [...root.querySelectorAll('a')].filter((a) => /^(javascript|data):/i.test(a.getAttribute('href') ?? ''))
-        .length,
+      jsLinks: [...root.querySelectorAll('a')].filter((a) =>
+        /^(javascript|data):/i.test(a.getAttribute('href') ?? ''),
+      ).length,
       styled: root.querySelectorAll('[style]').length,
-      remoteImages: [...root.querySelectorAll('img')].filter((img) => img.getAttribute('src')).length,
+      remoteImages: [...root.querySelectorAll('img')].filter((img) => img.getAttribute('src'))
+        .length,
     }));
     expect(dangerous).toEqual({ handlers: 0, scripts: 0, jsLinks: 0, styled: 0, remoteImages: 0 });
     // The title shows as text everywhere it appears.
-    await expect(page.getByRole('navigation', { name: 'Notes' }).getByText('<img src=x onerror="window.__xss = 99">')).toBeVisible();
+    await expect(
+      page
+        .getByRole('navigation', { name: 'Notes' })
+        .getByText('<img src=x onerror="window.__xss = 99">'),
+    ).toBeVisible();
   });
 });

@@ -70,13 +70,12 @@ describe('applyImport', () => {
     const before = await snapshot();
     const realBulkPut = db.bodies.bulkPut.bind(db.bodies);
     let calls = 0;
-    vi.spyOn(db.bodies, 'bulkPut').mockImplementation((...args: Parameters<typeof realBulkPut>) => {
+    const fullOnSecondCall = (...args: Parameters<typeof realBulkPut>) => {
       if (++calls === 2)
-        return Promise.reject(
-          new DOMException('The quota has been exceeded.', 'QuotaExceededError'),
-        );
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
       return realBulkPut(...args);
-    });
+    };
+    vi.spyOn(db.bodies, 'bulkPut').mockImplementation(fullOnSecondCall);
     const error = await applyImport(await many(800), {
       plannedAgainst: await readExistingIndex(),
     }).catch((e: unknown) => e);

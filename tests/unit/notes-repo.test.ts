@@ -35,8 +35,14 @@ describe('notes repository', () => {
     const note = await createNote();
     const saved = await saveContent(note.id, '---\ntitle: Renamed in text\ntags: [x]\n---\nhello');
     stop();
-    expect(saved).toMatchObject({ title: 'Renamed in text', tags: ['x'], createdAt: note.createdAt });
-    expect((await getNote(note.id))?.content).toBe('---\ntitle: Renamed in text\ntags: [x]\n---\nhello');
+    expect(saved).toMatchObject({
+      title: 'Renamed in text',
+      tags: ['x'],
+      createdAt: note.createdAt,
+    });
+    expect((await getNote(note.id))?.content).toBe(
+      '---\ntitle: Renamed in text\ntags: [x]\n---\nhello',
+    );
     expect(changes).toContainEqual({ type: 'notes-changed', ids: [note.id] });
   });
 
@@ -67,7 +73,11 @@ describe('notes repository', () => {
     const first = await openOrCreateJournal('2026-11-26');
     const again = await openOrCreateJournal('2026-11-26');
     expect(again.id).toBe(first.id);
-    expect(first).toMatchObject({ kind: 'journal', date: '2026-11-26', path: 'journal/2026-11-26.md' });
+    expect(first).toMatchObject({
+      kind: 'journal',
+      date: '2026-11-26',
+      path: 'journal/2026-11-26.md',
+    });
     await trashNote(first.id);
     const restored = await openOrCreateJournal('2026-11-26');
     expect(restored.id).toBe(first.id);

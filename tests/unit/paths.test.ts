@@ -9,10 +9,17 @@ describe('safeRelativePath', () => {
     expect(safeRelativePath('日本語/メモ.md')).toBe('日本語/メモ.md');
   });
 
-  it.each(['../../evil.md', 'a/../../b.md', '/etc/passwd.md', 'C:/x.md', 'a//b.md', './a.md', 'a/\u0000.md', '', 'https://x/y.md'])(
-    'rejects %j',
-    (path) => expect(safeRelativePath(path)).toBeNull(),
-  );
+  it.each([
+    '../../evil.md',
+    'a/../../b.md',
+    '/etc/passwd.md',
+    'C:/x.md',
+    'a//b.md',
+    './a.md',
+    'a/\u0000.md',
+    '',
+    'https://x/y.md',
+  ])('rejects %j', (path) => expect(safeRelativePath(path)).toBeNull());
 });
 
 describe('names', () => {

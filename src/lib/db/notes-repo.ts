@@ -26,7 +26,8 @@ async function put(record: NoteWithContent, what: string): Promise<NoteWithConte
   await guardQuota(what, () =>
     db.transaction('rw', db.notes, db.bodies, async () => {
       const clash = await db.notes.where('path').equals(note.path).first();
-      if (clash && clash.id !== note.id) throw new PathConflictError(`A note already lives at “${note.path}”.`);
+      if (clash && clash.id !== note.id)
+        throw new PathConflictError(`A note already lives at “${note.path}”.`);
       await db.notes.put(note);
       await db.bodies.put(body);
     }),
@@ -48,7 +49,8 @@ async function requireNote(id: string): Promise<NoteWithContent> {
 }
 
 async function pathTaken(): Promise<(path: string) => boolean> {
-  const paths = new Set((await getDb().notes.orderBy('path').keys()).map((k) => String(k).toLowerCase()));
+  const keys = (await getDb().notes.orderBy('path').keys()) as string[];
+  const paths = new Set(keys.map((k) => k.toLowerCase()));
   return (path) => paths.has(path.toLowerCase());
 }
 
@@ -65,7 +67,11 @@ export async function saveContent(id: string, content: string): Promise<NoteWith
 }
 
 /** Renames the note: its frontmatter title and, for ordinary notes, its file name. */
-export async function renameNote(id: string, title: string, content?: string): Promise<NoteWithContent> {
+export async function renameNote(
+  id: string,
+  title: string,
+  content?: string,
+): Promise<NoteWithContent> {
   const existing = await requireNote(id);
   const clean = title.trim() || 'Untitled';
   const text = setFrontmatterFields(content ?? existing.content, { title: clean });
@@ -73,15 +79,26 @@ export async function renameNote(id: string, title: string, content?: string): P
   if (existing.kind === 'note') {
     const taken = await pathTaken();
     const own = existing.path.toLowerCase();
-    path = uniquePath(dirname(existing.path), slugify(clean), (p) => p.toLowerCase() !== own && taken(p));
+    path = uniquePath(
+      dirname(existing.path),
+      slugify(clean),
+      (p) => p.toLowerCase() !== own && taken(p),
+    );
   }
   return put(await buildNote(path, text, Date.now(), existing), `the new title “${clean}”`);
 }
 
-export async function setTags(id: string, tags: string[], content?: string): Promise<NoteWithContent> {
+export async function setTags(
+  id: string,
+  tags: string[],
+  content?: string,
+): Promise<NoteWithContent> {
   const existing = await requireNote(id);
   const text = setFrontmatterFields(content ?? existing.content, { tags });
-  return put(await buildNote(existing.path, text, Date.now(), existing), `the tags of “${existing.title}”`);
+  return put(
+    await buildNote(existing.path, text, Date.now(), existing),
+    `the tags of “${existing.title}”`,
+  );
 }
 
 async function setDeletedAt(id: string, deletedAt: number): Promise<void> {
@@ -108,16 +125,28 @@ export async function findByLinkTarget(target: string): Promise<Note | undefined
   const db = getDb();
   const wanted = target.trim().toLowerCase();
   const live = (n: Note) => n.deletedAt === 0;
-  const byTitle = await db.notes.where('title').equalsIgnoreCase(target.trim()).filter(live).first();
+  const byTitle = await db.notes
+    .where('title')
+    .equalsIgnoreCase(target.trim())
+    .filter(live)
+    .first();
   if (byTitle) return byTitle;
   const withExt = /\.(md|markdown|txt)$/i.test(wanted) ? wanted : `${wanted}.md`;
   return db.notes
-    .filter((n) => live(n) && (n.path.toLowerCase() === withExt || n.path.toLowerCase().endsWith(`/${withExt}`)))
+    .filter(
+      (n) =>
+        live(n) &&
+        (n.path.toLowerCase() === withExt || n.path.toLowerCase().endsWith(`/${withExt}`)),
+    )
     .first();
 }
 
 export async function journalEntry(dateKey: string): Promise<Note | undefined> {
-  return getDb().notes.where('[kind+date]').equals(['journal', dateKey]).filter((n) => n.deletedAt === 0).first();
+  return getDb()
+    .notes.where('[kind+date]')
+    .equals(['journal', dateKey])
+    .filter((n) => n.deletedAt === 0)
+    .first();
 }
 
 export async function openOrCreateJournal(dateKey: string): Promise<Note> {
@@ -139,12 +168,20 @@ export interface NoteListQuery {
   kind?: Note['kind'];
 }
 
-export function observeNotes(query: NoteListQuery, onChange: (notes: Note[]) => void, onError: (e: unknown) => void) {
+export function observeNotes(
+  query: NoteListQuery,
+  onChange: (notes: Note[]) => void,
+  onError: (e: unknown) => void,
+) {
   const observable = liveQuery(() =>
     getDb()
       .notes.orderBy('updatedAt')
       .reverse()
-      .filter((n) => (query.trashed ? n.deletedAt > 0 : n.deletedAt === 0) && (!query.kind || n.kind === query.kind))
+      .filter(
+        (n) =>
+          (query.trashed ? n.deletedAt > 0 : n.deletedAt === 0) &&
+          (!query.kind || n.kind === query.kind),
+      )
       .limit(query.limit)
       .toArray(),
   );

@@ -3,8 +3,33 @@
 // styles can hide there (DOMPurify still checks the whole output afterwards).
 
 const allowedTags = new Set([
-  'b', 'i', 'u', 's', 'em', 'strong', 'mark', 'kbd', 'sub', 'sup', 'small', 'br', 'hr',
-  'details', 'summary', 'p', 'div', 'span', 'blockquote', 'code', 'pre', 'ul', 'ol', 'li', 'dl', 'dt', 'dd',
+  'b',
+  'i',
+  'u',
+  's',
+  'em',
+  'strong',
+  'mark',
+  'kbd',
+  'sub',
+  'sup',
+  'small',
+  'br',
+  'hr',
+  'details',
+  'summary',
+  'p',
+  'div',
+  'span',
+  'blockquote',
+  'code',
+  'pre',
+  'ul',
+  'ol',
+  'li',
+  'dl',
+  'dt',
+  'dd',
 ]);
 const voidTags = new Set(['br', 'hr']);
 

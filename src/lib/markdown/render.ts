@@ -31,7 +31,10 @@ function installHooks(): void {
       if (!/^(data:image\/|blob:)/i.test(src)) {
         node.setAttribute('data-blocked-src', src);
         node.removeAttribute('src');
-        node.setAttribute('alt', `${node.getAttribute('alt') ?? ''} (remote image not loaded)`.trim());
+        node.setAttribute(
+          'alt',
+          `${node.getAttribute('alt') ?? ''} (remote image not loaded)`.trim(),
+        );
       }
     }
   });
@@ -42,7 +45,17 @@ export function renderMarkdown(markdown: string): string {
   const html = marked.parse(splitFrontmatter(markdown).body) as string;
   return DOMPurify.sanitize(html, {
     USE_PROFILES: { html: true },
-    FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed'],
+    FORBID_TAGS: [
+      'style',
+      'form',
+      'input',
+      'button',
+      'textarea',
+      'select',
+      'iframe',
+      'object',
+      'embed',
+    ],
     FORBID_ATTR: ['style'],
     ADD_ATTR: ['target', 'data-wikilink'],
   });

@@ -32,5 +32,7 @@ export const wikilinkExtension: TokenizerAndRendererExtension = {
 
 /** Every wikilink target in a text, for backlinks and tests. */
 export function wikilinkTargets(text: string): string[] {
-  return [...text.matchAll(/\[\[([^[\]|\n]{1,200})(?:\|[^[\]\n]{1,200})?\]\]/g)].map((m) => (m[1] ?? '').trim());
+  return [...text.matchAll(/\[\[([^[\]|\n]{1,200})(?:\|[^[\]\n]{1,200})?\]\]/g)].map((m) =>
+    (m[1] ?? '').trim(),
+  );
 }

@@ -14,7 +14,10 @@ export class WorkerError extends HearthError {
 export class RpcClient<H extends HandlerMap, E extends EventMap = EventMap> {
   #worker: Worker;
   #nextId = 1;
-  #pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  #pending = new Map<
+    number,
+    { resolve: (value: unknown) => void; reject: (error: Error) => void }
+  >();
   #listeners = new Map<string, Set<(payload: unknown) => void>>();
   #ready: Promise<void>;
 
@@ -25,7 +28,8 @@ export class RpcClient<H extends HandlerMap, E extends EventMap = EventMap> {
     worker.addEventListener('message', (event: MessageEvent<Envelope>) => {
       const message = event.data;
       if (message.kind === 'ready') markReady();
-      else if (message.kind === 'event') this.#listeners.get(message.name)?.forEach((fn) => fn(message.payload));
+      else if (message.kind === 'event')
+        this.#listeners.get(message.name)?.forEach((fn) => fn(message.payload));
       else if (message.kind === 'response') {
         const pending = this.#pending.get(message.id);
         this.#pending.delete(message.id);
@@ -35,13 +39,20 @@ export class RpcClient<H extends HandlerMap, E extends EventMap = EventMap> {
       }
     });
     worker.addEventListener('error', (event) => {
-      const error = new WorkerError('WorkerCrashed', `A background worker failed: ${event.message || 'unknown error'}`);
+      const error = new WorkerError(
+        'WorkerCrashed',
+        `A background worker failed: ${event.message || 'unknown error'}`,
+      );
       for (const pending of this.#pending.values()) pending.reject(error);
       this.#pending.clear();
     });
   }
 
-  async call<K extends keyof H & string>(method: K, args: Args<H, K>, transfer: Transferable[] = []): Promise<Result<H, K>> {
+  async call<K extends keyof H & string>(
+    method: K,
+    args: Args<H, K>,
+    transfer: Transferable[] = [],
+  ): Promise<Result<H, K>> {
     await this.#ready;
     const id = this.#nextId++;
     return new Promise<Result<H, K>>((resolve, reject) => {

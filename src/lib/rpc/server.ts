@@ -7,7 +7,10 @@ interface Port {
   addEventListener(type: 'message', listener: (event: MessageEvent<Envelope>) => void): void;
 }
 
-export function serve<H extends HandlerMap, E extends EventMap = EventMap>(port: Port, handlers: H): void {
+export function serve<H extends HandlerMap, E extends EventMap = EventMap>(
+  port: Port,
+  handlers: H,
+): void {
   const emit = <K extends keyof E & string>(name: K, payload: E[K]) =>
     port.postMessage({ kind: 'event', name, payload } satisfies Envelope);
 
@@ -21,14 +24,20 @@ export function serve<H extends HandlerMap, E extends EventMap = EventMap>(port:
       try {
         if (!handler) throw new Error(`Unknown worker method “${message.method}”.`);
         const result = await handler(message.args, ctx);
-        port.postMessage({ kind: 'response', id: message.id, ok: true, result } satisfies Envelope, {
-          transfer: transfers,
-        });
+        port.postMessage(
+          { kind: 'response', id: message.id, ok: true, result } satisfies Envelope,
+          {
+            transfer: transfers,
+          },
+        );
       } catch (error) {
         const e = error instanceof Error ? error : new Error(String(error));
-        port.postMessage(
-          { kind: 'response', id: message.id, ok: false, error: { name: e.name, message: e.message } } satisfies Envelope,
-        );
+        port.postMessage({
+          kind: 'response',
+          id: message.id,
+          ok: false,
+          error: { name: e.name, message: e.message },
+        } satisfies Envelope);
       }
     })();
   });

@@ -75,7 +75,11 @@ export class EditorSession {
   /** Saves now if anything is unsaved. Writes are chained so they land in order. */
   flush(): Promise<unknown> {
     clearTimeout(this.#timer);
-    if (this.status === 'loading' || this.status === 'missing' || this.content === this.#savedContent) {
+    if (
+      this.status === 'loading' ||
+      this.status === 'missing' ||
+      this.content === this.#savedContent
+    ) {
       return this.#chain;
     }
     return this.#write(() => saveContent(this.id, this.content));

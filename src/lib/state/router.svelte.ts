@@ -29,6 +29,8 @@ export function parseRoute(pathname: string, search: string): Route {
     case 'journal':
       return { view: 'journal', date: arg ?? null };
     case 'search':
+      // A one-off read of the query string, not reactive state.
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity
       return { view: 'search', query: new URLSearchParams(search).get('q') ?? '' };
     case 'trash':
       return { view: 'trash' };

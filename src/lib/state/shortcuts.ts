@@ -7,8 +7,10 @@ export interface Shortcut {
   matches: (event: KeyboardEvent) => boolean;
 }
 
-const alt = (code: string) => (e: KeyboardEvent) => e.altKey && !e.ctrlKey && !e.metaKey && e.code === code;
-const mod = (key: string) => (e: KeyboardEvent) => (e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === key;
+const alt = (code: string) => (e: KeyboardEvent) =>
+  e.altKey && !e.ctrlKey && !e.metaKey && e.code === code;
+const mod = (key: string) => (e: KeyboardEvent) =>
+  (e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === key;
 
 export const shortcutKeys = {
   newNote: { keys: 'Alt+N', label: 'New note', matches: alt('KeyN') },

@@ -14,7 +14,10 @@ class StorageStatus {
       this.persist = 'unsupported';
       return;
     }
-    const [persisted, estimate] = await Promise.all([navigator.storage.persisted(), navigator.storage.estimate()]);
+    const [persisted, estimate] = await Promise.all([
+      navigator.storage.persisted(),
+      navigator.storage.estimate(),
+    ]);
     this.persist = persisted ? 'granted' : localStorage.getItem(ASKED_KEY) ? 'denied' : 'unknown';
     this.usageBytes = estimate.usage ?? null;
     this.quotaBytes = estimate.quota ?? null;

@@ -11,10 +11,17 @@ class Toasts {
   items = $state<Toast[]>([]);
   #nextId = 1;
 
-  show(message: string, options: { tone?: Toast['tone']; action?: Toast['action']; timeoutMs?: number } = {}): number {
+  show(
+    message: string,
+    options: { tone?: Toast['tone']; action?: Toast['action']; timeoutMs?: number } = {},
+  ): number {
     const id = this.#nextId++;
-    this.items = [...this.items, { id, message, tone: options.tone ?? 'info', action: options.action }];
-    const timeoutMs = options.timeoutMs ?? (options.tone === 'error' ? 0 : options.action ? 8000 : 4000);
+    this.items = [
+      ...this.items,
+      { id, message, tone: options.tone ?? 'info', action: options.action },
+    ];
+    const timeoutMs =
+      options.timeoutMs ?? (options.tone === 'error' ? 0 : options.action ? 8000 : 4000);
     if (timeoutMs > 0) setTimeout(() => this.dismiss(id), timeoutMs);
     return id;
   }

@@ -7,16 +7,23 @@ import type { ImportSource, VaultEvents, VaultHandlers } from '../vault/vault-ha
 import { droppedEntries, walkEntries } from '../vault/dropped-files';
 import { formatMegabytes } from '../vault/import-classify';
 import { localDateKey } from '../vault/dates';
+import { downloadBytes } from '../vault/download';
 import { errorMessage } from '../errors';
 import { toasts } from './toasts.svelte';
 
 class ImportCancelled extends Error {}
 
+/** Files per message to the worker: ~20 ms of main-thread work each (see `stageFiles`). */
+const stageBatchFiles = 100;
+
+/** The worker's progress, or the files handed to it so far before it starts reading. */
+export type IoProgress = ImportProgress | { phase: 'preparing'; done: number; total: number };
+
 const isZip = (name: string): boolean => /\.zip$/i.test(name);
 
 class VaultIo {
   busy = $state(false);
-  progress = $state.raw<ImportProgress | null>(null);
+  progress = $state.raw<IoProgress | null>(null);
   report = $state.raw<ImportReport | null>(null);
   error = $state<string | null>(null);
   dialogOpen = $state(false);
@@ -27,6 +34,7 @@ class VaultIo {
     files: null,
   };
   #cancel: (() => void) | null = null;
+  #importSeq = 0;
 
   /** The import dialog owns the hidden file inputs; the pick methods click them. */
   registerInputs(folder: HTMLInputElement, files: HTMLInputElement): () => void {
@@ -74,7 +82,7 @@ class VaultIo {
     this.dialogOpen = true;
     this.report = null;
     this.error = null;
-    this.progress = { phase: 'reading', done: 0, total: 0 };
+    this.progress = { phase: 'preparing', done: 0, total: 0 };
   }
 
   async #import(files: ImportSource[], zips: File[], begun = false): Promise<void> {
@@ -123,17 +131,11 @@ class VaultIo {
     this.busy = true;
     try {
       const zip = await this.#ensureClient().call('exportZip', {});
-      const url = URL.createObjectURL(
-        new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }),
+      downloadBytes(
+        zip as Uint8Array<ArrayBuffer>,
+        `hearth-export-${localDateKey()}.zip`,
+        'application/zip',
       );
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = `hearth-export-${localDateKey()}.zip`;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      // Revoking in the same task can cancel the download before the browser has started it.
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
       toasts.show(`Exported your vault (${formatMegabytes(zip.byteLength)}).`);
     } catch (error) {
       toasts.error(`Export failed: ${errorMessage(error)}`);

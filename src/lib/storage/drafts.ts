@@ -26,7 +26,9 @@ export function readDraft(id: string): Draft | null {
     const raw = localStorage.getItem(PREFIX + id);
     if (!raw) return null;
     const draft = JSON.parse(raw) as Partial<Draft>;
-    return typeof draft.content === 'string' && typeof draft.at === 'number' ? (draft as Draft) : null;
+    return typeof draft.content === 'string' && typeof draft.at === 'number'
+      ? (draft as Draft)
+      : null;
   } catch {
     return null;
   }
@@ -42,7 +44,8 @@ export function clearDraft(id: string): void {
 
 export function clearAllDrafts(): void {
   try {
-    for (const key of Object.keys(localStorage)) if (key.startsWith(PREFIX)) localStorage.removeItem(key);
+    for (const key of Object.keys(localStorage))
+      if (key.startsWith(PREFIX)) localStorage.removeItem(key);
   } catch {
     // As above.
   }

@@ -1,8 +1,6 @@
 // Tells every window and worker of this origin which notes changed, so indexes stay in sync.
 
-export type VaultChange =
-  | { type: 'notes-changed'; ids: string[] }
-  | { type: 'vault-reset' };
+export type VaultChange = { type: 'notes-changed'; ids: string[] } | { type: 'vault-reset' };
 
 const CHANNEL = 'hearth-vault';
 

@@ -29,7 +29,8 @@ export function addDays(key: string, days: number): string {
 
 /** The date a frontmatter value names, as a key, or '' (YAML may give a string or a Date). */
 export function toDateKey(value: unknown): string {
-  if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10);
+  if (value instanceof Date && !Number.isNaN(value.getTime()))
+    return value.toISOString().slice(0, 10);
   if (typeof value === 'string') {
     const head = value.trim().slice(0, 10);
     if (isDateKey(head)) return head;

@@ -21,11 +21,7 @@ function firstHeading(body: string): string {
 }
 
 export function normalizeTags(value: unknown): string[] {
-  const raw = Array.isArray(value)
-    ? value
-    : typeof value === 'string'
-      ? value.split(/[,\s]+/)
-      : [];
+  const raw = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[,\s]+/) : [];
   const tags = raw
     .filter((t): t is string | number => typeof t === 'string' || typeof t === 'number')
     .map((t) => String(t).trim().replace(/^#/, ''))
@@ -38,10 +34,17 @@ export function deriveMeta(path: string, content: string, fallbackDate: string):
   const fm = readFrontmatter(content);
   const pathDate = journalDateFromPath(path);
   const fmDate = toDateKey(fm['date']);
-  const kind: NoteKind = fm['kind'] === 'journal' || (pathDate && fm['kind'] !== 'note') ? 'journal' : 'note';
-  const titleField = typeof fm['title'] === 'string' || typeof fm['title'] === 'number' ? String(fm['title']).trim() : '';
+  const kind: NoteKind =
+    fm['kind'] === 'journal' || (pathDate && fm['kind'] !== 'note') ? 'journal' : 'note';
+  const titleField =
+    typeof fm['title'] === 'string' || typeof fm['title'] === 'number'
+      ? String(fm['title']).trim()
+      : '';
   const title =
-    titleField || firstHeading(splitFrontmatter(content).body) || stripExtension(basename(path)) || 'Untitled';
+    titleField ||
+    firstHeading(splitFrontmatter(content).body) ||
+    stripExtension(basename(path)) ||
+    'Untitled';
   return {
     kind,
     title: title.slice(0, 300),

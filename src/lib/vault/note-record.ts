@@ -27,7 +27,10 @@ export async function buildNote(
   };
 }
 
-export function splitRecord(note: NoteWithContent): { note: Note; body: { id: string; content: string } } {
+export function splitRecord(note: NoteWithContent): {
+  note: Note;
+  body: { id: string; content: string };
+} {
   const { content, ...meta } = note;
   return { note: meta, body: { id: note.id, content } };
 }

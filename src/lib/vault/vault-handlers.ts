@@ -30,10 +30,34 @@ async function importAll(
 }
 
 export function createVaultHandlers() {
+  /** Files sent ahead of an import, in batches (see `stageFiles`), by import id. */
+  const staged = new Map<number, ImportSource[]>();
+
   return {
-    /** Imports files at their relative paths; `zips` are unpacked with their entry names as paths. */
-    importFiles: (args: { files: ImportSource[]; zips?: File[] }, ctx: Ctx) =>
-      importAll(args.files, args.zips ?? [], ctx),
+    /**
+     * Collects files for a later `importFiles` call. The first time Chromium posts a File it pays
+     * ~0.2 ms registering it, so thousands of files are sent in small batches to keep every
+     * main-thread task short. Returns how many files are staged for this import.
+     */
+    stageFiles: (args: { importId: number; files: ImportSource[] }): number => {
+      const list = staged.get(args.importId) ?? [];
+      list.push(...args.files);
+      staged.set(args.importId, list);
+      return list.length;
+    },
+
+    /**
+     * Imports files at their relative paths (those staged under `stagedId` first); `zips` are
+     * unpacked with their entry names as paths.
+     */
+    importFiles: async (
+      args: { files: ImportSource[]; zips?: File[]; stagedId?: number },
+      ctx: Ctx,
+    ) => {
+      const earlier = args.stagedId === undefined ? [] : (staged.get(args.stagedId) ?? []);
+      if (args.stagedId !== undefined) staged.delete(args.stagedId);
+      return importAll([...earlier, ...args.files], args.zips ?? [], ctx);
+    },
 
     importZip: (args: { file: File }, ctx: Ctx) => importAll([], [args.file], ctx),
 

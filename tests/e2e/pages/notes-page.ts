@@ -61,12 +61,12 @@ export class NotesPage {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
         const request = indexedDB.open('hearth');
         request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
+        request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'));
       });
       const body = await new Promise<{ content: string } | undefined>((resolve, reject) => {
         const request = db.transaction('bodies').objectStore('bodies').get(noteId);
         request.onsuccess = () => resolve(request.result as { content: string } | undefined);
-        request.onerror = () => reject(request.error);
+        request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'));
       });
       db.close();
       return body?.content;
