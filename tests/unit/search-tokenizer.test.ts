@@ -40,7 +40,9 @@ describe('tokenizer', () => {
   it('turns Chinese runs into character bigrams and keeps single-character words', () => {
     const terms = tokenizeDocument('创建一个 gzip 压缩文件并将其写入文件');
     expect(terms).toContain('gzip');
-    expect(terms).toEqual(expect.arrayContaining(['创建', '建一', '一个', '压缩', '缩文', '文件', '并']));
+    expect(terms).toEqual(
+      expect.arrayContaining(['创建', '建一', '一个', '压缩', '缩文', '文件', '并']),
+    );
     expect(tokenizeQuery('压缩文件')).toEqual(['压缩', '文件']);
     expect(tokenizeQuery('归')).toEqual(['归']);
   });
@@ -61,7 +63,8 @@ describe('tokenizer', () => {
     const text = page('pages.zh/common/tar.md');
     const docTerms = new Set(tokenizeDocument(text));
     for (const query of ['归档', '压缩存档', '目标目录', '详细列出']) {
-      for (const term of tokenizeQuery(query)) expect(docTerms.has(term), `${query}: ${term}`).toBe(true);
+      for (const term of tokenizeQuery(query))
+        expect(docTerms.has(term), `${query}: ${term}`).toBe(true);
     }
   });
 });

@@ -32,7 +32,7 @@ export type SearchHandlers = ReturnType<typeof createSearchHandlers>;
 const defaultLimit = 50;
 
 export function createSearchHandlers(
-  emit: <K extends keyof SearchEvents & string>(name: K, payload: SearchEvents[K]) => void,
+  emit: <K extends keyof SearchEvents>(name: K, payload: SearchEvents[K]) => void,
 ) {
   const keeper = new IndexKeeper({
     status: (status) => emit('status', status),

@@ -63,7 +63,10 @@ class VaultIo {
 
   async importDataTransfer(dt: DataTransfer): Promise<void> {
     const { entries, loose } = droppedEntries(dt);
-    if (this.busy) return;
+    if (this.busy) {
+      toasts.show('An import is already running; drop the files again when it has finished.');
+      return;
+    }
     if (loose.length > 0) return this.importFileList(loose);
     this.#begin();
     try {
@@ -88,14 +91,28 @@ class VaultIo {
   async #import(files: ImportSource[], zips: File[], begun = false): Promise<void> {
     if (this.busy && !begun) return;
     if (!begun) this.#begin();
-    this.progress = { phase: 'reading', done: 0, total: files.length + zips.length };
+    const total = files.length;
+    this.progress = { phase: 'preparing', done: 0, total };
     const client = this.#ensureClient();
     const stop = client.on('progress', (progress) => (this.progress = progress));
-    const cancelled = new Promise<never>(
-      (_, reject) => (this.#cancel = () => reject(new ImportCancelled())),
-    );
+    let stopped = false;
+    const cancelled = new Promise<never>((_, reject) => {
+      this.#cancel = () => {
+        stopped = true;
+        reject(new ImportCancelled());
+      };
+    });
+    const run = async (): Promise<ImportReport> => {
+      const importId = ++this.#importSeq;
+      for (let start = 0; start < total && !stopped; start += stageBatchFiles) {
+        const batch = files.slice(start, start + stageBatchFiles);
+        const done = await client.call('stageFiles', { importId, files: batch });
+        if (!stopped) this.progress = { phase: 'preparing', done, total };
+      }
+      return client.call('importFiles', { files: [], zips, stagedId: importId });
+    };
     try {
-      this.report = await Promise.race([client.call('importFiles', { files, zips }), cancelled]);
+      this.report = await Promise.race([run(), cancelled]);
     } catch (error) {
       if (error instanceof ImportCancelled) {
         this.dialogOpen = false;

@@ -83,13 +83,15 @@ export async function readVault(page: Page): Promise<StoredNote[]> {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const request = indexedDB.open('hearth');
       request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
+      request.onerror = () =>
+        reject(new Error(request.error?.message ?? 'IndexedDB request failed'));
     });
     const all = <T>(store: string) =>
       new Promise<T[]>((resolve, reject) => {
         const request = db.transaction(store).objectStore(store).getAll();
         request.onsuccess = () => resolve(request.result as T[]);
-        request.onerror = () => reject(request.error);
+        request.onerror = () =>
+          reject(new Error(request.error?.message ?? 'IndexedDB request failed'));
       });
     const notes = await all<Omit<StoredNote, 'content'>>('notes');
     const bodies = new Map(
@@ -108,13 +110,15 @@ export async function countStored(page: Page): Promise<{ notes: number; bodies: 
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const request = indexedDB.open('hearth');
       request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
+      request.onerror = () =>
+        reject(new Error(request.error?.message ?? 'IndexedDB request failed'));
     });
     const count = (store: string) =>
       new Promise<number>((resolve, reject) => {
         const request = db.transaction(store).objectStore(store).count();
         request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
+        request.onerror = () =>
+          reject(new Error(request.error?.message ?? 'IndexedDB request failed'));
       });
     const result = { notes: await count('notes'), bodies: await count('bodies') };
     db.close();

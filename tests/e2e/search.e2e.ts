@@ -1,0 +1,136 @@
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test, expect } from './fixtures';
+import { SearchPage } from './pages/search-page';
+
+const corpus = fileURLToPath(new URL('../../../shared/corpus/tldr/', import.meta.url));
+
+/** Own notes for the filters: two tagged notes and a journal day sharing one word. */
+const ownNotes: Record<string, string> = {
+  'notes/harbor-trip.md':
+    '---\ntitle: Harbor trip\ntags: [travel]\ndate: 2024-03-10\n---\nWe walked to the lighthouse at dawn.\n',
+  'notes/cookies.md':
+    '---\ntitle: Cookies\ntags: [cooking]\ndate: 2024-06-01\n---\nLighthouse cookies, from the harbor bakery.\n',
+  'journal/2024-03-05.md': '# Tuesday\n\nSaw the lighthouse from the train.\n',
+};
+
+let vaultDir = '';
+let fileCount = 0;
+
+test.beforeAll(() => {
+  vaultDir = mkdtempSync(join(tmpdir(), 'hearth-search-'));
+  const root = join(vaultDir, 'vault');
+  for (const lang of ['pages.ja', 'pages.zh']) {
+    cpSync(join(corpus, lang, 'common'), join(root, lang, 'common'), { recursive: true });
+  }
+  mkdirSync(join(root, 'pages', 'common'), { recursive: true });
+  for (const name of ['tar.md', 'git.md', '7z.md']) {
+    cpSync(join(corpus, 'pages', 'common', name), join(root, 'pages', 'common', name));
+  }
+  for (const [path, text] of Object.entries(ownNotes)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  fileCount = readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) =>
+    e.isFile(),
+  ).length;
+});
+
+test.afterAll(() => rmSync(vaultDir, { recursive: true, force: true }));
+
+test.describe('keyword search', () => {
+  test('finds Japanese and Chinese pages, filters, and works from the restored index after a reload', async ({
+    page,
+  }) => {
+    const search = new SearchPage(page);
+    await search.open();
+    await expect(page.getByText('Search your notes and journal — in any language.')).toBeVisible();
+    await expect(search.input).toBeFocused();
+    expect(await search.importFolder(join(vaultDir, 'vault'))).toBe(fileCount);
+
+    await test.step('a Japanese word the dictionary splits differently inside the page', async () => {
+      await search.search('アーカイバ');
+      const hit = search.result('pages.ja/common/7z.md');
+      await expect(hit).toBeVisible();
+      await expect(hit.locator('mark').first()).toHaveText('アーカイバ');
+      await expect(page).toHaveURL(/\/search\?q=%E3%82%A2/);
+    });
+
+    await test.step('a Chinese phrase', async () => {
+      await search.search('归档实用程序');
+      const hit = search.result('pages.zh/common/tar.md');
+      await expect(hit).toBeVisible();
+      await expect(hit.locator('mark').first()).toHaveText('归档实用程序');
+    });
+
+    await test.step('kind, tag and date filters', async () => {
+      await search.search('lighthouse');
+      await search.expectCount(3);
+      await search.kind.selectOption({ label: 'Journal' });
+      await search.expectCount(1);
+      await expect(search.results.first()).toContainText('Tuesday');
+      await search.kind.selectOption({ label: 'Notes' });
+      await search.expectCount(2);
+      await search.kind.selectOption({ label: 'All' });
+      await search.tag.selectOption('travel');
+      await search.expectCount(1);
+      await expect(search.results.first()).toContainText('Harbor trip');
+      await search.tag.selectOption({ label: 'All tags' });
+      await search.from.fill('2024-03-06');
+      await search.expectCount(2);
+      await search.to.fill('2024-03-10');
+      await search.expectCount(1);
+      await search.from.fill('');
+      await search.to.fill('2024-03-05');
+      await search.expectCount(1);
+      await expect(search.results.first()).toContainText('Tuesday');
+      await search.to.fill('');
+      await search.expectCount(3);
+    });
+
+    await test.step('keyboard: ArrowDown moves into the results, Enter opens one', async () => {
+      await search.search('harbor trip');
+      await expect(search.results).toHaveCount(1);
+      await search.input.press('ArrowDown');
+      await expect(search.results.first()).toBeFocused();
+      await page.keyboard.press('Enter');
+      await expect(page).toHaveURL(/\/notes\/[0-9a-f-]{36}$/);
+    });
+
+    await test.step('after a reload, search answers from the restored snapshot', async () => {
+      await search.open('アーカイバ');
+      await search.waitForSnapshot();
+      await page.reload();
+      await expect(search.indexStatus).toHaveText(
+        new RegExp(`Index: ${fileCount.toLocaleString('en-US')} notes · restored in [\\d,]+ ms`),
+      );
+      await expect(search.input).toHaveValue('アーカイバ');
+      await expect(search.result('pages.ja/common/7z.md')).toBeVisible();
+      await search.search('归档');
+      await expect(search.result('pages.zh/common/tar.md')).toBeVisible();
+    });
+  });
+
+  test('follows an edit and a trash without a reload', async ({ page, notes }) => {
+    const search = new SearchPage(page);
+    await notes.open();
+    await notes.create();
+    await notes.typeAtEnd('Remember the zephyrquill notebook.');
+    await notes.saved();
+
+    await search.openInApp();
+    await search.search('zephyrqu');
+    await expect(search.results).toHaveCount(1);
+    await expect(search.results.first().locator('mark')).toHaveText('zephyrquill');
+    await search.search('zephyrquill');
+    await search.expectCount(1);
+
+    await search.results.first().click();
+    await page.getByRole('button', { name: 'Move to trash' }).click();
+    await search.openInApp();
+    await search.search('zephyrquill');
+    await expect(page.getByText('No notes match “zephyrquill”.')).toBeVisible();
+  });
+});
