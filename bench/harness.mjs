@@ -6,18 +6,30 @@ import { findBrowser, chromiumArgs } from '../scripts/find-browser.mjs';
 
 export const corpusDir = new URL('../../shared/corpus/tldr/', import.meta.url).pathname;
 
+/**
+ * Serves dist/ with vite's own script rather than `npx`, so stopping it ends the server too
+ * (killing npx leaves its vite child holding the port). Refuses a port already in use, so a stale
+ * server is never measured by mistake.
+ */
 export async function startPreview(port) {
-  const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: process.env,
-  });
   const url = `http://localhost:${port}/`;
+  const up = () =>
+    fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
+  if (await up()) throw new Error(`port ${port} is in use`);
+  const vite = new URL('../node_modules/vite/bin/vite.js', import.meta.url).pathname;
+  const server = spawn(
+    process.execPath,
+    [vite, 'preview', '--port', String(port), '--strictPort'],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(url)).ok) return { url, stop: () => server.kill() };
-    } catch {
-      await sleep(200);
-    }
+    if (await up()) return { url, stop: () => server.kill() };
+    await sleep(200);
   }
   server.kill();
   throw new Error('vite preview did not start');

@@ -15,8 +15,11 @@ export async function benchImport(port = 4192) {
     await page.evaluate(() => {
       const w = window;
       w.__longTasks = [];
+      // The folder input's change event marks when the browser has built its FileList.
+      document.addEventListener('change', () => (w.__changeAt ??= performance.now()), true);
       new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) w.__longTasks.push(entry.duration);
+        for (const e of list.getEntries())
+          w.__longTasks.push({ start: e.startTime, ms: e.duration });
       }).observe({ type: 'longtask', buffered: false });
     });
 
@@ -25,7 +28,14 @@ export async function benchImport(port = 4192) {
     await page.getByTestId('import-added').waitFor({ timeout: 600_000 });
     const totalMs = Date.now() - started;
     const added = Number((await page.getByTestId('import-added').textContent()).replace(/\D/g, ''));
-    const longTasks = await page.evaluate(() => window.__longTasks);
+    const { longTasks, changeAt } = await page.evaluate(() => ({
+      longTasks: window.__longTasks,
+      changeAt: window.__changeAt,
+    }));
+    // The task that builds the 9,597-entry FileList (and dispatches change) is the browser's own.
+    const isFileListTask = (t) => t.start <= changeAt && t.start + t.ms >= changeAt - 1;
+    const fileListTask = longTasks.find(isFileListTask);
+    const ours = longTasks.filter((t) => !isFileListTask(t)).map((t) => t.ms);
 
     // Baseline: read every file's text on the page, nothing else (a fresh input of its own).
     await page.evaluate(() => {
@@ -48,8 +58,9 @@ export async function benchImport(port = 4192) {
       files: added,
       totalMs,
       notesPerSecond: +((added / totalMs) * 1000).toFixed(0),
-      longestMainThreadTaskMs: longTasks.length ? Math.max(...longTasks) : 0,
-      longTasksOver50Ms: longTasks.filter((d) => d > 50).length,
+      browserFileListTaskMs: fileListTask ? +fileListTask.ms.toFixed(0) : 0,
+      longestMainThreadTaskAfterFileListMs: ours.length ? +Math.max(...ours).toFixed(0) : 0,
+      longTasksOver50MsAfterFileList: ours.filter((ms) => ms > 50).length,
       baselineReadOnlyMs: +baselineMs.toFixed(0),
     };
   } finally {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IndexKeeper, type IndexStatus } from '../../src/lib/search/index-keeper';
 import {
   createNote,
@@ -87,6 +87,27 @@ describe('IndexKeeper', () => {
     expect(find(second, 'lighthouse').sort()).toEqual([kept, added].sort());
     expect(find(second, 'estuary')).toEqual([edited]);
     expect(find(second, 'harbour')).toEqual([]);
+  });
+
+  it('does not re-index an import stamped with one time, but finds a note saved in that same ms', async () => {
+    const stampMs = Date.now();
+    vi.spyOn(Date, 'now').mockReturnValue(stampMs);
+    try {
+      for (let i = 0; i < 5; i++) await addNote(`Imported ${i}`, 'Batch words: marmalade.');
+      const first = startKeeper();
+      await first.ready;
+      expect(first.status.reindexedOnStart).toBe(5);
+      await first.dispose();
+
+      const late = await addNote('Late', 'Same millisecond: marmalade.');
+      const second = startKeeper();
+      await second.ready;
+      expect(second.status).toMatchObject({ restoredFromSnapshot: true, reindexedOnStart: 1 });
+      expect(find(second, 'marmalade')).toHaveLength(6);
+      expect(find(second, 'millisecond')).toEqual([late]);
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 
   it('empties on a vault reset', async () => {

@@ -13,6 +13,12 @@ export interface SearchSnapshot {
   index: string;
   /** The newest `updatedAt` among indexed notes: anything newer is re-indexed on restore. */
   watermark: number;
+  /**
+   * The indexed notes written exactly at `watermark`. An import stamps thousands of notes with
+   * one time; without this list each start would re-index all of them, or (comparing strictly)
+   * miss a note saved in the same millisecond as the last indexed one.
+   */
+  watermarkIds: string[];
 }
 
 export type NoteForIndex = Note & { content: string };
@@ -35,9 +41,16 @@ export async function liveNoteIds(): Promise<string[]> {
   return getDb().notes.where('deletedAt').equals(0).primaryKeys();
 }
 
-/** Ids of notes (live or trashed) written at or after `sinceMs`. */
-export async function noteIdsUpdatedSince(sinceMs: number): Promise<string[]> {
-  return getDb().notes.where('updatedAt').aboveOrEqual(sinceMs).primaryKeys();
+/** Ids of notes (live or trashed) last written after `sinceMs`, and those written at it exactly. */
+export async function noteIdsWrittenSince(
+  sinceMs: number,
+): Promise<{ after: string[]; at: string[] }> {
+  const notes = getDb().notes;
+  const [after, at] = await Promise.all([
+    notes.where('updatedAt').above(sinceMs).primaryKeys(),
+    notes.where('updatedAt').equals(sinceMs).primaryKeys(),
+  ]);
+  return { after, at };
 }
 
 /** The requested notes with their text; ids that no longer exist are left out. */

@@ -7,7 +7,7 @@ import { HearthError, errorMessage } from '../errors';
 import * as source from '../db/search-source';
 
 /** Bump when the tokenizer or index options change, so older snapshots are rebuilt. */
-export const snapshotFormatVersion = 1;
+export const snapshotFormatVersion = 2;
 const batchSize = 500;
 const persistDelayMs = 2_000;
 /** A long import still gets a snapshot now and then. */
@@ -27,6 +27,8 @@ export interface IndexStatus {
   snapshotBytes: number;
   /** True while changes wait to be saved in a snapshot. */
   persistPending: boolean;
+  /** Notes (re-)indexed at start because the snapshot lacked them or had an older version. */
+  reindexedOnStart: number;
 }
 
 export interface IndexKeeperEvents {
@@ -46,8 +48,10 @@ export class IndexKeeper {
     restoreMs: 0,
     snapshotBytes: 0,
     persistPending: false,
+    reindexedOnStart: 0,
   };
   #watermark = 0;
+  #atWatermark = new Set<string>();
   #pending = new Set<string>();
   #resetRequested = false;
   #draining: Promise<void> | undefined;
@@ -98,7 +102,7 @@ export class IndexKeeper {
   async rebuild(): Promise<void> {
     await this.ready;
     this.index.clear();
-    this.#watermark = 0;
+    this.#resetWatermark();
     await this.#indexIds(await source.liveNoteIds());
     this.#schedulePersist();
   }
@@ -109,6 +113,7 @@ export class IndexKeeper {
       try {
         this.index = await KeywordIndex.restore(snapshot.index);
         this.#watermark = snapshot.watermark;
+        this.#atWatermark = new Set(snapshot.watermarkIds);
         this.#status.restoredFromSnapshot = true;
         this.#status.snapshotBytes = utf8Bytes(snapshot.index);
       } catch (error) {
@@ -119,10 +124,11 @@ export class IndexKeeper {
       }
     }
     // Trash and restore do not touch updatedAt, so membership is checked against all live ids.
-    const [live, changed] = await Promise.all([
+    const [live, written] = await Promise.all([
       source.liveNoteIds(),
-      source.noteIdsUpdatedSince(this.#watermark),
+      source.noteIdsWrittenSince(this.#watermark),
     ]);
+    const changed = [...written.after, ...written.at.filter((id) => !this.#atWatermark.has(id))];
     const liveSet = new Set(live);
     const indexed = new Set(this.index.ids());
     const gone = [...indexed].filter((id) => !liveSet.has(id));
@@ -131,6 +137,7 @@ export class IndexKeeper {
       ...live.filter((id) => !indexed.has(id)),
     ]);
     this.index.remove(gone);
+    this.#status.reindexedOnStart = stale.size;
     await this.#indexIds([...stale]);
     if (gone.length > 0 || stale.size > 0) this.#schedulePersist();
   }
@@ -144,9 +151,22 @@ export class IndexKeeper {
       const liveIds = new Set(live.map((n) => n.id));
       this.index.remove(batch.filter((id) => !liveIds.has(id)));
       this.index.upsert(live);
-      for (const note of notes) this.#watermark = Math.max(this.#watermark, note.updatedAt);
+      for (const note of notes) this.#advanceWatermark(note.id, note.updatedAt);
       if (i + batchSize < ids.length) await yieldToEvents();
     }
+  }
+
+  #advanceWatermark(id: string, updatedAt: number): void {
+    if (updatedAt > this.#watermark) {
+      this.#watermark = updatedAt;
+      this.#atWatermark.clear();
+    }
+    if (updatedAt === this.#watermark) this.#atWatermark.add(id);
+  }
+
+  #resetWatermark(): void {
+    this.#watermark = 0;
+    this.#atWatermark.clear();
   }
 
   #onChange(change: VaultChange): void {
@@ -177,7 +197,7 @@ export class IndexKeeper {
         if (this.#resetRequested) {
           this.#resetRequested = false;
           this.index.clear();
-          this.#watermark = 0;
+          this.#resetWatermark();
         }
         const ids = [...this.#pending].slice(0, batchSize);
         for (const id of ids) this.#pending.delete(id);
@@ -202,7 +222,12 @@ export class IndexKeeper {
     this.#dirtySinceMs = 0;
     // Serialized in one synchronous step, so index and watermark always agree.
     const index = this.index.serialize();
-    const snapshot = { formatVersion: snapshotFormatVersion, index, watermark: this.#watermark };
+    const snapshot: source.SearchSnapshot = {
+      formatVersion: snapshotFormatVersion,
+      index,
+      watermark: this.#watermark,
+      watermarkIds: [...this.#atWatermark],
+    };
     try {
       await source.saveSearchSnapshot(snapshot);
       this.#update({ snapshotBytes: utf8Bytes(index), persistPending: this.#dirtySinceMs > 0 });

@@ -5,7 +5,7 @@ import type { IndexStatus } from '../search/search-handlers';
 import { searchClient, type SearchClient } from '../search/search-client';
 import { errorMessage } from '../errors';
 
-const resultLimit = 50;
+const resultLimit = 30;
 /** Coalesces the index's change events during an import into a few re-runs. */
 const rerunDelayMs = 250;
 

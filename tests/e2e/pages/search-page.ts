@@ -53,7 +53,7 @@ export class SearchPage {
 
   /** Waits until the index has written its snapshot, so a reload restores it. */
   async waitForSnapshot(): Promise<void> {
-    await expect(this.indexStatus).toHaveAttribute('data-persist-pending', 'false', {
+    await expect(this.indexStatus).toHaveAttribute('data-snapshot', 'saved', {
       timeout: 60_000,
     });
   }

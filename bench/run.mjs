@@ -1,0 +1,16 @@
+// Runs every benchmark against the production build in dist/ and prints one JSON document
+// (also written to bench/out/latest.json). Each benchmark carries its own same-run baseline.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { machine } from './harness.mjs';
+import { benchStartup } from './startup.bench.mjs';
+import { benchImport } from './import.bench.mjs';
+import { benchSearch } from './search.bench.mjs';
+
+const result = { date: new Date().toISOString(), machine: await machine() };
+result.startup = await benchStartup();
+result.import = await benchImport();
+result.search = await benchSearch();
+
+mkdirSync('bench/out', { recursive: true });
+writeFileSync('bench/out/latest.json', JSON.stringify(result, null, 2));
+console.log(JSON.stringify(result, null, 2));
