@@ -8,6 +8,7 @@ import { droppedEntries, walkEntries } from '../vault/dropped-files';
 import { formatMegabytes } from '../vault/import-classify';
 import { localDateKey } from '../vault/dates';
 import { downloadBytes } from '../vault/download';
+import { directoryPicker } from '../vault/directory-walk';
 import { errorMessage } from '../errors';
 import { toasts } from './toasts.svelte';
 
@@ -42,8 +43,31 @@ class VaultIo {
     return () => (this.#inputs = { folder: null, files: null });
   }
 
+  /**
+   * The File System Access picker where the browser has one (the worker then walks the folder,
+   * keeping the main thread free); the `webkitdirectory` input elsewhere.
+   */
   pickFolder(): void {
-    if (!this.busy) this.#inputs.folder?.click();
+    if (this.busy) return;
+    const picker = directoryPicker();
+    if (!picker) {
+      this.#inputs.folder?.click();
+      return;
+    }
+    picker({ id: 'hearth-import', mode: 'read' }).then(
+      (handle) => this.importDirectory(handle),
+      (error: unknown) => {
+        // Closing the picker is not an error; a refused permission is.
+        if (error instanceof DOMException && error.name === 'AbortError') return;
+        toasts.error(`Couldn't open that folder: ${errorMessage(error)}`);
+      },
+    );
+  }
+
+  async importDirectory(handle: FileSystemDirectoryHandle): Promise<void> {
+    if (this.busy) return;
+    this.#begin();
+    await this.#run(async (client) => client.call('importDirectory', { handle }));
   }
 
   pickFiles(): void {
@@ -93,6 +117,24 @@ class VaultIo {
     if (!begun) this.#begin();
     const total = files.length;
     this.progress = { phase: 'preparing', done: 0, total };
+    await this.#run(async (client, stopped) => {
+      const importId = ++this.#importSeq;
+      for (let start = 0; start < total && !stopped(); start += stageBatchFiles) {
+        const batch = files.slice(start, start + stageBatchFiles);
+        const done = await client.call('stageFiles', { importId, files: batch });
+        if (!stopped()) this.progress = { phase: 'preparing', done, total };
+      }
+      return client.call('importFiles', { files: [], zips, stagedId: importId });
+    });
+  }
+
+  /** Runs one import in the worker, mirroring its progress, until it reports, fails or is cancelled. */
+  async #run(
+    work: (
+      client: RpcClient<VaultHandlers, VaultEvents>,
+      stopped: () => boolean,
+    ) => Promise<ImportReport>,
+  ): Promise<void> {
     const client = this.#ensureClient();
     const stop = client.on('progress', (progress) => (this.progress = progress));
     let stopped = false;
@@ -102,17 +144,8 @@ class VaultIo {
         reject(new ImportCancelled());
       };
     });
-    const run = async (): Promise<ImportReport> => {
-      const importId = ++this.#importSeq;
-      for (let start = 0; start < total && !stopped; start += stageBatchFiles) {
-        const batch = files.slice(start, start + stageBatchFiles);
-        const done = await client.call('stageFiles', { importId, files: batch });
-        if (!stopped) this.progress = { phase: 'preparing', done, total };
-      }
-      return client.call('importFiles', { files: [], zips, stagedId: importId });
-    };
     try {
-      this.report = await Promise.race([run(), cancelled]);
+      this.report = await Promise.race([work(client, () => stopped), cancelled]);
     } catch (error) {
       if (error instanceof ImportCancelled) {
         this.dialogOpen = false;

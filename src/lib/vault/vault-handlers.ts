@@ -6,6 +6,7 @@ import { readLiveNotes } from '../db/import-repo';
 import { fileCandidates, zipCandidates, type Candidate, type ImportSource } from './import-sources';
 import { runImport } from './import-run';
 import { writeZip } from './zip';
+import { walkDirectory } from './directory-walk';
 
 export type { ImportSource };
 
@@ -60,6 +61,17 @@ export function createVaultHandlers() {
     },
 
     importZip: (args: { file: File }, ctx: Ctx) => importAll([], [args.file], ctx),
+
+    /**
+     * Imports a folder picked with `showDirectoryPicker`: the walk happens here, so the main
+     * thread never builds a list of thousands of files.
+     */
+    importDirectory: async (args: { handle: FileSystemDirectoryHandle }, ctx: Ctx) => {
+      const files = await walkDirectory(args.handle, (count) =>
+        ctx.emit('progress', { phase: 'reading', done: 0, total: count }),
+      );
+      return importAll(files, [], ctx);
+    },
 
     /** Every live note at its path with its exact text, zipped; the buffer is transferred. */
     exportZip: async (_args: Record<string, never>, ctx: Ctx): Promise<Uint8Array> => {

@@ -25,8 +25,12 @@ export class NotesPage {
 
   /** Creates a note through the UI and returns its id. */
   async create(): Promise<string> {
+    const before = this.page.url();
     await this.page.getByRole('button', { name: 'New note' }).click();
-    await this.page.waitForURL(/\/notes\/[0-9a-f-]{36}$/);
+    // Wait for the new note's URL, not the one already open.
+    await this.page.waitForURL(
+      (url) => url.href !== before && /\/notes\/[0-9a-f-]{36}$/.test(url.pathname),
+    );
     await expect(this.status).toHaveText('Saved');
     return this.noteId();
   }
