@@ -66,6 +66,15 @@ export async function guard(context) {
   return blocked;
 }
 
+/** Imports the whole corpus through the folder input and waits for the report. */
+export async function importCorpus(page, timeoutMs = 900_000) {
+  const started = Date.now();
+  await page.setInputFiles('[data-testid=import-folder-input]', corpusDir);
+  await page.getByTestId('import-added').waitFor({ timeout: timeoutMs });
+  const added = Number((await page.getByTestId('import-added').textContent()).replace(/\D/g, ''));
+  return { added, ms: Date.now() - started };
+}
+
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];

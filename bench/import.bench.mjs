@@ -2,7 +2,7 @@
 // main-thread task while it runs, once through the folder input (webkitdirectory) and once through
 // the File System Access picker (answered with an origin-private copy of the corpus). Baseline in
 // the same run: the page only reading every file's text (no parsing, hashing or storage).
-import { launch, guard, startPreview, corpusDir } from './harness.mjs';
+import { launch, guard, startPreview, corpusDir, importCorpus } from './harness.mjs';
 
 /** Copies the corpus into the origin-private file system, then imports it with "Import folder". */
 async function importThroughPicker(browser, url, blocked) {
@@ -77,11 +77,7 @@ export async function benchImport(port = 4192) {
       }).observe({ type: 'longtask', buffered: false });
     });
 
-    const started = Date.now();
-    await page.setInputFiles('[data-testid=import-folder-input]', corpusDir);
-    await page.getByTestId('import-added').waitFor({ timeout: 600_000 });
-    const totalMs = Date.now() - started;
-    const added = Number((await page.getByTestId('import-added').textContent()).replace(/\D/g, ''));
+    const { added, ms: totalMs } = await importCorpus(page);
     const { longTasks, changeAt } = await page.evaluate(() => ({
       longTasks: window.__longTasks,
       changeAt: window.__changeAt,

@@ -4,7 +4,15 @@
 // page's main thread, for the same queries. No asserts on time.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, guard, corpusDir, median, percentile, startPreview } from './harness.mjs';
+import {
+  launch,
+  guard,
+  corpusDir,
+  importCorpus,
+  median,
+  percentile,
+  startPreview,
+} from './harness.mjs';
 
 const queryCounts = { en: 60, prefix: 20, de: 40, ja: 40, zh: 40 };
 
@@ -158,10 +166,7 @@ export async function benchSearch(port = 4193) {
     const page = await context.newPage();
     await page.goto(`${server.url}search`);
     const importStarted = Date.now();
-    await page.setInputFiles('[data-testid=import-folder-input]', corpusDir);
-    await page.getByTestId('import-added').waitFor({ timeout: 900_000 });
-    const added = Number((await page.getByTestId('import-added').textContent()).replace(/\D/g, ''));
-    const importMs = Date.now() - importStarted;
+    const { added, ms: importMs } = await importCorpus(page);
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
 
     // The app's own worker has indexed the import and saved a snapshot.

@@ -1,4 +1,5 @@
 import { test, expect } from './fixtures';
+import { NotesPage } from './pages/notes-page';
 
 test.describe('notes', () => {
   test('shows an empty state, then creates, edits and keeps a note across reloads', async ({
@@ -38,19 +39,8 @@ test.describe('notes', () => {
     await expect(again.getByTestId('save-status')).toHaveText('Saved');
     // The recovered draft is also in IndexedDB now, not only in the editor.
     await expect
-      .poll(() =>
-        again.evaluate(async (noteId) => {
-          const db = await new Promise<IDBDatabase>((resolve) => {
-            const r = indexedDB.open('hearth');
-            r.onsuccess = () => resolve(r.result);
-          });
-          const body = await new Promise<{ content: string }>((resolve) => {
-            const r = db.transaction('bodies').objectStore('bodies').get(noteId);
-            r.onsuccess = () => resolve(r.result as { content: string });
-          });
-          db.close();
-          return body.content.endsWith('typed just before closing');
-        }, id),
+      .poll(async () =>
+        (await new NotesPage(again).storedContent(id))?.endsWith('typed just before closing'),
       )
       .toBe(true);
   });

@@ -1,5 +1,6 @@
 // Page object for the notes and journal views.
 import { expect, type Locator, type Page } from '@playwright/test';
+import { readVault } from './import-dialog';
 
 export class NotesPage {
   readonly page: Page;
@@ -61,19 +62,6 @@ export class NotesPage {
 
   /** Reads a note's stored text straight from IndexedDB, bypassing the UI. */
   async storedContent(id: string): Promise<string | undefined> {
-    return this.page.evaluate(async (noteId) => {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const request = indexedDB.open('hearth');
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'));
-      });
-      const body = await new Promise<{ content: string } | undefined>((resolve, reject) => {
-        const request = db.transaction('bodies').objectStore('bodies').get(noteId);
-        request.onsuccess = () => resolve(request.result as { content: string } | undefined);
-        request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'));
-      });
-      db.close();
-      return body?.content;
-    }, id);
+    return (await readVault(this.page)).find((note) => note.id === id)?.content;
   }
 }
