@@ -21,7 +21,7 @@ test.beforeAll(async () => {
           s.middlewares.use((req, res, next) => {
             if (!nextVersion || req.url?.split('?')[0] !== '/sw.js') return next();
             for (const [name, value] of Object.entries(s.config.preview.headers ?? {})) {
-              res.setHeader(name, value);
+              if (value !== undefined) res.setHeader(name, value);
             }
             res.setHeader('Content-Type', 'text/javascript');
             res.end(`${readFileSync(path.join(outDir, 'sw.js'), 'utf8')}\n// next version\n`);
