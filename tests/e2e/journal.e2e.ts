@@ -36,6 +36,9 @@ test.describe('journal', () => {
     await notes.open('/journal');
     await expect(page.getByRole('heading', { name: 'March 2026', exact: true })).toBeVisible();
     await expect(page.getByText('Nothing written today yet.')).toBeVisible();
+    await page.getByRole('button', { name: "Start today's entry" }).click();
+    await notes.typeAtEnd('Coffee first.\n');
+    await notes.saved();
 
     await page.getByRole('button', { name: '3 March 2026', exact: true }).click();
     await page.waitForURL('**/journal/2026-03-03');
@@ -54,6 +57,14 @@ test.describe('journal', () => {
         .getByRole('complementary', { name: 'Journal days' })
         .getByRole('link', { name: /3 March 2026/ }),
     ).toBeVisible();
+
+    await page.getByRole('button', { name: 'All', exact: true }).click();
+    const all = page.getByRole('list', { name: 'All entries' }).getByRole('link');
+    await expect(all).toHaveText([/18 March 2026/, /3 March 2026/]);
+    await page.getByRole('button', { name: 'This month' }).click();
+    await page.getByRole('button', { name: 'Previous month' }).click();
+    await expect(page.getByText('No entries this month.')).toBeVisible();
+    await page.getByRole('button', { name: 'Next month' }).click();
 
     await page.getByRole('link', { name: 'Next day' }).click();
     await page.waitForURL('**/journal/2026-03-04');

@@ -215,6 +215,21 @@ export function observeJournalDays(from: string, to: string, onChange: (notes: N
   return () => subscription.unsubscribe();
 }
 
+/** The newest journal entries first, for the journal's list view. */
+export function observeJournalList(limit: number, onChange: (notes: Note[]) => void) {
+  const observable = liveQuery(() =>
+    getDb()
+      .notes.where('[kind+date]')
+      .between(['journal', ''], ['journal', '\uffff'])
+      .reverse()
+      .filter((n) => n.deletedAt === 0)
+      .limit(limit)
+      .toArray(),
+  );
+  const subscription = observable.subscribe({ next: onChange });
+  return () => subscription.unsubscribe();
+}
+
 export function observeNote(id: string, onChange: (note: Note | undefined) => void) {
   const subscription = liveQuery(() => getDb().notes.get(id)).subscribe({ next: onChange });
   return () => subscription.unsubscribe();
