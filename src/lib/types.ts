@@ -18,6 +18,11 @@ export interface Note {
   sizeBytes: number;
   /** SHA-256 of `content` as UTF-8, hex. */
   hash: string;
+  /**
+   * The hash of the file as last imported, for notes that came from a folder or zip. When it
+   * differs from `hash`, the note was edited in Hearth since, and a re-import must not overwrite it.
+   */
+  importedHash?: string | undefined;
   createdAt: number;
   updatedAt: number;
   /** 0 while the note is live; the time it was moved to the trash otherwise (IndexedDB cannot index null). */
@@ -45,7 +50,8 @@ export type ImportSkipReason =
   | 'unsafe-path'
   | 'unsupported-type'
   | 'unreadable'
-  | 'duplicate-path';
+  | 'duplicate-path'
+  | 'conflict';
 
 export interface ImportSkip {
   path: string;

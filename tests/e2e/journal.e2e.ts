@@ -49,6 +49,8 @@ test.describe('journal', () => {
 
     await page.getByRole('button', { name: 'Previous month' }).click();
     await expect(page.getByRole('heading', { name: 'February 2026', exact: true })).toBeVisible();
+    // Browsing months leaves the open entry open.
+    await expect(notes.text).toHaveValue(/Went hiking\.\n$/);
     await page.getByRole('button', { name: 'Next month' }).click();
     await page.getByRole('button', { name: '3 March 2026, has an entry', exact: true }).click();
     await expect(notes.text).toHaveValue(/Went hiking\.\n$/);

@@ -57,7 +57,7 @@ test.describe('notes', () => {
     await notes.tags.press('Tab');
     await notes.saved();
     expect(await notes.storedContent(id)).toBe(
-      '---\ntitle: Plan\n# keep this comment\nauthor: me\ntags: [ work, q4 ]\n---\n\nBody\n',
+      '---\ntitle: Plan\n# keep this comment\nauthor: me\ntags: [work, q4]\n---\n\nBody\n',
     );
     await page.reload();
     await expect(notes.tags).toHaveValue('work, q4');
@@ -121,13 +121,32 @@ test.describe('notes', () => {
   });
 
   test('the main actions work from the keyboard', async ({ page, notes }) => {
+    // The native folder dialog cannot be driven: count that Alt+I opens it, then close it.
+    await page.addInitScript(() => {
+      const w = window as unknown as {
+        pickerOpened: number;
+        showDirectoryPicker: () => Promise<never>;
+      };
+      w.pickerOpened = 0;
+      w.showDirectoryPicker = () => {
+        w.pickerOpened++;
+        return Promise.reject(new DOMException('closed', 'AbortError'));
+      };
+    });
     await notes.open();
+    await page.keyboard.press('Alt+I');
+    expect(
+      await page.evaluate(() => (window as unknown as { pickerOpened: number }).pickerOpened),
+    ).toBe(1);
     await page.keyboard.press('Alt+N');
     await page.waitForURL(/\/notes\//);
     await page.keyboard.press('Control+K');
     await page.waitForURL(/\/search/);
     await page.keyboard.press('Alt+J');
     await page.waitForURL(/\/journal\/\d{4}-\d{2}-\d{2}$/);
+    const download = page.waitForEvent('download');
+    await page.keyboard.press('Alt+E');
+    expect((await download).suggestedFilename()).toMatch(/^hearth-export-\d{4}-\d{2}-\d{2}\.zip$/);
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await page.keyboard.press('?');
     await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();

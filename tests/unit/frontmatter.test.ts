@@ -30,7 +30,7 @@ describe('frontmatter', () => {
 
   it('adds a block to a file without frontmatter and writes tags as a flow list', () => {
     const after = setFrontmatterFields('# Hello\n', { tags: ['a', 'b c'] });
-    expect(after).toBe('---\ntags: [ a, b c ]\n---\n\n# Hello\n');
+    expect(after).toBe('---\ntags: [a, b c]\n---\n\n# Hello\n');
     expect(readFrontmatter(after)['tags']).toEqual(['a', 'b c']);
   });
 
@@ -73,5 +73,28 @@ describe('deriveMeta', () => {
       'b',
     ]);
     expect(deriveMeta('x.md', '---\ntags: [1, x]\n---\n', '2020-01-01').tags).toEqual(['1', 'x']);
+  });
+});
+
+describe('frontmatter edge cases', () => {
+  it('ends the block only at a fence that starts a line', () => {
+    const text = '---\ntitle: Wait...\ntags: [a]\n---\nbody';
+    expect(readFrontmatter(text)).toEqual({ title: 'Wait...', tags: ['a'] });
+    expect(setFrontmatterFields(text, { title: 'Done' })).toBe(
+      '---\ntitle: Done\ntags: [a]\n---\nbody',
+    );
+  });
+
+  it('treats a leading horizontal rule followed by prose as body, not frontmatter', () => {
+    const text = '---\nJust a thought\n---\nmore';
+    expect(splitFrontmatter(text)).toEqual({ yaml: null, body: text });
+    expect(setFrontmatterFields(text, { title: 'T' })).toBe(`---\ntitle: T\n---\n\n${text}`);
+  });
+
+  it('accepts an empty block and refuses to rewrite invalid YAML with a clear message', () => {
+    expect(splitFrontmatter('---\n---\nx')).toEqual({ yaml: '', body: 'x' });
+    expect(() => setFrontmatterFields('---\ntitle: [oops\n---\nx', { title: 'T' })).toThrow(
+      /not valid YAML/,
+    );
   });
 });

@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { firstByPath, planImport, type ExistingNote } from '../../src/lib/vault/import-plan';
 
 const file = (path: string, hash: string) => ({ path, content: `text of ${path}`, hash });
+/** A note as it came from an earlier import (not edited in Hearth since). */
 const note = (id: string, hash: string, deletedAt = 0): ExistingNote => ({
   id,
   hash,
   createdAt: 1000,
   deletedAt,
+  importedHash: hash,
 });
 
 describe('planImport', () => {
@@ -33,6 +35,7 @@ describe('planImport', () => {
       hash: 'h',
       createdAt: 1000,
       deletedAt: 5000,
+      importedHash: 'h',
     });
   });
 
@@ -42,7 +45,33 @@ describe('planImport', () => {
   });
 
   it('handles an empty import', () => {
-    expect(planImport([], new Map())).toEqual({ adds: [], updates: [], unchanged: [] });
+    expect(planImport([], new Map())).toEqual({
+      adds: [],
+      updates: [],
+      unchanged: [],
+      conflicts: [],
+    });
+  });
+
+  it('keeps an edit made in Hearth when the source file has not changed since the last import', () => {
+    const edited = { ...note('id', 'edited-in-hearth'), importedHash: 'as-imported' };
+    const plan = planImport([file('a.md', 'as-imported')], new Map([['a.md', edited]]));
+    expect(plan.unchanged.map((f) => f.path)).toEqual(['a.md']);
+    expect(plan.updates).toEqual([]);
+  });
+
+  it('reports a conflict, never overwriting, when both sides changed or the note was never imported', () => {
+    const edited = { ...note('id', 'edited-in-hearth'), importedHash: 'as-imported' };
+    const written = { ...note('id2', 'written-here'), importedHash: undefined };
+    const plan = planImport(
+      [file('a.md', 'changed-in-folder'), file('b.md', 'from-elsewhere')],
+      new Map([
+        ['a.md', edited],
+        ['b.md', written],
+      ]),
+    );
+    expect(plan.conflicts.map((f) => f.path)).toEqual(['a.md', 'b.md']);
+    expect(plan.updates).toEqual([]);
   });
 });
 

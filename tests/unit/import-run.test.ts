@@ -5,6 +5,7 @@ import { readLiveNotes } from '../../src/lib/db/import-repo';
 import { fileCandidates, zipCandidates } from '../../src/lib/vault/import-sources';
 import { runImport } from '../../src/lib/vault/import-run';
 import type { ImportProgress } from '../../src/lib/types';
+import { saveContent } from '../../src/lib/db/notes-repo';
 
 const db = getDb();
 const source = (path: string, body: BlobPart) => ({
@@ -24,6 +25,21 @@ beforeEach(async () => {
 });
 
 describe('runImport', () => {
+  it('never overwrites an edit made in Hearth: unchanged files keep it, changed ones conflict', async () => {
+    await importSources([source('v/a.md', '# A')]);
+    const id = (await db.notes.where('path').equals('v/a.md').first())!.id;
+    await saveContent(id, '# A, edited in Hearth');
+
+    const again = await importSources([source('v/a.md', '# A')]);
+    expect(again.report).toMatchObject({ added: 0, updated: 0, unchanged: 1, skipped: [] });
+    const changed = await importSources([source('v/a.md', '# A, changed in the folder')]);
+    expect(changed.report).toMatchObject({ updated: 0, unchanged: 0 });
+    expect(changed.report.skipped).toEqual([
+      expect.objectContaining({ path: 'v/a.md', reason: 'conflict' }),
+    ]);
+    expect((await readLiveNotes())[0]?.content).toBe('# A, edited in Hearth');
+  });
+
   it('imports, then re-imports without duplicating, then updates a changed file', async () => {
     const files = [source('v/a.md', '# A'), source('v/b/c.txt', 'c'), source('v/d.markdown', 'd')];
     const first = await importSources(files);

@@ -91,4 +91,21 @@ describe('notes repository', () => {
     expect((await findByLinkTarget('alpha.md'))?.id).toBe(note.id);
     expect(await findByLinkTarget('Beta')).toBeUndefined();
   });
+
+  it('does not bring a note back from the trash when a save races the trash', async () => {
+    const note = await createNote('Racing');
+    await Promise.all([saveContent(note.id, 'typed'), trashNote(note.id)]);
+    const after = await getNote(note.id);
+    expect(after?.deletedAt).toBeGreaterThan(0);
+    expect(after?.content).toBe('typed');
+  });
+
+  it('keeps the file extension on rename and never moves an imported file', async () => {
+    const note = await createNote('Plain');
+    await getDb().notes.update(note.id, { path: 'Plain.txt' });
+    expect((await renameNote(note.id, 'Renamed')).path).toBe('Renamed.txt');
+    await getDb().notes.update(note.id, { importedHash: 'from-a-folder' });
+    const imported = await renameNote(note.id, 'New title');
+    expect(imported).toMatchObject({ path: 'Renamed.txt', title: 'New title' });
+  });
 });

@@ -36,7 +36,13 @@ export async function readExistingIndex(): Promise<Map<string, ExistingNote>> {
   return new Map(
     notes.map((n) => [
       n.path,
-      { id: n.id, hash: n.hash, createdAt: n.createdAt, deletedAt: n.deletedAt },
+      {
+        id: n.id,
+        hash: n.hash,
+        createdAt: n.createdAt,
+        deletedAt: n.deletedAt,
+        importedHash: n.importedHash,
+      },
     ]),
   );
 }

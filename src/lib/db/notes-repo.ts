@@ -6,7 +6,7 @@ import { getDb } from './db';
 import { NotFoundError, PathConflictError, StorageFullError, isQuotaError } from '../errors';
 import { buildNote, splitRecord } from '../vault/note-record';
 import { setFrontmatterFields } from '../vault/frontmatter';
-import { dirname, slugify, uniquePath } from '../vault/paths';
+import { dirname, extension, slugify, uniquePath } from '../vault/paths';
 import { journalPath } from '../vault/derive';
 import { formatLongDate } from '../vault/dates';
 import { notifyVaultChange } from '../vault/changes';
@@ -28,6 +28,9 @@ async function put(record: NoteWithContent, what: string): Promise<NoteWithConte
       const clash = await db.notes.where('path').equals(note.path).first();
       if (clash && clash.id !== note.id)
         throw new PathConflictError(`A note already lives at “${note.path}”.`);
+      // Trash state belongs to trash/restore: a save racing them must not undo it.
+      const current = await db.notes.get(note.id);
+      if (current) note.deletedAt = record.deletedAt = current.deletedAt;
       await db.notes.put(note);
       await db.bodies.put(body);
     }),
@@ -76,13 +79,15 @@ export async function renameNote(
   const clean = title.trim() || 'Untitled';
   const text = setFrontmatterFields(content ?? existing.content, { title: clean });
   let path = existing.path;
-  if (existing.kind === 'note') {
+  // Imported files keep their path so the next import of the folder still matches them.
+  if (existing.kind === 'note' && existing.importedHash === undefined) {
     const taken = await pathTaken();
     const own = existing.path.toLowerCase();
     path = uniquePath(
       dirname(existing.path),
       slugify(clean),
       (p) => p.toLowerCase() !== own && taken(p),
+      extension(existing.path),
     );
   }
   return put(await buildNote(path, text, Date.now(), existing), `the new title “${clean}”`);
@@ -111,10 +116,12 @@ export const restoreNote = (id: string): Promise<void> => setDeletedAt(id, 0);
 
 export async function emptyTrash(): Promise<number> {
   const db = getDb();
-  const ids = await db.notes.where('deletedAt').above(0).primaryKeys();
-  await db.transaction('rw', db.notes, db.bodies, async () => {
-    await db.notes.bulkDelete(ids);
-    await db.bodies.bulkDelete(ids);
+  // Read inside the transaction: a note restored a moment ago must not be deleted.
+  const ids = await db.transaction('rw', db.notes, db.bodies, async () => {
+    const trashed = await db.notes.where('deletedAt').above(0).primaryKeys();
+    await db.notes.bulkDelete(trashed);
+    await db.bodies.bulkDelete(trashed);
+    return trashed;
   });
   notifyVaultChange({ type: 'notes-changed', ids });
   return ids.length;
@@ -198,7 +205,7 @@ export function observeCounts(onChange: (counts: { live: number; trashed: number
     ]);
     return { live, trashed };
   });
-  const subscription = observable.subscribe({ next: onChange });
+  const subscription = observable.subscribe({ next: onChange, error: reportError });
   return () => subscription.unsubscribe();
 }
 
@@ -211,7 +218,7 @@ export function observeJournalDays(from: string, to: string, onChange: (notes: N
       .filter((n) => n.deletedAt === 0)
       .toArray(),
   );
-  const subscription = observable.subscribe({ next: onChange });
+  const subscription = observable.subscribe({ next: onChange, error: reportError });
   return () => subscription.unsubscribe();
 }
 
@@ -226,12 +233,15 @@ export function observeJournalList(limit: number, onChange: (notes: Note[]) => v
       .limit(limit)
       .toArray(),
   );
-  const subscription = observable.subscribe({ next: onChange });
+  const subscription = observable.subscribe({ next: onChange, error: reportError });
   return () => subscription.unsubscribe();
 }
 
 export function observeNote(id: string, onChange: (note: Note | undefined) => void) {
-  const subscription = liveQuery(() => getDb().notes.get(id)).subscribe({ next: onChange });
+  const subscription = liveQuery(() => getDb().notes.get(id)).subscribe({
+    next: onChange,
+    error: reportError,
+  });
   return () => subscription.unsubscribe();
 }
 

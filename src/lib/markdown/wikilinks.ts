@@ -29,10 +29,3 @@ export const wikilinkExtension: TokenizerAndRendererExtension = {
     return `<a href="${escapeHtml(href)}" class="wikilink" data-wikilink="${escapeHtml(target)}">${escapeHtml(label)}</a>`;
   },
 };
-
-/** Every wikilink target in a text, for backlinks and tests. */
-export function wikilinkTargets(text: string): string[] {
-  return [...text.matchAll(/\[\[([^[\]|\n]{1,200})(?:\|[^[\]\n]{1,200})?\]\]/g)].map((m) =>
-    (m[1] ?? '').trim(),
-  );
-}

@@ -24,7 +24,13 @@ export class RpcClient<H extends HandlerMap, E extends EventMap = EventMap> {
   constructor(worker: Worker) {
     this.#worker = worker;
     let markReady!: () => void;
-    this.#ready = new Promise((resolve) => (markReady = resolve));
+    let failStart!: (error: Error) => void;
+    this.#ready = new Promise((resolve, reject) => {
+      markReady = resolve;
+      failStart = reject;
+    });
+    // Marked as handled here; every call still sees the rejection through its own await.
+    this.#ready.catch(() => undefined);
     worker.addEventListener('message', (event: MessageEvent<Envelope>) => {
       const message = event.data;
       if (message.kind === 'ready') markReady();
@@ -43,6 +49,8 @@ export class RpcClient<H extends HandlerMap, E extends EventMap = EventMap> {
         'WorkerCrashed',
         `A background worker failed: ${event.message || 'unknown error'}`,
       );
+      // A worker that fails before its handshake will never answer: fail every call, now and later.
+      failStart(error);
       for (const pending of this.#pending.values()) pending.reject(error);
       this.#pending.clear();
     });

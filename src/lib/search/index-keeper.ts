@@ -10,6 +10,8 @@ import * as source from '../db/search-source';
 export const snapshotFormatVersion = 2;
 const batchSize = 500;
 const persistDelayMs = 2_000;
+/** A batch that failed to index is tried again after this pause. */
+const retryDelayMs = 5_000;
 /** A long import still gets a snapshot now and then. */
 const persistMaxWaitMs = 20_000;
 
@@ -181,9 +183,12 @@ export class IndexKeeper {
     if (this.#draining) return;
     this.#draining = this.#drain().finally(() => {
       this.#draining = undefined;
-      if (this.#resetRequested || this.#pending.size > 0) this.#kick();
+      if (!this.#failing && (this.#resetRequested || this.#pending.size > 0)) this.#kick();
     });
   }
+
+  /** Set while a batch failed: its ids wait for a retry and no snapshot may claim them indexed. */
+  #failing = false;
 
   async #drain(): Promise<void> {
     try {
@@ -201,7 +206,17 @@ export class IndexKeeper {
         }
         const ids = [...this.#pending].slice(0, batchSize);
         for (const id of ids) this.#pending.delete(id);
-        await this.#indexIds(ids);
+        try {
+          await this.#indexIds(ids);
+        } catch (error) {
+          for (const id of ids) this.#pending.add(id);
+          this.#failing = true;
+          setTimeout(() => {
+            this.#failing = false;
+            this.#kick();
+          }, retryDelayMs);
+          throw error;
+        }
         this.#schedulePersist();
         this.#update({});
       }
@@ -219,6 +234,7 @@ export class IndexKeeper {
   }
 
   async #persist(): Promise<void> {
+    if (this.#failing) return this.#schedulePersist();
     this.#dirtySinceMs = 0;
     // Serialized in one synchronous step, so index and watermark always agree.
     const index = this.index.serialize();

@@ -7,9 +7,16 @@ export type SearchClient = RpcClient<SearchHandlers, SearchEvents>;
 let client: SearchClient | undefined;
 
 export function searchClient(): SearchClient {
-  client ??= new RpcClient<SearchHandlers, SearchEvents>(
-    new Worker(new URL('../../workers/search.worker.ts', import.meta.url), { type: 'module' }),
-  );
+  if (client) return client;
+  const worker = new Worker(new URL('../../workers/search.worker.ts', import.meta.url), {
+    type: 'module',
+  });
+  const created = new RpcClient<SearchHandlers, SearchEvents>(worker);
+  // A crashed worker is replaced on the next search rather than failing forever.
+  worker.addEventListener('error', () => {
+    if (client === created) client = undefined;
+  });
+  client = created;
   return client;
 }
 

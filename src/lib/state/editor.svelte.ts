@@ -4,6 +4,7 @@ import type { NoteWithContent } from '../types';
 import { getNote, renameNote, saveContent, setTags, observeNote } from '../db/notes-repo';
 import { clearDraft, readDraft, writeDraft } from '../storage/drafts';
 import { errorMessage } from '../errors';
+import { setFrontmatterFields } from '../vault/frontmatter';
 import { storageStatus } from './storage.svelte';
 import { toasts } from './toasts.svelte';
 
@@ -22,6 +23,7 @@ export class EditorSession {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #chain: Promise<unknown> = Promise.resolve();
   #stopObserving: () => void = () => {};
+  #disposed = false;
   #onHide = () => void this.flush();
   #onVisibility = () => {
     if (document.visibilityState === 'hidden') void this.flush();
@@ -52,6 +54,7 @@ export class EditorSession {
       this.content = note.content;
       this.status = 'saved';
     }
+    if (this.#disposed) return;
     this.#stopObserving = observeNote(this.id, (meta) => void this.#onExternalChange(meta?.hash));
   }
 
@@ -86,13 +89,31 @@ export class EditorSession {
   }
 
   rename(title: string): Promise<unknown> {
-    clearTimeout(this.#timer);
-    return this.#write(() => renameNote(this.id, title, this.content));
+    return this.#editFields({ title }, () => renameNote(this.id, title, this.content));
   }
 
   setTags(tags: string[]): Promise<unknown> {
+    return this.#editFields({ tags }, () => setTags(this.id, tags, this.content));
+  }
+
+  /**
+   * Rewrites the frontmatter in the editor first, so text typed while the save runs already
+   * carries the new title or tags and the next autosave cannot write the old ones back.
+   */
+  #editFields(
+    fields: Record<string, unknown>,
+    save: () => Promise<NoteWithContent>,
+  ): Promise<unknown> {
     clearTimeout(this.#timer);
-    return this.#write(() => setTags(this.id, tags, this.content));
+    try {
+      this.content = setFrontmatterFields(this.content, fields);
+    } catch (error) {
+      this.status = 'error';
+      this.error = errorMessage(error);
+      return this.#chain;
+    }
+    writeDraft(this.id, this.content);
+    return this.#write(save);
   }
 
   #write(save: () => Promise<NoteWithContent>): Promise<unknown> {
@@ -103,14 +124,18 @@ export class EditorSession {
         const saved = await save();
         this.note = saved;
         this.#savedContent = saved.content;
-        // Rename and tag edits rewrite the frontmatter; show it unless the user typed meanwhile.
         if (this.content === typed) this.content = saved.content;
         this.error = null;
         if (this.content === saved.content) {
           this.status = 'saved';
           clearDraft(this.id);
         } else this.status = 'pending';
-        if (await storageStatus.askOnFirstSave()) this.#reportPersistence();
+        // Outside the chain: a permission prompt must not hold up later saves.
+        void storageStatus.askOnFirstSave().then(
+          (asked) => asked && this.#reportPersistence(),
+          (error: unknown) =>
+            toasts.error(`Couldn't ask for persistent storage: ${errorMessage(error)}`),
+        );
       } catch (error) {
         this.status = 'error';
         this.error = errorMessage(error);
@@ -129,6 +154,7 @@ export class EditorSession {
   }
 
   async dispose(): Promise<void> {
+    this.#disposed = true;
     removeEventListener('pagehide', this.#onHide);
     document.removeEventListener('visibilitychange', this.#onVisibility);
     this.#stopObserving();

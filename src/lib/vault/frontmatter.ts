@@ -1,7 +1,9 @@
 // YAML frontmatter: read it, and change single fields while keeping the rest of the file intact.
-import { parseDocument, isSeq } from 'yaml';
+import { parseDocument, isMap, isSeq } from 'yaml';
+import { HearthError } from '../errors';
 
-const FRONTMATTER = /^(?:\uFEFF)?---[ \t]*\r?\n([\s\S]*?)\r?\n?(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
+// The closing fence must start a line: `title: Wait...` does not end the block.
+const FRONTMATTER = /^\uFEFF?---[ \t]*\r?\n(?:([\s\S]*?)\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
 
 export interface SplitFrontmatter {
   /** The YAML source between the fences, or null when the file has none. */
@@ -10,10 +12,18 @@ export interface SplitFrontmatter {
   body: string;
 }
 
+/** Frontmatter is a YAML map; a leading `---` rule followed by prose is not frontmatter. */
+function isMapping(yaml: string): boolean {
+  if (yaml.trim() === '') return true;
+  const doc = parseDocument(yaml);
+  return doc.errors.length > 0 || isMap(doc.contents);
+}
+
 export function splitFrontmatter(content: string): SplitFrontmatter {
   const match = FRONTMATTER.exec(content);
-  if (!match) return { yaml: null, body: content };
-  return { yaml: match[1] ?? '', body: content.slice(match[0].length) };
+  const yaml = match?.[1] ?? '';
+  if (!match || !isMapping(yaml)) return { yaml: null, body: content };
+  return { yaml, body: content.slice(match[0].length) };
 }
 
 /** Parsed frontmatter as a plain object; malformed YAML reads as empty rather than failing the note. */
@@ -37,10 +47,13 @@ export function readFrontmatter(content: string): Record<string, unknown> {
  * survive; a file without frontmatter gets a new block at the top.
  */
 export function setFrontmatterFields(content: string, fields: Record<string, unknown>): string {
-  const match = FRONTMATTER.exec(content);
-  const yaml = match ? (match[1] ?? '') : '';
-  const doc = parseDocument(yaml);
-  if (doc.errors.length > 0) throw new Error('The frontmatter of this note is not valid YAML.');
+  const { yaml, body: rest } = splitFrontmatter(content);
+  const doc = parseDocument(yaml ?? '');
+  if (doc.errors.length > 0) {
+    throw new HearthError(
+      'The frontmatter at the top of this note is not valid YAML. Fix it in the text, then try again.',
+    );
+  }
   if (doc.contents === null) doc.contents = doc.createNode({}) as unknown as typeof doc.contents;
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) doc.delete(key);
@@ -50,7 +63,7 @@ export function setFrontmatterFields(content: string, fields: Record<string, unk
       doc.set(key, node);
     }
   }
-  const rendered = doc.toString({ lineWidth: 0 }).replace(/\n$/, '');
-  const body = match ? content.slice(match[0].length) : `\n${content}`;
+  const rendered = doc.toString({ lineWidth: 0, flowCollectionPadding: false }).replace(/\n$/, '');
+  const body = yaml === null ? `\n${rest}` : rest;
   return `---\n${rendered}\n---\n${body}`;
 }

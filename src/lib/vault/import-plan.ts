@@ -1,5 +1,6 @@
 // Compares incoming files with the notes already in the vault, by exact path (trashed notes
-// included) and content hash: what to add, what to update in place, what is already there.
+// included) and content hash: what to add, what to update in place, what is already there, and
+// what changed on both sides since the last import (never overwritten).
 import type { Note } from '../types';
 
 export interface IncomingFile {
@@ -9,23 +10,30 @@ export interface IncomingFile {
   hash: string;
 }
 
-export type ExistingNote = Pick<Note, 'id' | 'hash' | 'createdAt' | 'deletedAt'>;
+export type ExistingNote = Pick<Note, 'id' | 'hash' | 'createdAt' | 'deletedAt' | 'importedHash'>;
 export type ExistingIndex = ReadonlyMap<string, ExistingNote>;
 
 export interface ImportPlan {
   adds: IncomingFile[];
   updates: { file: IncomingFile; existing: ExistingNote }[];
   unchanged: IncomingFile[];
+  /** Changed both in Hearth and in the source since the last import: left alone, reported. */
+  conflicts: IncomingFile[];
 }
 
 /** Incoming paths must already be unique (see `firstByPath`). */
 export function planImport(incoming: readonly IncomingFile[], existing: ExistingIndex): ImportPlan {
-  const plan: ImportPlan = { adds: [], updates: [], unchanged: [] };
+  const plan: ImportPlan = { adds: [], updates: [], unchanged: [], conflicts: [] };
   for (const file of incoming) {
     const match = existing.get(file.path);
     if (!match) plan.adds.push(file);
     else if (match.hash === file.hash) plan.unchanged.push(file);
-    else plan.updates.push({ file, existing: match });
+    // The file is as it was last imported: the difference is the user's edit in Hearth. Keep it.
+    else if (match.importedHash === file.hash) plan.unchanged.push(file);
+    // Only the file changed since the last import: take it.
+    else if (match.importedHash === match.hash) plan.updates.push({ file, existing: match });
+    // Edited in Hearth (or written there, never imported) and different in the source.
+    else plan.conflicts.push(file);
   }
   return plan;
 }

@@ -9,6 +9,8 @@ const labels: Record<ImportSkipReason, string> = {
   'unsupported-type': 'not a .md, .markdown or .txt file',
   unreadable: 'could not be read',
   'duplicate-path': 'same path as an earlier file in this import',
+  conflict:
+    'changed both in Hearth and in the folder since the last import; Hearth kept its version',
 };
 
 export function skipReasonLabel(reason: ImportSkipReason): string {

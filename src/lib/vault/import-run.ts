@@ -75,9 +75,19 @@ export async function runImport(
   const plan = planImport(files, existing);
   const now = Date.now();
   const records: NoteWithContent[] = [];
-  for (const file of plan.adds) records.push(await buildNote(file.path, file.content, now));
+  const imported = (file: IncomingFile) => ({ hash: file.hash, imported: true });
+  for (const file of plan.adds) {
+    records.push(await buildNote(file.path, file.content, now, undefined, imported(file)));
+  }
   for (const { file, existing: note } of plan.updates) {
-    records.push(await buildNote(file.path, file.content, now, note));
+    records.push(await buildNote(file.path, file.content, now, note, imported(file)));
+  }
+  for (const file of plan.conflicts) {
+    skipped.push({
+      path: file.path,
+      reason: 'conflict',
+      detail: 'Edit the note in Hearth or rename the file to bring both versions together.',
+    });
   }
 
   progress.update({ phase: 'saving', done: 0, total: records.length }, true);

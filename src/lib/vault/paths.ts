@@ -50,11 +50,21 @@ export function slugify(title: string): string {
   return cleaned || 'Untitled';
 }
 
+/** `.md`, `.markdown` or `.txt` as the path has it; `.md` otherwise. */
+export function extension(path: string): string {
+  return /\.(md|markdown|txt)$/i.exec(path)?.[0] ?? '.md';
+}
+
 /** The first of `base.md`, `base 2.md`, … (in `dir`) that `taken` does not hold. */
-export function uniquePath(dir: string, base: string, taken: (path: string) => boolean): string {
+export function uniquePath(
+  dir: string,
+  base: string,
+  taken: (path: string) => boolean,
+  ext = '.md',
+): string {
   const prefix = dir ? `${dir}/` : '';
   for (let n = 1; ; n++) {
-    const candidate = `${prefix}${n === 1 ? base : `${base} ${n}`}.md`;
+    const candidate = `${prefix}${n === 1 ? base : `${base} ${n}`}${ext}`;
     if (!taken(candidate)) return candidate;
   }
 }
