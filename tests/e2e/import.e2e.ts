@@ -182,7 +182,7 @@ test.describe('hostile import inputs', () => {
     expect(await dialog.report()).toEqual({ added: 2, updated: 0, unchanged: 0, skipped: 4 });
     expect(await dialog.skippedLines()).toEqual([
       expect.stringMatching(/^\.\.\/\.\.\/evil\.md — unsafe path \(would escape the folder\)/),
-      expect.stringMatching(/^huge\.md — larger than 5 MB \(20\.0 MB/),
+      expect.stringMatching(/^huge\.md — too large \(20\.0 MB; the limit is 5 MB/),
       expect.stringMatching(/^image\.md — binary file \(PNG image\)/),
       expect.stringMatching(/^latin1\.md — not valid UTF-8 text/),
     ]);

@@ -75,7 +75,7 @@ describe('skipReasonLabel', () => {
   it('names each reason in plain words', () => {
     expect(skipReasonLabel('binary')).toBe('binary file');
     expect(skipReasonLabel('invalid-utf8')).toBe('not valid UTF-8 text');
-    expect(skipReasonLabel('too-large')).toBe('larger than 5 MB');
+    expect(skipReasonLabel('too-large')).toBe('too large');
     expect(skipReasonLabel('unsafe-path')).toBe('unsafe path (would escape the folder)');
     expect(skipReasonLabel('unsupported-type')).toBe('not a .md, .markdown or .txt file');
   });

@@ -65,7 +65,7 @@ describe('planImport', () => {
     const written = { ...note('id2', 'written-here'), importedHash: undefined };
     const plan = planImport(
       [file('a.md', 'changed-in-folder'), file('b.md', 'from-elsewhere')],
-      new Map([
+      new Map<string, ExistingNote>([
         ['a.md', edited],
         ['b.md', written],
       ]),

@@ -4,7 +4,7 @@ import type { ImportSkipReason } from '../types';
 const labels: Record<ImportSkipReason, string> = {
   binary: 'binary file',
   'invalid-utf8': 'not valid UTF-8 text',
-  'too-large': 'larger than 5 MB',
+  'too-large': 'too large',
   'unsafe-path': 'unsafe path (would escape the folder)',
   'unsupported-type': 'not a .md, .markdown or .txt file',
   unreadable: 'could not be read',

@@ -2,6 +2,7 @@
 // list of candidates, each with a size known before any bytes are read.
 import type { ImportSkip } from '../types';
 import { formatMegabytes, maxFileBytes } from './import-classify';
+import { hasNoteExtension } from './paths';
 import { readZip, ZipTooLargeError } from './zip';
 
 export interface ImportSource {
@@ -15,10 +16,15 @@ export interface Candidate {
   read(): Promise<Uint8Array>;
 }
 
-/** Zips larger than this are refused outright rather than loaded into memory. */
-export const maxZipBytes = 1024 * 1024 * 1024;
-/** The most text one zip may unpack to (the tldr corpus is 38 MB). */
-export const maxZipTextBytes = 1024 * 1024 * 1024;
+/**
+ * Zips larger than this are refused outright rather than loaded into memory: the whole archive is
+ * read into the worker, which also holds the notes it unpacks to.
+ */
+export const maxZipBytes = 512 * 1024 * 1024;
+/** The most note text one zip may unpack to (the tldr corpus is 38 MB). */
+export const maxZipTextBytes = 256 * 1024 * 1024;
+
+const megabytes = (bytes: number): string => `${Math.round(bytes / 2 ** 20)} MB`;
 
 export function fileCandidates(sources: readonly ImportSource[]): Candidate[] {
   return sources.map(({ path, file }) => ({
@@ -28,23 +34,29 @@ export function fileCandidates(sources: readonly ImportSource[]): Candidate[] {
   }));
 }
 
-/** Candidates for every entry of a zip; a zip that cannot be used at all becomes one skip. */
+/**
+ * Candidates for every entry of a zip; a zip that cannot be used at all becomes one skip. Only
+ * entries with a note extension are inflated: the others stay candidates (with their declared
+ * size) so the import reports them as unsupported, exactly as it does files in a folder.
+ */
 export async function zipCandidates(
   zip: File,
 ): Promise<{ candidates: Candidate[]; skips: ImportSkip[] }> {
   if (zip.size > maxZipBytes) {
-    const detail = `${formatMegabytes(zip.size)}; zips up to 1 GB can be imported.`;
+    const detail = `${formatMegabytes(zip.size)}; zips up to ${megabytes(maxZipBytes)} can be imported.`;
     return { candidates: [], skips: [{ path: zip.name, reason: 'too-large', detail }] };
   }
   try {
     const entries = readZip(new Uint8Array(await zip.arrayBuffer()), {
       maxEntryBytes: maxFileBytes,
       maxTotalBytes: maxZipTextBytes,
+      wanted: hasNoteExtension,
     });
     const skips: ImportSkip[] = [];
     const candidates: Candidate[] = [];
     for (const entry of entries) {
-      if (entry.duplicate) {
+      // A repeated note is reported as such; a repeated non-note is just another unsupported file.
+      if (entry.duplicate && hasNoteExtension(entry.path)) {
         skips.push({
           path: entry.path,
           reason: 'duplicate-path',

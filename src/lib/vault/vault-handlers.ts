@@ -7,6 +7,7 @@ import { fileCandidates, zipCandidates, type Candidate, type ImportSource } from
 import { runImport } from './import-run';
 import { writeZip } from './zip';
 import { walkDirectory } from './directory-walk';
+import { buildManifest, manifestName, unwrapExportRoots } from './export-manifest';
 
 export type { ImportSource };
 
@@ -27,7 +28,11 @@ async function importAll(
     candidates.push(...unpacked.candidates);
     skips.push(...unpacked.skips);
   }
-  return runImport(candidates, skips, (progress) => ctx.emit('progress', progress));
+  // An export's manifest is not a note: it marks the export's root, which an unzipped export
+  // picked as a folder has under the folder's name.
+  return runImport(unwrapExportRoots(candidates), skips, (progress) =>
+    ctx.emit('progress', progress),
+  );
 }
 
 export function createVaultHandlers() {
@@ -60,8 +65,6 @@ export function createVaultHandlers() {
       return importAll([...earlier, ...args.files], args.zips ?? [], ctx);
     },
 
-    importZip: (args: { file: File }, ctx: Ctx) => importAll([], [args.file], ctx),
-
     /**
      * Imports a folder picked with `showDirectoryPicker`: the walk happens here, so the main
      * thread never builds a list of thousands of files.
@@ -73,12 +76,17 @@ export function createVaultHandlers() {
       return importAll(files, [], ctx);
     },
 
-    /** Every live note at its path with its exact text, zipped; the buffer is transferred. */
+    /**
+     * Every live note at its path with its exact text, and the manifest at the root, zipped; the
+     * buffer is transferred.
+     */
     exportZip: async (_args: Record<string, never>, ctx: Ctx): Promise<Uint8Array> => {
       const notes = await readLiveNotes();
-      const zip = writeZip(
-        notes.map((n) => ({ path: n.path, content: n.content, modifiedAt: n.updatedAt })),
-      );
+      const manifest = `${JSON.stringify(buildManifest(notes.length), null, 2)}\n`;
+      const zip = writeZip([
+        { path: manifestName, content: manifest },
+        ...notes.map((n) => ({ path: n.path, content: n.content, modifiedAt: n.updatedAt })),
+      ]);
       ctx.transfer(zip.buffer);
       return zip;
     },

@@ -1,6 +1,7 @@
 // Zip archives in and out, through fflate. Reading guards against zip bombs: an entry whose
 // declared size exceeds the limit is never inflated, and fflate inflates each entry into a buffer
 // of exactly its declared size, so a header that lies cannot make it grow past the limit either.
+// Entries the caller has no use for (e.g. images in a notes zip) are listed but never inflated.
 import { unzipSync, zipSync, type Zippable } from 'fflate';
 import { ImportFailedError } from '../errors';
 
@@ -9,7 +10,7 @@ export interface ZipEntry {
   path: string;
   /** Declared uncompressed size. */
   sizeBytes: number;
-  /** The entry's bytes; null when it was too large to inflate. */
+  /** The entry's bytes; null when it was too large or not wanted, so never inflated. */
   bytes: Uint8Array | null;
   /** True for a later entry repeating an earlier entry's name (it is not inflated). */
   duplicate: boolean;
@@ -17,7 +18,10 @@ export interface ZipEntry {
 
 export interface ZipLimits {
   maxEntryBytes: number;
+  /** The most the inflated entries may add up to; entries not inflated do not count. */
   maxTotalBytes: number;
+  /** Entries this rejects are listed (bytes null) but never inflated; by default all are wanted. */
+  wanted?: (path: string) => boolean;
 }
 
 export class ZipTooLargeError extends ImportFailedError {
@@ -39,12 +43,13 @@ export function readZip(data: Uint8Array, limits: ZipLimits): ZipEntry[] {
         if (name.endsWith('/')) return false; // a folder entry
         const duplicate = seen.has(name);
         seen.add(name);
-        const inflate = !duplicate && originalSize <= limits.maxEntryBytes;
+        const inflate =
+          !duplicate && originalSize <= limits.maxEntryBytes && (limits.wanted?.(name) ?? true);
         entries.push({ path: name, sizeBytes: originalSize, bytes: null, duplicate });
         if (inflate) totalBytes += originalSize;
         if (totalBytes > limits.maxTotalBytes) {
           const limitMb = Math.round(limits.maxTotalBytes / 2 ** 20);
-          throw new ZipTooLargeError(`This zip unpacks to more than ${limitMb} MB of text.`);
+          throw new ZipTooLargeError(`This zip unpacks to more than ${limitMb} MB of note text.`);
         }
         return inflate;
       },
