@@ -75,6 +75,18 @@ export async function importCorpus(page, timeoutMs = 900_000) {
   return { added, ms: Date.now() - started };
 }
 
+/** A folder input of the bench's own (id `id`) holding the whole corpus, outside the app's UI. */
+export async function corpusFileInput(page, id) {
+  await page.evaluate((inputId) => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.webkitdirectory = true;
+    input.id = inputId;
+    document.body.append(input);
+  }, id);
+  await page.setInputFiles(`#${id}`, corpusDir);
+}
+
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];

@@ -2,7 +2,7 @@
 // main-thread task while it runs, once through the folder input (webkitdirectory) and once through
 // the File System Access picker (answered with an origin-private copy of the corpus). Baseline in
 // the same run: the page only reading every file's text (no parsing, hashing or storage).
-import { launch, guard, startPreview, corpusDir, importCorpus } from './harness.mjs';
+import { launch, guard, startPreview, corpusFileInput, importCorpus } from './harness.mjs';
 
 /** Copies the corpus into the origin-private file system, then imports it with "Import folder". */
 async function importThroughPicker(browser, url, blocked) {
@@ -14,14 +14,7 @@ async function importThroughPicker(browser, url, blocked) {
       (await navigator.storage.getDirectory()).getDirectoryHandle('tldr');
   });
   await page.goto(url);
-  await page.evaluate(() => {
-    const input = document.createElement('input');
-    input.type = 'file';
-    input.webkitdirectory = true;
-    input.id = 'bench-copy';
-    document.body.append(input);
-  });
-  await page.setInputFiles('#bench-copy', corpusDir);
+  await corpusFileInput(page, 'bench-copy');
   await page.evaluate(async () => {
     const root = await navigator.storage.getDirectory();
     for (const file of document.getElementById('bench-copy').files) {
@@ -88,14 +81,7 @@ export async function benchImport(port = 4192) {
     const ours = longTasks.filter((t) => !isFileListTask(t)).map((t) => t.ms);
 
     // Baseline: read every file's text on the page, nothing else (a fresh input of its own).
-    await page.evaluate(() => {
-      const input = document.createElement('input');
-      input.type = 'file';
-      input.webkitdirectory = true;
-      input.id = 'bench-baseline';
-      document.body.append(input);
-    });
-    await page.setInputFiles('#bench-baseline', corpusDir);
+    await corpusFileInput(page, 'bench-baseline');
     const baselineMs = await page.evaluate(async () => {
       const files = [...document.getElementById('bench-baseline').files];
       const t0 = performance.now();
