@@ -4,6 +4,7 @@ import { getDb } from '../../src/lib/db/db';
 import { readLiveNotes } from '../../src/lib/db/import-repo';
 import { fileCandidates, zipCandidates } from '../../src/lib/vault/import-sources';
 import { runImport } from '../../src/lib/vault/import-run';
+import { ImportControl, ImportCancelledError } from '../../src/lib/vault/import-control';
 import type { ImportProgress } from '../../src/lib/types';
 import { saveContent } from '../../src/lib/db/notes-repo';
 
@@ -25,6 +26,29 @@ beforeEach(async () => {
 });
 
 describe('runImport', () => {
+  it('stops at the next checkpoint when cancelled before saving, and writes nothing', async () => {
+    const control = new ImportControl();
+    const files = [source('v/a.md', '# A'), source('v/b.md', '# B')];
+    const running = runImport(fileCandidates(files), [], () => control.cancel(), control);
+    await expect(running).rejects.toBeInstanceOf(ImportCancelledError);
+    expect(await db.notes.count()).toBe(0);
+  });
+
+  it('answers too-late once saving has begun, and the import completes', async () => {
+    const control = new ImportControl();
+    const answers: string[] = [];
+    const report = await runImport(
+      fileCandidates([source('v/a.md', '# A')]),
+      [],
+      (p) => {
+        if (p.phase === 'saving') answers.push(control.cancel());
+      },
+      control,
+    );
+    expect(answers[0]).toBe('too-late');
+    expect(report.added).toBe(1);
+  });
+
   it('never overwrites an edit made in Hearth: unchanged files keep it, changed ones conflict', async () => {
     await importSources([source('v/a.md', '# A')]);
     const id = (await db.notes.where('path').equals('v/a.md').first())!.id;

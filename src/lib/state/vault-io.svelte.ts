@@ -35,6 +35,7 @@ class VaultIo {
     files: null,
   };
   #cancel: (() => void) | null = null;
+  #cancelling = false;
   #importSeq = 0;
 
   /** The import dialog owns the hidden file inputs; the pick methods click them. */
@@ -144,8 +145,11 @@ class VaultIo {
         reject(new ImportCancelled());
       };
     });
+    const job = work(client, () => stopped);
+    // Once cancelled, the job's own rejection (ImportCancelled from the worker) is expected.
+    job.catch(() => undefined);
     try {
-      this.report = await Promise.race([work(client, () => stopped), cancelled]);
+      this.report = await Promise.race([job, cancelled]);
     } catch (error) {
       if (error instanceof ImportCancelled) {
         this.dialogOpen = false;
@@ -161,11 +165,24 @@ class VaultIo {
     }
   }
 
-  /** Stops the worker mid-import; its transaction has not started, so the vault is unchanged. */
-  cancel(): void {
-    if (!this.#cancel || this.progress?.phase === 'saving') return;
-    this.#dropClient();
-    this.#cancel();
+  /**
+   * Asks the worker to stop. It answers at once: either it stopped before writing anything, or
+   * saving had begun and the import finishes (its report then shows what was stored).
+   */
+  async cancel(): Promise<void> {
+    const stopHere = this.#cancel;
+    if (!stopHere || this.#cancelling) return;
+    this.#cancelling = true;
+    try {
+      const answer = await this.#ensureClient().call('cancelImport', {});
+      if (answer === 'too-late')
+        toasts.show('Saving had already begun, so the import will finish.');
+      else stopHere();
+    } catch (error) {
+      toasts.error(`Couldn't cancel the import: ${errorMessage(error)}`);
+    } finally {
+      this.#cancelling = false;
+    }
   }
 
   close(): void {

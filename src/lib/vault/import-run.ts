@@ -10,6 +10,7 @@ import { buildNote } from './note-record';
 import { sha256Hex } from './hash';
 import { notifyVaultChange } from './changes';
 import { ProgressThrottle } from './progress-throttle';
+import { ImportControl } from './import-control';
 
 /** Files read at once: enough to overlap file I/O with decoding and hashing. */
 const readConcurrency = 8;
@@ -18,6 +19,7 @@ export async function runImport(
   candidates: readonly Candidate[],
   earlySkips: readonly ImportSkip[],
   onProgress: (progress: ImportProgress) => void,
+  control: ImportControl = new ImportControl(),
 ): Promise<ImportReport> {
   const startedAt = performance.now();
   const progress = new ProgressThrottle(onProgress);
@@ -44,6 +46,7 @@ export async function runImport(
   const incoming: (IncomingFile | null)[] = new Array<IncomingFile | null>(kept.length).fill(null);
   let next = 0;
   const readOne = async (index: number): Promise<void> => {
+    control.checkpoint();
     const candidate = kept[index]!;
     let bytes: Uint8Array;
     try {
@@ -90,6 +93,7 @@ export async function runImport(
     });
   }
 
+  control.beginSaving();
   progress.update({ phase: 'saving', done: 0, total: records.length }, true);
   await applyImport(records, {
     plannedAgainst: existing,

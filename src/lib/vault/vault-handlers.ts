@@ -5,6 +5,7 @@ import type { ImportProgress, ImportReport, ImportSkip } from '../types';
 import { readLiveNotes } from '../db/import-repo';
 import { fileCandidates, zipCandidates, type Candidate, type ImportSource } from './import-sources';
 import { runImport } from './import-run';
+import { ImportControl, type CancelAnswer } from './import-control';
 import { writeZip } from './zip';
 import { walkDirectory } from './directory-walk';
 import { buildManifest, manifestName, unwrapExportRoots } from './export-manifest';
@@ -16,22 +17,40 @@ export type VaultEvents = { progress: ImportProgress };
 
 type Ctx = HandlerContext<VaultEvents>;
 
+/** The import running in this worker (one at a time), for `cancelImport`. */
+let running: ImportControl | null = null;
+
+/** Runs one import job under a fresh control that `cancelImport` can reach. */
+async function underControl<T>(job: (control: ImportControl) => Promise<T>): Promise<T> {
+  const control = (running = new ImportControl());
+  try {
+    return await job(control);
+  } finally {
+    if (running === control) running = null;
+  }
+}
+
 async function importAll(
   files: readonly ImportSource[],
   zips: readonly File[],
   ctx: Ctx,
+  control: ImportControl,
 ): Promise<ImportReport> {
   const candidates: Candidate[] = fileCandidates(files);
   const skips: ImportSkip[] = [];
   for (const zip of zips) {
+    control.checkpoint();
     const unpacked = await zipCandidates(zip);
     candidates.push(...unpacked.candidates);
     skips.push(...unpacked.skips);
   }
   // An export's manifest is not a note: it marks the export's root, which an unzipped export
   // picked as a folder has under the folder's name.
-  return runImport(unwrapExportRoots(candidates), skips, (progress) =>
-    ctx.emit('progress', progress),
+  return runImport(
+    unwrapExportRoots(candidates),
+    skips,
+    (progress) => ctx.emit('progress', progress),
+    control,
   );
 }
 
@@ -56,13 +75,17 @@ export function createVaultHandlers() {
      * Imports files at their relative paths (those staged under `stagedId` first); `zips` are
      * unpacked with their entry names as paths.
      */
+    /** Stops the running import unless it has begun saving; says which happened. */
+    cancelImport: (_args: Record<string, never>): CancelAnswer => running?.cancel() ?? 'stopped',
+
     importFiles: async (
       args: { files: ImportSource[]; zips?: File[]; stagedId?: number },
       ctx: Ctx,
     ) => {
       const earlier = args.stagedId === undefined ? [] : (staged.get(args.stagedId) ?? []);
       if (args.stagedId !== undefined) staged.delete(args.stagedId);
-      return importAll([...earlier, ...args.files], args.zips ?? [], ctx);
+      const files = [...earlier, ...args.files];
+      return underControl((control) => importAll(files, args.zips ?? [], ctx, control));
     },
 
     /**
@@ -70,10 +93,13 @@ export function createVaultHandlers() {
      * thread never builds a list of thousands of files.
      */
     importDirectory: async (args: { handle: FileSystemDirectoryHandle }, ctx: Ctx) => {
-      const files = await walkDirectory(args.handle, (count) =>
-        ctx.emit('progress', { phase: 'reading', done: 0, total: count }),
-      );
-      return importAll(files, [], ctx);
+      return underControl(async (control) => {
+        const files = await walkDirectory(args.handle, (count) => {
+          control.checkpoint();
+          ctx.emit('progress', { phase: 'reading', done: 0, total: count });
+        });
+        return importAll(files, [], ctx, control);
+      });
     },
 
     /**
