@@ -35,15 +35,19 @@ beforeEach(async () => {
 afterEach(() => vi.restoreAllMocks());
 
 describe('applyImport', () => {
-  it('writes adds and in-place updates, keeping id, createdAt and deletedAt', async () => {
+  it('writes adds and in-place updates, keeping id, createdAt and the current deletedAt', async () => {
     const old = await buildNote('a.md', 'old text', 1000);
     await seed({ ...old, deletedAt: 1500 });
     const existing = await readExistingIndex();
     const updated = await buildNote('a.md', 'new text', 3000, existing.get('a.md'));
     const added = await buildNote('b.md', 'b', 3000);
+    const beforeCommit = Date.now();
     await applyImport([updated, added], { plannedAgainst: existing });
     const a = await db.notes.get(old.id);
-    expect(a).toMatchObject({ path: 'a.md', createdAt: 1000, deletedAt: 1500, updatedAt: 3000 });
+    expect(a).toMatchObject({ path: 'a.md', createdAt: 1000, deletedAt: 1500 });
+    // Stamped at commit time, so the search index's watermark follows commit order.
+    expect(a?.updatedAt).toBeGreaterThanOrEqual(beforeCommit);
+    expect((await db.notes.get(added.id))?.updatedAt).toBe(a?.updatedAt);
     expect((await db.bodies.get(old.id))?.content).toBe('new text');
     expect(await db.notes.count()).toBe(2);
   });

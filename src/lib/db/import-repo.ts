@@ -73,8 +73,16 @@ export async function applyImport(
         if (now?.id !== planned?.id || now?.hash !== planned?.hash)
           throw new VaultChangedError(record.path);
       }
-      for (let start = 0; start < records.length; start += writeBatchSize) {
-        const batch = records.slice(start, start + writeBatchSize).map(splitRecord);
+      // Stamped here, not when planned: the search index's watermark relies on updatedAt
+      // following commit order. Trash state is whatever it is now, not what it was at planning.
+      const stampedAt = Date.now();
+      const stamped = records.map((record) => ({
+        ...record,
+        updatedAt: stampedAt,
+        deletedAt: currentByPath.get(record.path)?.deletedAt ?? record.deletedAt,
+      }));
+      for (let start = 0; start < stamped.length; start += writeBatchSize) {
+        const batch = stamped.slice(start, start + writeBatchSize).map(splitRecord);
         await db.notes.bulkPut(batch.map((r) => r.note));
         await db.bodies.bulkPut(batch.map((r) => r.body));
         options.onProgress?.(Math.min(start + writeBatchSize, records.length), records.length);
