@@ -3,7 +3,7 @@ import type { SearchFilters, SearchHit } from '../types';
 import { IndexKeeper, type IndexStatus } from './index-keeper';
 import { buildSnippet } from './snippet';
 import { splitFrontmatter } from '../vault/frontmatter';
-import { readBodies } from '../db/search-source';
+import { BodyCache } from './body-cache';
 
 export type { IndexStatus };
 
@@ -39,6 +39,8 @@ export function createSearchHandlers(
     error: (message) => emit('error', { message }),
   });
 
+  const bodyCache = new BodyCache();
+
   async function ready(): Promise<void> {
     await keeper.ready;
     if (keeper.loadError) throw keeper.loadError;
@@ -54,7 +56,7 @@ export function createSearchHandlers(
       await ready();
       const matches = keeper.index.search(query, filters);
       const top = matches.slice(0, limit);
-      const bodies = await readBodies(top.map((m) => m.id));
+      const bodies = await bodyCache.get(top.map((m) => m.id));
       const hits: SearchHit[] = top.map(({ terms, ...match }) => ({
         ...match,
         snippet: buildSnippet(splitFrontmatter(bodies.get(match.id) ?? '').body, query, terms),
