@@ -34,7 +34,7 @@ class VaultIo {
     folder: null,
     files: null,
   };
-  #cancel: (() => void) | null = null;
+  #cancel: { stopStaging: () => void; confirm: () => void } | null = null;
   #cancelling = false;
   #importSeq = 0;
 
@@ -125,6 +125,8 @@ class VaultIo {
         const done = await client.call('stageFiles', { importId, files: batch });
         if (!stopped()) this.progress = { phase: 'preparing', done, total };
       }
+      // Cancelled while staging: the worker must never be asked to import.
+      if (stopped()) throw new ImportCancelled();
       return client.call('importFiles', { files: [], zips, stagedId: importId });
     });
   }
@@ -140,9 +142,10 @@ class VaultIo {
     const stop = client.on('progress', (progress) => (this.progress = progress));
     let stopped = false;
     const cancelled = new Promise<never>((_, reject) => {
-      this.#cancel = () => {
-        stopped = true;
-        reject(new ImportCancelled());
+      this.#cancel = {
+        // First: no further request may start an import the worker would not know to cancel.
+        stopStaging: () => (stopped = true),
+        confirm: () => reject(new ImportCancelled()),
       };
     });
     const job = work(client, () => stopped);
@@ -170,14 +173,15 @@ class VaultIo {
    * saving had begun and the import finishes (its report then shows what was stored).
    */
   async cancel(): Promise<void> {
-    const stopHere = this.#cancel;
-    if (!stopHere || this.#cancelling) return;
+    const cancel = this.#cancel;
+    if (!cancel || this.#cancelling) return;
     this.#cancelling = true;
+    cancel.stopStaging();
     try {
       const answer = await this.#ensureClient().call('cancelImport', {});
       if (answer === 'too-late')
         toasts.show('Saving had already begun, so the import will finish.');
-      else stopHere();
+      else cancel.confirm();
     } catch (error) {
       toasts.error(`Couldn't cancel the import: ${errorMessage(error)}`);
     } finally {
