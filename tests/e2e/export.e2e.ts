@@ -123,7 +123,10 @@ test.describe('export', () => {
     }
 
     const wipe = async () => {
-      await page.getByRole('link', { name: 'Settings' }).click();
+      await page
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: 'Settings' })
+        .click();
       await page.getByRole('button', { name: 'Delete all notes' }).click();
       await page.getByRole('dialog').getByRole('button', { name: 'Delete everything' }).click();
       await expect.poll(() => countStored(page)).toEqual({ notes: 0, bodies: 0 });

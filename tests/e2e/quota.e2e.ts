@@ -101,12 +101,13 @@ test('a full disk fails a note save with a clear message; the editor keeps the t
     await notes.typeAtEnd('Saved before the disk filled up.\n');
     await notes.saved();
 
-    // Grow notes with incompressible text until the browser refuses a write.
+    // One note grows with incompressible text until the browser refuses a write. (Creating a
+    // note per step could fail at creation instead, before the editor ever saves.)
+    await notes.create();
     const error = page.getByRole('alert').filter({ hasText: /storage for Hearth is full/ });
     let lastText = '';
-    for (let i = 0; i < 10 && !(await error.isVisible()); i++) {
-      await notes.create();
-      lastText = randomBytes(1536 * 1024).toString('base64');
+    for (let i = 0; i < 12 && !(await error.isVisible()); i++) {
+      lastText += randomBytes(1536 * 1024).toString('base64');
       await notes.text.fill(lastText);
       await expect(notes.status).toHaveText(/^(Saved|Not saved)$/, { timeout: 60_000 });
     }
