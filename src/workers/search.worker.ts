@@ -1,14 +1,11 @@
 // The keyword-search worker: the index lives here so typing never waits on indexing.
-import { serve } from '../lib/rpc/server';
-import type { Envelope } from '../lib/rpc/protocol';
+import { eventEmitter, serve } from '../lib/rpc/server';
 import {
   createSearchHandlers,
   type SearchEvents,
   type SearchHandlers,
 } from '../lib/search/search-handlers';
 
-// Index events happen between requests, so they are posted directly rather than through a handler.
-const handlers = createSearchHandlers((name, payload) =>
-  self.postMessage({ kind: 'event', name, payload } satisfies Envelope),
-);
+// Index events happen between requests, so they are emitted directly rather than by a handler.
+const handlers = createSearchHandlers(eventEmitter<SearchEvents>(self));
 serve<SearchHandlers, SearchEvents>(self, handlers);

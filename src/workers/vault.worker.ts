@@ -6,7 +6,4 @@ import {
   type VaultHandlers,
 } from '../lib/vault/vault-handlers';
 
-// This file runs as a dedicated worker, but the project's type library is DOM, which types `self`
-// as a Window: its postMessage has the worker's shape at run time.
-const port = self as unknown as Parameters<typeof serve>[0];
-serve<VaultHandlers, VaultEvents>(port, createVaultHandlers());
+serve<VaultHandlers, VaultEvents>(self, createVaultHandlers());

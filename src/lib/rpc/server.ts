@@ -7,12 +7,17 @@ interface Port {
   addEventListener(type: 'message', listener: (event: MessageEvent<Envelope>) => void): void;
 }
 
+/** Push events to the main thread, for workers whose events arise outside any request. */
+export function eventEmitter<E extends EventMap>(port: Port) {
+  return <K extends keyof E & string>(name: K, payload: E[K]): void =>
+    port.postMessage({ kind: 'event', name, payload } satisfies Envelope);
+}
+
 export function serve<H extends HandlerMap, E extends EventMap = EventMap>(
   port: Port,
   handlers: H,
 ): void {
-  const emit = <K extends keyof E & string>(name: K, payload: E[K]) =>
-    port.postMessage({ kind: 'event', name, payload } satisfies Envelope);
+  const emit = eventEmitter<E>(port);
 
   port.addEventListener('message', (event) => {
     const message = event.data;

@@ -57,6 +57,8 @@ export class IndexKeeper {
   #pending = new Set<string>();
   #resetRequested = false;
   #draining: Promise<void> | undefined;
+  /** Set while a batch failed: its ids wait for a retry and no snapshot may claim them indexed. */
+  #failing = false;
   #persistTimer: ReturnType<typeof setTimeout> | undefined;
   #dirtySinceMs = 0;
   #events: IndexKeeperEvents;
@@ -186,9 +188,6 @@ export class IndexKeeper {
       if (!this.#failing && (this.#resetRequested || this.#pending.size > 0)) this.#kick();
     });
   }
-
-  /** Set while a batch failed: its ids wait for a retry and no snapshot may claim them indexed. */
-  #failing = false;
 
   async #drain(): Promise<void> {
     try {
