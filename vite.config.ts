@@ -1,6 +1,14 @@
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
+import { hubOrigins, hubRedirectSources } from './src/lib/llm/net/hosts';
+
+// Model downloads are the only traffic that leaves the device: the hub, the hosts it redirects
+// large files to, web-llm's model-library host, and any mirrors the person serving Hearth lists in
+// HEARTH_MODEL_MIRRORS (space-separated origins, e.g. "http://homebox.local:8080"). A mirror set in
+// Settings must be on this list (or on Hearth's own origin): the browser enforces it, not the app.
+const modelMirrors = (process.env.HEARTH_MODEL_MIRRORS ?? '').split(/\s+/).filter(Boolean);
+const modelSources = [...hubOrigins, ...hubRedirectSources, ...modelMirrors];
 
 // One policy for every response. `style-src 'self'` holds because Svelte emits its CSS as files
 // and the app only sets styles through CSSOM; `img-src` keeps note images from reaching the net.
@@ -10,7 +18,7 @@ const cspDirectives: Record<string, string> = {
   'style-src': "'self'",
   'img-src': "'self' data: blob:",
   'font-src': "'self'",
-  'connect-src': "'self'",
+  'connect-src': ["'self'", ...modelSources].join(' '),
   'worker-src': "'self'",
   'manifest-src': "'self'",
   'object-src': "'none'",
@@ -22,8 +30,8 @@ const cspDirectives: Record<string, string> = {
 // frame-ancestors is ignored (with a console error) in a <meta> policy, so the fallback omits it.
 const metaOnlyExcluded = new Set(['frame-ancestors']);
 
-function cspString(forMeta: boolean): string {
-  return Object.entries(cspDirectives)
+function cspString(forMeta: boolean, overrides: Record<string, string> = {}): string {
+  return Object.entries({ ...cspDirectives, ...overrides })
     .filter(([name]) => !(forMeta && metaOnlyExcluded.has(name)))
     .map(([name, value]) => `${name} ${value}`)
     .join('; ');
@@ -36,13 +44,38 @@ const isolationHeaders = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
+/**
+ * ONNX Runtime Web imports its Emscripten glue from a `blob:` URL, so the workers that run it need
+ * `blob:` in script-src. A worker takes the policy sent with its own script, so only those worker
+ * scripts get it; the document and every other script keep the strict policy.
+ */
+const onnxWorkerScript = /^\/assets\/llm-transformers\.worker-[\w-]+\.js$/;
+const onnxWorkerCsp = cspString(false, { 'script-src': "'self' 'wasm-unsafe-eval' blob:" });
+
+export function cspFor(pathname: string): string {
+  return onnxWorkerScript.test(pathname) ? onnxWorkerCsp : cspString(false);
+}
+
 export const securityHeaders: Record<string, string> = {
-  'Content-Security-Policy': cspString(false),
   ...isolationHeaders,
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), interest-cohort=()',
 };
+
+/** Sends the CSP header on every preview response, picking the worker policy by path. */
+function cspHeader(): Plugin {
+  return {
+    name: 'hearth-csp-header',
+    configurePreviewServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+        res.setHeader('Content-Security-Policy', cspFor(pathname));
+        next();
+      });
+    },
+  };
+}
 
 /** Adds the CSP as a <meta> fallback in production builds only: the dev server injects styles inline. */
 function cspMeta(): Plugin {
@@ -67,6 +100,7 @@ export default defineConfig({
   plugins: [
     svelte(),
     cspMeta(),
+    cspHeader(),
     VitePWA({
       registerType: 'prompt',
       injectRegister: false,
@@ -95,9 +129,10 @@ export default defineConfig({
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,wasm}'],
         navigateFallback: '/index.html',
         cleanupOutdatedCaches: true,
-        // Set on purpose (the 2 MiB default fails the build once model runtimes are bundled).
-        // Model weights are never precached: the model libraries keep their own caches.
-        maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
+        // Set on purpose: the ONNX runtime (27 MB wasm) and web-llm (6 MB chunk) are precached so a
+        // model runs offline; the 2 MiB default fails the build. Model weights are never
+        // precached: the model libraries keep their own caches.
+        maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
       },
     }),
   ],

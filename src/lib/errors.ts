@@ -45,3 +45,28 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/** A model file is not where it should be (404, an HTML page instead, or not in an imported folder). */
+export class ModelFileMissingError extends HearthError {
+  override name = 'ModelFileMissingError';
+}
+
+/** A picked model folder is incomplete or malformed; the message names the file. */
+export class ModelImportError extends HearthError {
+  override name = 'ModelImportError';
+}
+
+/** The model download cannot fit in the storage the browser grants Hearth. */
+export class ModelTooLargeError extends HearthError {
+  override name = 'ModelTooLargeError';
+}
+
+/** A request Hearth refused to make (off the allowed hosts, or a model that must stay offline). */
+export class NetworkBlockedError extends HearthError {
+  override name = 'NetworkBlockedError';
+}
+
+/** The device cannot run this model (no WebGPU, missing shader-f16, lost GPU device). */
+export class ModelUnsupportedError extends HearthError {
+  override name = 'ModelUnsupportedError';
+}

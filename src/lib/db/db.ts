@@ -11,10 +11,17 @@
  * - memories       facts the assistant keeps across chats, which the user can see, edit and forget.
  * - chunks         pieces of notes for semantic search; vectors: one embedding per chunk and model.
  * - jobs           persistent background work (indexing), resumable after a reload.
- * - requests       the ledger of every network request Hearth made on the user's behalf.
+ * - requests       the ledger of every network request Hearth made on the user's behalf: time,
+ *                  host, path, bytes, status, which model and why (written by the model workers).
+ * Added in version 2:
+ * - models         models installed on this device (metadata only: the files live in the model
+ *                  libraries' own Cache Storage, see src/lib/llm/).
+ * - settings       app settings that are not vault data (model mirror, task routing, persona), so
+ *                  wiping the vault leaves them alone.
  */
 import Dexie, { type EntityTable } from 'dexie';
 import type { Note, NoteBody } from '../types';
+import type { InstalledModel } from '../llm/types';
 
 export interface MetaRecord {
   key: string;
@@ -72,7 +79,15 @@ export interface RequestRecord {
   host: string;
   path: string;
   bytes: number;
+  /** HTTP status, or 0 when the request failed before any answer. */
+  status: number;
+  modelKey: string;
   reason: string;
+}
+
+export interface SettingRecord {
+  key: string;
+  value: unknown;
 }
 
 export const DB_NAME = 'hearth';
@@ -88,6 +103,8 @@ export class HearthDb extends Dexie {
   vectors!: EntityTable<VectorRecord, 'chunkId'>;
   jobs!: EntityTable<JobRecord, 'id'>;
   requests!: EntityTable<RequestRecord, 'seq'>;
+  models!: EntityTable<InstalledModel, 'key'>;
+  settings!: EntityTable<SettingRecord, 'key'>;
 
   constructor(name = DB_NAME) {
     super(name);
@@ -102,6 +119,10 @@ export class HearthDb extends Dexie {
       vectors: 'chunkId, modelId',
       jobs: 'id, kind, status, createdAt',
       requests: '++seq, at, host',
+    });
+    this.version(2).stores({
+      models: 'key, installedAt',
+      settings: 'key',
     });
   }
 }

@@ -5,6 +5,8 @@ export type Route =
   | { view: 'notes'; noteId: string | null }
   | { view: 'journal'; date: string | null }
   | { view: 'search'; query: string }
+  | { view: 'chat'; conversationId: string | null }
+  | { view: 'models' }
   | { view: 'trash' }
   | { view: 'settings' }
   | { view: 'go'; target: string }
@@ -32,6 +34,10 @@ export function parseRoute(pathname: string, search: string): Route {
       // A one-off read of the query string, not reactive state.
       // eslint-disable-next-line svelte/prefer-svelte-reactivity
       return { view: 'search', query: new URLSearchParams(search).get('q') ?? '' };
+    case 'chat':
+      return { view: 'chat', conversationId: arg ?? null };
+    case 'models':
+      return { view: 'models' };
     case 'trash':
       return { view: 'trash' };
     case 'settings':
@@ -67,3 +73,4 @@ export const router = new Router();
 
 export const noteHref = (id: string): string => `/notes/${encodeURIComponent(id)}`;
 export const journalHref = (date: string): string => `/journal/${date}`;
+export const chatHref = (id: string): string => `/chat/${encodeURIComponent(id)}`;

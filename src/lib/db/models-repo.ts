@@ -1,0 +1,34 @@
+// Installed-model records and app settings (mirror, routing, persona). Model files themselves
+// stay in the model libraries' Cache Storage; these rows say what is there and where it came from.
+import { liveQuery } from 'dexie';
+import { getDb } from './db';
+import type { InstalledModel } from '../llm/types';
+
+export async function saveInstalledModel(model: InstalledModel): Promise<void> {
+  await getDb().models.put(model);
+}
+
+export async function forgetInstalledModel(key: string): Promise<void> {
+  await getDb().models.delete(key);
+}
+
+export function listInstalledModels(): Promise<InstalledModel[]> {
+  return getDb().models.orderBy('installedAt').toArray();
+}
+
+export function observeInstalledModels(onChange: (models: InstalledModel[]) => void) {
+  const subscription = liveQuery(() => getDb().models.orderBy('installedAt').toArray()).subscribe({
+    next: onChange,
+    error: reportError,
+  });
+  return () => subscription.unsubscribe();
+}
+
+export async function readSetting<T>(key: string, fallback: T): Promise<T> {
+  const row = await getDb().settings.get(key);
+  return row === undefined ? fallback : (row.value as T);
+}
+
+export async function writeSetting(key: string, value: unknown): Promise<void> {
+  await getDb().settings.put({ key, value });
+}

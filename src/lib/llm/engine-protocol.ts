@@ -1,0 +1,40 @@
+// The one typed protocol both model workers speak (WebLLM's and transformers.js's), so the main
+// thread drives either through the same client. Long calls carry a `callId` that `abort` names.
+import type {
+  CatalogEntry,
+  ChatRequest,
+  DownloadProgress,
+  GenerationStats,
+  InstalledModel,
+  LoadProgress,
+  ModelFile,
+  ModelSpec,
+  NetworkSettings,
+} from './types';
+
+export type EngineEvents = {
+  loadProgress: { callId: number; progress: LoadProgress };
+  downloadProgress: { callId: number; progress: DownloadProgress };
+  importProgress: { callId: number; done: number; total: number };
+  delta: { callId: number; text: string };
+};
+
+type Ctx = import('../rpc/protocol').HandlerContext<EngineEvents>;
+
+// Type aliases, not interfaces: they must be assignable to the RPC layer's index-signature maps.
+export type EngineHandlers = {
+  configure(args: NetworkSettings): void;
+  load(args: { callId: number; spec: ModelSpec }, ctx: Ctx): Promise<void>;
+  chat(args: { callId: number; request: ChatRequest }, ctx: Ctx): Promise<GenerationStats>;
+  abort(args: { callId: number }): void;
+  unload(args: Record<string, never>): Promise<void>;
+  catalog(args: Record<string, never>): Promise<CatalogEntry[]>;
+  download(args: { callId: number; spec: ModelSpec }, ctx: Ctx): Promise<{ sizeBytes: number }>;
+  isInstalled(args: { spec: ModelSpec }): Promise<boolean>;
+  sizeOnDisk(args: { spec: ModelSpec }): Promise<number>;
+  remove(args: { spec: ModelSpec }): Promise<number>;
+  importFiles(
+    args: { callId: number; files: ModelFile[] },
+    ctx: Ctx,
+  ): Promise<Omit<InstalledModel, 'installedAt'>>;
+};

@@ -1,0 +1,138 @@
+// The only door from a model worker to the network. Every model file request goes through here:
+// it is refused unless a user action (download or load of a named model) is in progress, rewritten
+// to the user's mirror when one is set, put on the record (the ledger), and checked so that a 404
+// or an HTML fallback page fails as "missing" instead of being cached as a model file.
+import { HearthError, ModelFileMissingError, NetworkBlockedError } from '../../errors';
+import { hubOrigins, IMPORTED_NAMESPACE } from './hosts';
+
+export interface LedgerEntry {
+  at: number;
+  host: string;
+  path: string;
+  bytes: number;
+  /** HTTP status, or 0 when the request failed before any answer. */
+  status: number;
+  modelKey: string;
+  reason: string;
+}
+
+/** Why the worker may touch the network right now: set by a user-started download or load. */
+export interface FetchPurpose {
+  modelKey: string;
+  reason: string;
+}
+
+export interface ModelFetchOptions {
+  purpose(): FetchPurpose | null;
+  mirror(): string | null;
+  record(entry: LedgerEntry): void;
+  /** Bytes received so far on one URL, for progress bars that need bytes. */
+  onBytes?(url: string, loadedBytes: number, totalBytes: number | null): void;
+  /** The app's own origin: its bundled assets (the ONNX runtime) load without purpose or record. */
+  appOrigin: string;
+  baseFetch?: typeof fetch;
+}
+
+function fileName(url: URL): string {
+  return decodeURIComponent(url.pathname.split('/').pop() ?? url.pathname);
+}
+
+/** Maps a hub or model-library URL onto the mirror: same path, the mirror's base. */
+export function mirrorUrl(url: URL, mirror: string | null): URL {
+  if (!mirror || !hubOrigins.includes(url.origin)) return url;
+  const base = mirror.endsWith('/') ? mirror : `${mirror}/`;
+  return new URL(url.pathname.replace(/^\//, '') + url.search, base);
+}
+
+export function createModelFetch(options: ModelFetchOptions): typeof fetch {
+  const baseFetch = options.baseFetch ?? globalThis.fetch.bind(globalThis);
+
+  return async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const request = new Request(input, init);
+    const original = new URL(request.url);
+    if (original.origin === options.appOrigin && original.pathname.startsWith('/assets/'))
+      return baseFetch(request);
+    if (original.pathname.includes(`/${IMPORTED_NAMESPACE}/`))
+      throw new ModelFileMissingError(
+        `The imported model has no file “${fileName(original)}”. Import its folder again with that file included.`,
+      );
+    const purpose = options.purpose();
+    if (!purpose)
+      throw new NetworkBlockedError(
+        `Hearth refused to contact ${original.host}: no download was asked for.`,
+      );
+    const url = mirrorUrl(original, options.mirror());
+    const entry: LedgerEntry = {
+      at: Date.now(),
+      host: url.host,
+      path: url.pathname,
+      bytes: 0,
+      status: 0,
+      modelKey: purpose.modelKey,
+      reason: purpose.reason,
+    };
+    let response: Response;
+    try {
+      response = await baseFetch(new Request(url, request), { credentials: 'omit' });
+    } catch (error) {
+      options.record(entry);
+      throw new HearthError(
+        `Couldn't reach ${url.host} for “${fileName(url)}”: ${(error as Error).message}. Check the connection or the mirror setting, then retry — files already downloaded are kept.`,
+        { cause: error },
+      );
+    }
+    entry.status = response.status;
+    if (response.status === 404 || response.status === 401 || response.status === 403) {
+      options.record(entry);
+      throw new ModelFileMissingError(
+        `The model file “${fileName(url)}” is missing on ${url.host} (HTTP ${response.status}).`,
+      );
+    }
+    if (!response.ok) {
+      options.record(entry);
+      throw new HearthError(
+        `${url.host} answered HTTP ${response.status} for “${fileName(url)}”. Retry later; files already downloaded are kept.`,
+      );
+    }
+    const type = response.headers.get('content-type') ?? '';
+    if (type.includes('text/html') && !/\.html?$/.test(url.pathname)) {
+      options.record(entry);
+      await response.body?.cancel();
+      throw new ModelFileMissingError(
+        `The model file “${fileName(url)}” is missing on ${url.host}: the server answered with a web page instead. Nothing was stored.`,
+      );
+    }
+    return countBytes(response, request.url, entry, options);
+  };
+}
+
+/** Passes the body through unchanged while counting it; the ledger entry is written at the end. */
+function countBytes(
+  response: Response,
+  key: string,
+  entry: LedgerEntry,
+  options: ModelFetchOptions,
+): Response {
+  const length = Number(response.headers.get('content-length'));
+  const total = Number.isFinite(length) && length > 0 ? length : null;
+  if (!response.body) {
+    options.record(entry);
+    return response;
+  }
+  let loaded = 0;
+  const counter = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      loaded += chunk.byteLength;
+      options.onBytes?.(key, loaded, total);
+      controller.enqueue(chunk);
+    },
+    flush() {
+      options.record({ ...entry, bytes: loaded });
+    },
+  });
+  return new Response(response.body.pipeThrough(counter), {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+}
