@@ -66,6 +66,24 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/lib/llm/webllm/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: boundaries.filter((b) => b.name !== '@mlc-ai/web-llm') },
+      ],
+    },
+  },
+  {
+    files: ['src/lib/llm/transformers/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: boundaries.filter((b) => b.name !== '@huggingface/transformers') },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs', 'scripts/**', 'bench/**'],
     ...tseslint.configs.disableTypeChecked,
   },

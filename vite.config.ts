@@ -30,8 +30,8 @@ const cspDirectives: Record<string, string> = {
 // frame-ancestors is ignored (with a console error) in a <meta> policy, so the fallback omits it.
 const metaOnlyExcluded = new Set(['frame-ancestors']);
 
-function cspString(forMeta: boolean, overrides: Record<string, string> = {}): string {
-  return Object.entries({ ...cspDirectives, ...overrides })
+function cspString(forMeta: boolean): string {
+  return Object.entries(cspDirectives)
     .filter(([name]) => !(forMeta && metaOnlyExcluded.has(name)))
     .map(([name, value]) => `${name} ${value}`)
     .join('; ');
@@ -44,38 +44,16 @@ const isolationHeaders = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
-/**
- * ONNX Runtime Web imports its Emscripten glue from a `blob:` URL, so the workers that run it need
- * `blob:` in script-src. A worker takes the policy sent with its own script, so only those worker
- * scripts get it; the document and every other script keep the strict policy.
- */
-const onnxWorkerScript = /^\/assets\/llm-transformers\.worker-[\w-]+\.js$/;
-const onnxWorkerCsp = cspString(false, { 'script-src': "'self' 'wasm-unsafe-eval' blob:" });
-
-export function cspFor(pathname: string): string {
-  return onnxWorkerScript.test(pathname) ? onnxWorkerCsp : cspString(false);
-}
-
+// No `blob:` in script-src: transformers.js only imports ONNX Runtime's glue from a blob: URL
+// when it caches the runtime itself (`env.useWasmCache`), which the model worker turns off; the
+// runtime comes from the app's own precached files instead (see src/lib/llm/transformers/runtime.ts).
 export const securityHeaders: Record<string, string> = {
+  'Content-Security-Policy': cspString(false),
   ...isolationHeaders,
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), interest-cohort=()',
 };
-
-/** Sends the CSP header on every preview response, picking the worker policy by path. */
-function cspHeader(): Plugin {
-  return {
-    name: 'hearth-csp-header',
-    configurePreviewServer(server) {
-      server.middlewares.use((req, res, next) => {
-        const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
-        res.setHeader('Content-Security-Policy', cspFor(pathname));
-        next();
-      });
-    },
-  };
-}
 
 /** Adds the CSP as a <meta> fallback in production builds only: the dev server injects styles inline. */
 function cspMeta(): Plugin {
@@ -100,7 +78,6 @@ export default defineConfig({
   plugins: [
     svelte(),
     cspMeta(),
-    cspHeader(),
     VitePWA({
       registerType: 'prompt',
       injectRegister: false,
@@ -126,7 +103,7 @@ export default defineConfig({
         ],
       },
       workbox: {
-        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,wasm}'],
+        globPatterns: ['**/*.{js,mjs,css,html,svg,png,webmanifest,wasm}'],
         navigateFallback: '/index.html',
         cleanupOutdatedCaches: true,
         // Set on purpose: the ONNX runtime (27 MB wasm) and web-llm (6 MB chunk) are precached so a

@@ -21,7 +21,7 @@
  */
 import Dexie, { type EntityTable } from 'dexie';
 import type { Note, NoteBody } from '../types';
-import type { InstalledModel } from '../llm/types';
+import type { GenerationStats, InstalledModel, Task } from '../llm/types';
 
 export interface MetaRecord {
   key: string;
@@ -34,7 +34,11 @@ export interface ConversationRecord {
   title: string;
   createdAt: number;
   updatedAt: number;
+  /** Added with chat: instructions for this conversation, sent after the global persona. */
+  systemPrompt?: string;
 }
+
+export type MessageStatus = 'streaming' | 'done' | 'stopped' | 'error';
 
 export interface MessageRecord {
   id: string;
@@ -42,6 +46,17 @@ export interface MessageRecord {
   role: 'system' | 'user' | 'assistant';
   content: string;
   createdAt: number;
+  // Added with chat (all optional, no index): who answered, why, and how it went.
+  /** On user messages: the task or model the user picked instead of automatic routing. */
+  taskOverride?: Task | null;
+  modelOverride?: string | null;
+  modelKey?: string;
+  modelName?: string;
+  task?: Task;
+  routeReason?: string;
+  stats?: GenerationStats;
+  status?: MessageStatus;
+  error?: string;
 }
 
 export interface MemoryRecord {

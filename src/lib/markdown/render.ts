@@ -1,6 +1,7 @@
 // Markdown to sanitized HTML. Note text and model output are untrusted: raw HTML is reduced to an
-// attribute-free allowlist (raw-html.ts), everything marked emits goes through DOMPurify, links to other sites open in a new tab, and remote images are dropped so
-// a note can never make the browser contact a server.
+// attribute-free allowlist (raw-html.ts), everything marked emits goes through DOMPurify, links
+// never pass on the opener or referrer and open other sites in a new tab, and remote images are
+// dropped so a note can never make the browser contact a server.
 import { Marked } from 'marked';
 import DOMPurify from 'dompurify';
 import { wikilinkExtension } from './wikilinks';
@@ -21,10 +22,8 @@ function installHooks(): void {
   DOMPurify.addHook('afterSanitizeAttributes', (node) => {
     if (node.tagName === 'A') {
       const href = node.getAttribute('href') ?? '';
-      if (/^https?:\/\//i.test(href)) {
-        node.setAttribute('target', '_blank');
-        node.setAttribute('rel', 'noopener noreferrer');
-      }
+      node.setAttribute('rel', 'noopener noreferrer');
+      if (/^https?:\/\//i.test(href)) node.setAttribute('target', '_blank');
     }
     if (node.tagName === 'IMG') {
       const src = node.getAttribute('src') ?? '';
@@ -41,8 +40,12 @@ function installHooks(): void {
 }
 
 export function renderMarkdown(markdown: string): string {
+  return sanitizeHtml(marked.parse(splitFrontmatter(markdown).body) as string);
+}
+
+/** The one sanitizer for everything Markdown turns into HTML (notes and model answers). */
+export function sanitizeHtml(html: string): string {
   installHooks();
-  const html = marked.parse(splitFrontmatter(markdown).body) as string;
   return DOMPurify.sanitize(html, {
     USE_PROFILES: { html: true },
     FORBID_TAGS: [

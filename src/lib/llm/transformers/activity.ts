@@ -1,0 +1,15 @@
+// A user action that may use the network for one model repo: a download or a load. The engine and
+// the store take a `NetworkScope` so they run unchanged in Node tests, where no network is wired.
+
+export interface NetworkActivity {
+  repo: string;
+  modelKey: string;
+  reason: 'download' | 'load';
+  signal: AbortSignal;
+  onBytes?(url: string, loadedBytes: number, totalBytes: number | null): void;
+}
+
+export type NetworkScope = <T>(activity: NetworkActivity, run: () => Promise<T>) => Promise<T>;
+
+/** No network wiring: `run` as is (Node tests load from a local folder). */
+export const noNetwork: NetworkScope = (_activity, run) => run();

@@ -1,0 +1,83 @@
+// Model files in Cache Storage, keyed exactly as transformers.js keys them (hub.js
+// buildResourcePaths: `<remoteHost><repo>/resolve/main/<file>`), so a file stored here is found by
+// a later load without any request, and a file transformers.js stored counts as installed here.
+import { ModelTooLargeError, isQuotaError } from '../../errors';
+import { HUB_ORIGIN } from '../net/hosts';
+
+export const CACHE_NAME = 'transformers-cache';
+
+export function repoPrefix(repo: string): string {
+  return `${HUB_ORIGIN}/${repo}/resolve/main/`;
+}
+
+export function fileKey(repo: string, file: string): string {
+  return repoPrefix(repo) + file;
+}
+
+export function openModelCache(): Promise<Cache> {
+  return caches.open(CACHE_NAME);
+}
+
+/** Files of `repo` in the cache (paths relative to the repo root), by key. */
+export async function cachedFiles(cache: Cache, repo: string): Promise<Map<string, Request>> {
+  const prefix = repoPrefix(repo);
+  const files = new Map<string, Request>();
+  for (const request of await cache.keys()) {
+    if (request.url.startsWith(prefix))
+      files.set(decodeURI(request.url.slice(prefix.length)), request);
+  }
+  return files;
+}
+
+/** A cached body's size: Content-Length when stored, else the body's length (a disk-backed blob). */
+export async function entrySizeBytes(response: Response): Promise<number> {
+  const length = Number(response.headers.get('content-length'));
+  if (Number.isFinite(length) && length > 0) return length;
+  return (await response.blob()).size;
+}
+
+export async function readCachedJson(
+  cache: Cache,
+  repo: string,
+  file: string,
+): Promise<Record<string, unknown> | null> {
+  const response = await cache.match(fileKey(repo, file));
+  return response ? ((await response.json()) as Record<string, unknown>) : null;
+}
+
+/** Stores a body with the headers transformers.js reads back (type, length). */
+export async function putFile(
+  cache: Cache,
+  repo: string,
+  file: string,
+  body: Blob,
+  contentType: string,
+): Promise<void> {
+  const response = new Response(body, {
+    headers: { 'content-type': contentType, 'content-length': String(body.size) },
+  });
+  try {
+    await cache.put(fileKey(repo, file), response);
+  } catch (error) {
+    if (isQuotaError(error))
+      throw new ModelTooLargeError(
+        `The browser refused to store “${file}”: Hearth's storage is full. Remove a model or free space, then retry — files already stored are kept.`,
+        { cause: error },
+      );
+    throw error;
+  }
+}
+
+/** Throws when `neededBytes` more will not fit in what the browser grants this origin. */
+export async function assertFits(neededBytes: number, what: string): Promise<void> {
+  if (neededBytes <= 0 || !navigator.storage?.estimate) return;
+  const { usage = 0, quota } = await navigator.storage.estimate();
+  if (quota === undefined) return;
+  const freeBytes = quota - usage;
+  if (neededBytes > freeBytes) {
+    const mb = (bytes: number) => `${Math.ceil(bytes / (1024 * 1024))} MB`;
+    throw new ModelTooLargeError(
+      `${what} needs ${mb(neededBytes)} more, but this browser grants Hearth only ${mb(Math.max(freeBytes, 0))} more. Remove a model or free disk space, then try again.`,
+    );
+  }
+}

@@ -1,0 +1,89 @@
+// Stores a picked WebLLM model folder in web-llm's caches under hub-shaped keys in the imported
+// namespace (`<hub>/imported/<slug>/resolve/main/<file>`), so reload() finds every file in cache and
+// the guarded fetch refuses to send such a URL to the network. Nothing here touches the network.
+import { ModelImportError } from '../../errors';
+import { HUB_ORIGIN, IMPORTED_NAMESPACE } from '../net/hosts';
+import type { InstalledModel, ModelFile, WebLlmSpec } from '../types';
+import { modelKey } from '../types';
+import { CONFIG_SCOPE, MODEL_SCOPE, modelBaseUrl, WASM_SCOPE } from './app-config';
+import {
+  isWasmBinary,
+  locateWebLlmFolder,
+  planWebLlmImport,
+  type ImportScope,
+} from './import-layout';
+
+const scopes: Record<ImportScope, string> = {
+  config: CONFIG_SCOPE,
+  model: MODEL_SCOPE,
+  wasm: WASM_SCOPE,
+};
+
+const contentTypes: Record<ImportScope, string> = {
+  config: 'application/json',
+  model: 'application/octet-stream',
+  wasm: 'application/wasm',
+};
+
+function normalise(path: string): string {
+  return path.replace(/\\/g, '/').replace(/^\/+/, '');
+}
+
+export async function importWebLlmFolder(
+  files: ModelFile[],
+  onProgress: (done: number, total: number) => void,
+): Promise<Omit<InstalledModel, 'installedAt'>> {
+  const byPath = new Map(files.map((f) => [normalise(f.path), f.file]));
+  const picked = [...byPath].map(([path, file]) => ({ path, sizeBytes: file.size }));
+  const folder = locateWebLlmFolder(picked.map((p) => p.path));
+  const blob = (path: string) => byPath.get(path) as Blob;
+  const plan = planWebLlmImport(
+    folder,
+    picked,
+    await blob(folder.configPath).text(),
+    await blob(folder.tensorCachePath).text(),
+  );
+  const header = new Uint8Array(await blob(folder.wasmPath).slice(0, 4).arrayBuffer());
+  if (!isWasmBinary(header))
+    throw new ModelImportError(`${folder.wasmPath} is not a WebAssembly model library.`);
+
+  const modelUrl = `${HUB_ORIGIN}/${IMPORTED_NAMESPACE}/${folder.slug}`;
+  const base = modelBaseUrl(modelUrl);
+  const written: { scope: string; url: string }[] = [];
+  try {
+    for (const [i, file] of plan.files.entries()) {
+      const url = new URL(file.name, base).href;
+      const body = blob(file.path);
+      const headers = {
+        'content-type': contentTypes[file.scope],
+        'content-length': `${body.size}`,
+      };
+      await (await caches.open(scopes[file.scope])).put(url, new Response(body, { headers }));
+      written.push({ scope: scopes[file.scope], url });
+      onProgress(i + 1, plan.files.length);
+    }
+  } catch (error) {
+    // A half-imported model would look installed to nobody and waste space: take it back out.
+    for (const entry of written) await (await caches.open(entry.scope)).delete(entry.url);
+    throw error;
+  }
+
+  const wasm = plan.files.find((f) => f.scope === 'wasm');
+  const spec: WebLlmSpec = {
+    engine: 'webllm',
+    modelId: `imported-${folder.slug}`,
+    modelUrl,
+    modelLibUrl: new URL(wasm?.name ?? '', base).href,
+    vramMB: null,
+    contextWindow: plan.contextWindow,
+    requiresF16: plan.requiresF16,
+  };
+  return {
+    key: modelKey(spec),
+    name: `${folder.slug} (imported)`,
+    spec,
+    source: 'import',
+    sizeBytes: plan.totalBytes,
+    complete: true,
+  };
+}

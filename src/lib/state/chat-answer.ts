@@ -1,0 +1,102 @@
+// Writing one answer: route the user's message (task, then model), load the model, stream the
+// answer and record how it ended. Every outcome lands on the assistant message itself: done
+// (with stats), stopped (with what was shown) or error (with a message the user can act on).
+import type { ConversationRecord, MessageRecord } from '../db/db';
+import { appendMessage, updateMessage } from '../db/conversations-repo';
+import { errorMessage, HearthError } from '../errors';
+import { buildPrompt, systemPromptOf } from '../llm/chat-prompt';
+import { classifyTask, pickModel, TASK_LABELS } from '../llm/router';
+import type { InstalledModel, LlmEngine, Task } from '../llm/types';
+import { AnswerStream } from './answer-stream';
+
+export class NoModelError extends HearthError {
+  override name = 'NoModelError';
+  constructor() {
+    super('No model is ready on this device. Download or import one on the Models page.');
+  }
+}
+
+export interface AnswerJob {
+  user: MessageRecord;
+  conversation: ConversationRecord;
+  /** The conversation's messages; the answer uses those up to and including `user`. */
+  history: MessageRecord[];
+  models: {
+    readonly installed: InstalledModel[];
+    ensureLoaded(key: string, signal?: AbortSignal): Promise<LlmEngine>;
+  };
+  settings: { persona: string; routing: Record<Task, string | null> };
+  onCreated: (message: MessageRecord, answer: AnswerStream) => void;
+  onPhase: (phase: 'loading' | 'writing') => void;
+  onText: (text: string) => void;
+  onDone: (message: MessageRecord) => void;
+  onError: (error: unknown) => void;
+}
+
+export function routeMessage(
+  user: MessageRecord,
+  settings: AnswerJob['settings'],
+  installed: InstalledModel[],
+) {
+  const { task, reason } = user.taskOverride
+    ? { task: user.taskOverride, reason: 'you picked the task' }
+    : classifyTask(user.content);
+  const choice = pickModel(task, settings.routing, installed, user.modelOverride ?? null);
+  const model = choice ? installed.find((m) => m.key === choice.key) : undefined;
+  const routeReason = `${TASK_LABELS[task]}: ${reason}. ${
+    choice ? `${choice.reason[0]?.toUpperCase()}${choice.reason.slice(1)}.` : 'No model is ready.'
+  }`;
+  return { task, model, routeReason, fallback: choice?.fallback ?? false };
+}
+
+export async function runAnswer(job: AnswerJob): Promise<void> {
+  const { user, conversation, models, settings } = job;
+  const route = routeMessage(user, settings, models.installed);
+  let message: MessageRecord;
+  try {
+    message = await appendMessage({
+      conversationId: conversation.id,
+      role: 'assistant',
+      content: '',
+      task: route.task,
+      routeReason: route.routeReason,
+      status: 'streaming',
+      ...(route.model ? { modelKey: route.model.key, modelName: route.model.name } : {}),
+    });
+  } catch (error) {
+    job.onError(error);
+    return;
+  }
+  const answer = new AnswerStream(job.onText, (text) =>
+    updateMessage(message.id, { content: text }).catch(job.onError),
+  );
+  job.onCreated(message, answer);
+  let patch: Partial<MessageRecord>;
+  try {
+    if (!route.model) throw new NoModelError();
+    const engine = await models.ensureLoaded(route.model.key, answer.signal);
+    answer.signal.throwIfAborted();
+    job.onPhase('writing');
+    const upTo = job.history.findIndex((m) => m.id === user.id);
+    const prompt = buildPrompt(
+      job.history.slice(0, upTo + 1),
+      systemPromptOf(settings.persona, conversation.systemPrompt ?? ''),
+      route.model.spec.contextWindow,
+    );
+    const stats = await engine.chat({ messages: prompt }, answer.onDelta, answer.signal);
+    const stopped = answer.signal.aborted || stats.finishReason === 'abort';
+    patch = {
+      content: stopped ? answer.stop() : answer.finish(),
+      stats,
+      status: stopped ? 'stopped' : 'done',
+    };
+  } catch (error) {
+    const stopped = answer.signal.aborted;
+    const content = answer.stop();
+    patch = stopped
+      ? { content, status: 'stopped' }
+      : { content, status: 'error', error: errorMessage(error) };
+  }
+  await answer.queueWrite(() => updateMessage(message.id, patch)).catch(job.onError);
+  job.onDone({ ...message, ...patch });
+}

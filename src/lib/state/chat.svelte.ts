@@ -1,0 +1,205 @@
+// The open conversation: its messages, sending, streaming, stop, regenerate and edit. One answer
+// streams at a time. Each answer is routed (task -> model), the model is loaded on demand through
+// the models manager, and the answer is saved while it streams so a reload keeps what was shown.
+import type { ConversationRecord, MessageRecord } from '../db/db';
+import {
+  appendMessage,
+  createConversation,
+  deleteMessagesAfter,
+  getConversation,
+  listMessages,
+  updateConversation,
+  updateMessage,
+} from '../db/conversations-repo';
+import { errorMessage, NotFoundError } from '../errors';
+import type { InstalledModel, LlmEngine, LoadProgress, Task } from '../llm/types';
+import { AnswerStream } from './answer-stream';
+import { chatSettings } from './chat-settings.svelte';
+import { runAnswer } from './chat-answer';
+import { models } from './models.svelte';
+
+/** The part of the models manager chat needs (see models.svelte.ts). */
+export interface ModelsApi {
+  readonly installed: InstalledModel[];
+  readonly loadedKey: string | null;
+  readonly loading: { key: string; progress: LoadProgress } | null;
+  ensureLoaded(key: string, signal?: AbortSignal): Promise<LlmEngine>;
+}
+
+export interface SendOptions {
+  task?: Task | null;
+  modelKey?: string | null;
+}
+
+const defaultTitle = 'New chat';
+const titleFrom = (text: string): string => {
+  const line = text.trim().split('\n')[0]?.trim() ?? '';
+  return line.length > 60 ? `${line.slice(0, 57)}…` : line || defaultTitle;
+};
+
+export class ChatSession {
+  conversation = $state.raw<ConversationRecord | null>(null);
+  messages = $state.raw<MessageRecord[]>([]);
+  /** The answer being written: its id and the text shown so far (updated once per frame). */
+  streaming = $state.raw<{ id: string; text: string; phase: 'loading' | 'writing' } | null>(null);
+  loaded = $state(false);
+  error = $state<string | null>(null);
+  #answer: AnswerStream | null = null;
+  #openSeq = 0;
+
+  constructor(private readonly models: ModelsApi) {}
+
+  get busy(): boolean {
+    return this.streaming !== null;
+  }
+
+  async open(id: string | null): Promise<void> {
+    if (this.loaded && id === (this.conversation?.id ?? null)) return;
+    this.stop();
+    const seq = ++this.#openSeq;
+    this.error = null;
+    this.loaded = false;
+    const [conversation, messages] = id
+      ? await Promise.all([getConversation(id), listMessages(id)])
+      : [null, []];
+    if (seq !== this.#openSeq) return;
+    if (id && !conversation) this.error = 'That conversation no longer exists.';
+    this.conversation = conversation ?? null;
+    // An answer cut short by a reload or crash is shown as stopped, with what was saved.
+    this.messages = messages.map((m) =>
+      m.status === 'streaming' ? { ...m, status: 'stopped' } : m,
+    );
+    for (const m of messages)
+      if (m.status === 'streaming')
+        void updateMessage(m.id, { status: 'stopped' }).catch(this.#fail);
+    this.loaded = true;
+  }
+
+  /** Saves the user's message (creating the conversation on the first one) and starts the answer. */
+  async send(text: string, options: SendOptions = {}): Promise<void> {
+    const content = text.trim();
+    if (!content || this.busy) return;
+    let conversation = this.conversation;
+    if (!conversation) {
+      conversation = await createConversation(titleFrom(content));
+      this.conversation = conversation;
+      this.messages = [];
+      this.loaded = true;
+    } else if (conversation.title === defaultTitle && this.messages.length === 0) {
+      await this.rename(titleFrom(content));
+    }
+    const user = await appendMessage({
+      conversationId: conversation.id,
+      role: 'user',
+      content,
+      taskOverride: options.task ?? null,
+      modelOverride: options.modelKey ?? null,
+    });
+    this.messages = [...this.messages, user];
+    void this.#answerTo(user);
+  }
+
+  /** Stops the answer being written at once; what was shown stays, marked as stopped. */
+  stop(): void {
+    const answer = this.#answer;
+    const streaming = this.streaming;
+    if (!answer || !streaming) return;
+    const content = answer.stop();
+    this.#answer = null;
+    this.streaming = null;
+    const message = this.messages.find((m) => m.id === streaming.id);
+    if (message) this.#replace({ ...message, content, status: 'stopped' });
+  }
+
+  async regenerate(assistantId: string): Promise<void> {
+    const index = this.messages.findIndex((m) => m.id === assistantId);
+    const user = this.messages.slice(0, index).findLast((m) => m.role === 'user');
+    if (this.busy || index < 0 || !user) return;
+    await deleteMessagesAfter(assistantId, { inclusive: true });
+    this.messages = this.messages.slice(0, index);
+    void this.#answerTo(user);
+  }
+
+  async editAndResend(userId: string, newText: string): Promise<void> {
+    const content = newText.trim();
+    const index = this.messages.findIndex((m) => m.id === userId);
+    const original = this.messages[index];
+    if (this.busy || !content || !original || original.role !== 'user') return;
+    await updateMessage(userId, { content });
+    await deleteMessagesAfter(userId);
+    const edited = { ...original, content };
+    this.messages = [...this.messages.slice(0, index), edited];
+    void this.#answerTo(edited);
+  }
+
+  async rename(title: string): Promise<void> {
+    const current = this.conversation;
+    if (!current) return;
+    await updateConversation(current.id, { title });
+    this.conversation = (await getConversation(current.id)) ?? null;
+  }
+
+  async setSystemPrompt(systemPrompt: string): Promise<void> {
+    const current = this.conversation;
+    if (!current) throw new NotFoundError('Start a conversation first.');
+    await updateConversation(current.id, { systemPrompt });
+    this.conversation = { ...current, systemPrompt };
+  }
+
+  /** Re-reads the open conversation after the list renamed it. */
+  async refresh(id: string): Promise<void> {
+    if (this.conversation?.id !== id) return;
+    this.conversation = (await getConversation(id)) ?? null;
+  }
+
+  /** Called when the open conversation was deleted elsewhere (the list). */
+  forget(id: string): void {
+    if (this.conversation?.id !== id) return;
+    this.stop();
+    this.conversation = null;
+    this.messages = [];
+  }
+
+  #replace(message: MessageRecord): void {
+    this.messages = this.messages.map((m) => (m.id === message.id ? message : m));
+  }
+
+  #fail = (error: unknown): void => {
+    this.error = errorMessage(error);
+  };
+
+  async #answerTo(user: MessageRecord): Promise<void> {
+    const conversation = this.conversation;
+    if (!conversation) return;
+    await chatSettings.load().catch(this.#fail);
+    await runAnswer({
+      user,
+      conversation,
+      history: this.messages,
+      models: this.models,
+      settings: chatSettings,
+      onCreated: (message, answer) => {
+        this.#answer = answer;
+        this.messages = [...this.messages, message];
+        this.streaming = { id: message.id, text: '', phase: 'loading' };
+      },
+      onPhase: (phase) => {
+        if (this.streaming) this.streaming = { ...this.streaming, phase };
+      },
+      onText: (text) => {
+        if (this.streaming) this.streaming = { ...this.streaming, text };
+      },
+      onDone: (message) => {
+        // A stopped answer may finish after the next one started: leave that one alone.
+        if (this.streaming?.id === message.id) {
+          this.#answer = null;
+          this.streaming = null;
+        }
+        this.#replace(message);
+      },
+      onError: this.#fail,
+    });
+  }
+}
+
+export const chat = new ChatSession(models);

@@ -1,0 +1,230 @@
+// The models on this device and the one that is loaded. Chat asks `ensureLoaded(key)` and gets an
+// engine holding that model, with every other model unloaded first (only what fits stays loaded).
+// The model workers are imported and started only on first need, never on the app's start path.
+import {
+  forgetInstalledModel,
+  listInstalledModels,
+  observeInstalledModels,
+  saveInstalledModel,
+} from '../db/models-repo';
+import { errorMessage, HearthError, NotFoundError } from '../errors';
+import { detectModelFolder, rerootFiles } from '../llm/import-detect';
+import { entryForInstalled } from '../llm/installed-entry';
+import { assertFits } from '../llm/storage-check';
+import type {
+  CatalogEntry,
+  InstalledModel,
+  LlmEngine,
+  LoadProgress,
+  ModelFile,
+} from '../llm/types';
+import { ModelCatalog } from './model-catalog.svelte';
+import { ModelDownloads, storageEstimate } from './model-downloads.svelte';
+import { formatBytes } from './storage.svelte';
+
+let hookedLost = false;
+
+async function workers() {
+  const module = await import('../llm/engine-workers');
+  if (!hookedLost) {
+    hookedLost = true;
+    module.onEngineLost((kind) => models.engineLost(kind));
+  }
+  return module;
+}
+
+class Models {
+  #installed = $state.raw<InstalledModel[]>([]);
+  #loaded = $state.raw<InstalledModel | null>(null);
+  #loading = $state.raw<{ key: string; progress: LoadProgress } | null>(null);
+  #watching = false;
+  #started: Promise<void> | null = null;
+  #queue: Promise<unknown> = Promise.resolve();
+  /** Per model: why it needs attention (files gone since the last visit). */
+  problems = $state.raw<Record<string, string>>({});
+  importing = $state.raw<{ done: number; total: number } | null>(null);
+  readonly catalog = new ModelCatalog();
+  readonly downloads = new ModelDownloads({
+    engineHoldsModel: (kind) =>
+      this.#loaded?.spec.engine === kind || this.#loading?.key.startsWith(`${kind}:`) === true,
+    existing: (key) => this.#installed.find((m) => m.key === key),
+  });
+
+  get installed(): InstalledModel[] {
+    if (!this.#watching) {
+      this.#watching = true;
+      observeInstalledModels((rows) => (this.#installed = rows));
+    }
+    return this.#installed;
+  }
+  get loadedKey(): string | null {
+    return this.#loaded?.key ?? null;
+  }
+  get loading(): { key: string; progress: LoadProgress } | null {
+    return this.#loading;
+  }
+  get totalBytes(): number {
+    return this.installed.reduce((sum, m) => sum + m.sizeBytes, 0);
+  }
+
+  /** Starts the Models view's work once: device probe, catalogs, and a check of installed files. */
+  start(): Promise<void> {
+    this.#started ??= Promise.all([
+      this.catalog.refreshProbe(),
+      this.catalog.load(),
+      this.#reconcile(),
+    ]).then(() => undefined);
+    return this.#started;
+  }
+
+  /** Rows whose files were cleared (by the browser or the user) since they were recorded. */
+  async #reconcile(): Promise<void> {
+    const { engineFor } = await workers();
+    const problems: Record<string, string> = {};
+    for (const row of await listInstalledModels()) {
+      if (this.downloads.isRunning(row.key)) continue;
+      try {
+        const engine = await engineFor(row.spec.engine);
+        const [present, sizeBytes] = await Promise.all([
+          engine.isInstalled(row.spec),
+          engine.sizeOnDisk(row.spec),
+        ]);
+        if (row.complete && !present)
+          problems[row.key] =
+            row.source === 'import'
+              ? 'Files missing — import the folder again.'
+              : 'Files missing — download again.';
+        if (present !== row.complete || sizeBytes !== row.sizeBytes)
+          await saveInstalledModel({ ...row, complete: present, sizeBytes });
+      } catch (error) {
+        problems[row.key] = `Couldn't check its files: ${errorMessage(error)}`;
+      }
+    }
+    this.problems = problems;
+  }
+
+  /** Runs model switches one at a time, so two callers never interleave unload and load. */
+  #serial<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(run, run);
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  ensureLoaded(key: string, signal?: AbortSignal): Promise<LlmEngine> {
+    return this.#serial(async () => {
+      const model =
+        this.#installed.find((m) => m.key === key) ??
+        (await listInstalledModels()).find((m) => m.key === key);
+      if (!model)
+        throw new NotFoundError(
+          `That model is not on this device. Download or import it on the Models page.`,
+        );
+      if (!model.complete)
+        throw new HearthError(
+          `${model.name} is not fully downloaded. Finish it on the Models page.`,
+        );
+      const { engineFor, restartEngine, runningEngine } = await workers();
+      const engine = await engineFor(model.spec.engine);
+      if (this.#loaded?.key === key) return engine;
+      await this.#unloadCurrent(runningEngine);
+      this.#loading = {
+        key,
+        progress: {
+          phase: 'load',
+          fraction: 0,
+          loadedBytes: null,
+          totalBytes: null,
+          text: 'Starting…',
+        },
+      };
+      try {
+        await engine.load(model.spec, (progress) => (this.#loading = { key, progress }), signal);
+        this.#loaded = model;
+        return engine;
+      } catch (error) {
+        // The library may keep loading after an abort; stopping its worker frees that memory.
+        if (signal?.aborted) restartEngine(model.spec.engine);
+        throw error;
+      } finally {
+        this.#loading = null;
+      }
+    });
+  }
+
+  async #unloadCurrent(
+    runningEngine: (kind: InstalledModel['spec']['engine']) => LlmEngine | undefined,
+  ) {
+    const current = this.#loaded;
+    if (!current) return;
+    this.#loaded = null;
+    await runningEngine(current.spec.engine)?.unload();
+  }
+
+  unload(): Promise<void> {
+    return this.#serial(async () => this.#unloadCurrent((await workers()).runningEngine));
+  }
+
+  engineLost(kind: InstalledModel['spec']['engine']): void {
+    if (this.#loaded?.spec.engine === kind) this.#loaded = null;
+  }
+
+  download(entry: CatalogEntry): Promise<void> {
+    return this.downloads.start(entry);
+  }
+  cancel(key: string): Promise<void> {
+    return this.downloads.cancel(key);
+  }
+  retry(key: string): Promise<void> {
+    return this.downloads.retry(key);
+  }
+  /** Continues a partial download recorded before a reload. */
+  resume(key: string): Promise<void> {
+    const model = this.installed.find((m) => m.key === key);
+    if (!model) return Promise.resolve();
+    return this.downloads.start(this.catalog.find(key) ?? entryForInstalled(model));
+  }
+  addCustom(repo: string, dtype: string): Promise<CatalogEntry> {
+    return this.catalog.addCustom(repo, dtype);
+  }
+
+  /** Deletes the model's files and its record; resolves to the bytes freed. */
+  async remove(key: string): Promise<number> {
+    const model = this.installed.find((m) => m.key === key);
+    if (!model) throw new NotFoundError('That model is not on this device any more.');
+    await this.downloads.cancel(key);
+    if (this.#loaded?.key === key) await this.unload();
+    const { engineFor } = await workers();
+    const freedBytes = await (await engineFor(model.spec.engine)).remove(model.spec);
+    await forgetInstalledModel(key);
+    this.downloads.dismiss(key);
+    const { [key]: _gone, ...problems } = this.problems;
+    this.problems = problems;
+    return freedBytes;
+  }
+
+  /** Validates and stores a model folder with no network at all; throws ModelImportError. */
+  async importFolder(files: ModelFile[]): Promise<InstalledModel> {
+    if (this.importing) throw new HearthError('A model import is already running.');
+    const detected = detectModelFolder(files.map((f) => f.path));
+    const rooted = rerootFiles(files, detected.root);
+    const sizeBytes = rooted.reduce((sum, f) => sum + f.file.size, 0);
+    assertFits('This model', sizeBytes, await storageEstimate(), formatBytes);
+    this.importing = { done: 0, total: rooted.length };
+    try {
+      const engine = await (await workers()).engineFor(detected.engine);
+      const stored = await engine.importFiles(
+        rooted,
+        (done, total) => (this.importing = { done, total }),
+      );
+      const model: InstalledModel = { ...stored, installedAt: Date.now() };
+      await saveInstalledModel(model);
+      const { [model.key]: _gone, ...problems } = this.problems;
+      this.problems = problems;
+      return model;
+    } finally {
+      this.importing = null;
+    }
+  }
+}
+
+export const models = new Models();

@@ -1,0 +1,6 @@
+// Where the e2e suite finds its generated models (written by global-setup.ts before any test).
+import { fileURLToPath } from 'node:url';
+
+export const TINY_LLAMA_DIR = fileURLToPath(
+  new URL('../fixtures/generated/e2e/tiny-llama', import.meta.url),
+);
