@@ -7,5 +7,9 @@ export default defineConfig({
     include: ['tests/unit/**/*.test.ts'],
     environment: 'node',
     setupFiles: ['tests/unit/setup.ts'],
+    // Some suites build indexes or load ONNX models in hooks; on a busy 2-core machine the 10 s
+    // default is too tight. Tests never assert durations.
+    hookTimeout: 60_000,
+    testTimeout: 30_000,
   },
 });

@@ -102,35 +102,58 @@ export function createModelFetch(options: ModelFetchOptions): typeof fetch {
         `The model file “${fileName(url)}” is missing on ${url.host}: the server answered with a web page instead. Nothing was stored.`,
       );
     }
-    return countBytes(response, request.url, entry, options);
+    return countBytes(response, request, entry, options);
   };
 }
 
-/** Passes the body through unchanged while counting it; the ledger entry is written at the end. */
+/**
+ * Passes the body through unchanged while counting it. The ledger entry is written once, when the
+ * body ends, fails or is cancelled; a Range probe (transformers.js sizes each file with a one-byte
+ * `bytes=0-0` request and often never reads the body) is written at once, with its declared length.
+ */
 function countBytes(
   response: Response,
-  key: string,
+  request: Request,
   entry: LedgerEntry,
   options: ModelFetchOptions,
 ): Response {
   const length = Number(response.headers.get('content-length'));
   const total = Number.isFinite(length) && length > 0 ? length : null;
-  if (!response.body) {
-    options.record(entry);
+  if (!response.body || request.headers.has('range')) {
+    options.record({ ...entry, bytes: response.body ? (total ?? 0) : 0 });
     return response;
   }
+  const reader = response.body.getReader();
   let loaded = 0;
-  const counter = new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      loaded += chunk.byteLength;
-      options.onBytes?.(key, loaded, total);
-      controller.enqueue(chunk);
+  let recorded = false;
+  const finish = () => {
+    if (recorded) return;
+    recorded = true;
+    options.record({ ...entry, bytes: loaded });
+  };
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          finish();
+          controller.close();
+          return;
+        }
+        loaded += value.byteLength;
+        options.onBytes?.(request.url, loaded, total);
+        controller.enqueue(value);
+      } catch (error) {
+        finish();
+        controller.error(error);
+      }
     },
-    flush() {
-      options.record({ ...entry, bytes: loaded });
+    cancel(reason) {
+      finish();
+      return reader.cancel(reason);
     },
   });
-  return new Response(response.body.pipeThrough(counter), {
+  return new Response(body, {
     status: response.status,
     statusText: response.statusText,
     headers: response.headers,

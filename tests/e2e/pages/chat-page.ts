@@ -1,0 +1,115 @@
+// Page object for the chat view (/chat), and a helper that imports the generated tiny Llama
+// through the Models page, the way a user would, so chat has a real model to answer with.
+import { expect, type Locator, type Page } from '@playwright/test';
+import { TINY_LLAMA_DIR } from '../model-fixtures';
+
+/** The first answer waits for the ONNX runtime to start and the session to be created. */
+export const FIRST_ANSWER_TIMEOUT_MS = 60_000;
+
+/** Imports the tiny Llama folder on /models and waits until it is listed as installed. */
+export async function importTinyLlama(page: Page): Promise<string> {
+  await page.goto('/models');
+  await expect(page.getByRole('heading', { name: 'Models', level: 1 })).toBeVisible();
+  await page.getByLabel('Model folder').setInputFiles(TINY_LLAMA_DIR);
+  const row = page
+    .getByRole('list', { name: 'Models on this device' })
+    .getByTestId('installed-model');
+  await expect(row).toHaveCount(1, { timeout: 30_000 });
+  await expect(page.getByTestId('model-import-error')).toHaveCount(0);
+  return ((await row.getByRole('heading').textContent()) ?? '').trim();
+}
+
+export class ChatPage {
+  readonly page: Page;
+  readonly list: Locator;
+  readonly pane: Locator;
+  readonly log: Locator;
+  readonly title: Locator;
+  readonly input: Locator;
+  readonly route: Locator;
+  readonly sendButton: Locator;
+  readonly stopButton: Locator;
+  readonly messages: Locator;
+  readonly userMessages: Locator;
+  readonly answers: Locator;
+  /** The text of each user message, in order. */
+  readonly userTexts: Locator;
+  readonly conversations: Locator;
+  readonly filter: Locator;
+
+  constructor(page: Page) {
+    this.page = page;
+    this.list = page.getByRole('navigation', { name: 'Conversations' });
+    this.pane = page.getByRole('region', { name: 'Chat' });
+    this.log = page.getByRole('log', { name: 'Messages' });
+    this.title = this.pane.getByRole('heading', { level: 1 });
+    this.input = page.getByRole('textbox', { name: 'Message', exact: true });
+    this.route = page.getByRole('combobox', { name: 'Answer with' });
+    this.sendButton = page.getByRole('button', { name: 'Send', exact: true });
+    this.stopButton = page.getByRole('button', { name: 'Stop', exact: true });
+    this.messages = this.log.getByTestId('chat-message');
+    this.userMessages = this.log.locator('[data-testid="chat-message"][data-role="user"]');
+    this.answers = this.log.locator('[data-testid="chat-message"][data-role="assistant"]');
+    this.userTexts = this.userMessages.getByTestId('message-text');
+    this.conversations = this.list.getByTestId('conversation-item');
+    this.filter = this.list.getByRole('searchbox', { name: 'Filter chats' });
+  }
+
+  async open(path = '/chat'): Promise<void> {
+    await this.page.goto(path);
+    await expect(this.log).toBeVisible();
+  }
+
+  /** Types a message and sends it with the Send button (routing as `route` says, else Auto). */
+  async send(text: string, route?: string): Promise<void> {
+    if (route) await this.route.selectOption({ label: route });
+    await this.input.fill(text);
+    await this.sendButton.click();
+  }
+
+  answer(index = -1): Locator {
+    return index < 0 ? this.answers.last() : this.answers.nth(index);
+  }
+
+  text(message: Locator): Locator {
+    return message.getByTestId('message-text');
+  }
+
+  /** Waits for the latest answer to finish as `status` and returns its text. */
+  async waitForAnswer(status = 'done', timeoutMs = FIRST_ANSWER_TIMEOUT_MS): Promise<string> {
+    const answer = this.answer();
+    await expect(answer).toHaveAttribute('data-status', status, { timeout: timeoutMs });
+    await expect(this.log).toHaveAttribute('aria-busy', 'false');
+    return (await this.text(answer).innerText()).trim();
+  }
+
+  /** Waits until the latest answer shows some streamed text and returns it. */
+  async waitForSomeText(timeoutMs = FIRST_ANSWER_TIMEOUT_MS): Promise<string> {
+    const text = this.text(this.answer());
+    await expect(text).not.toHaveText(/^\s*(Thinking…)?\s*$/, { timeout: timeoutMs });
+    return text.innerText();
+  }
+
+  /** Lets the latest answer write something, then stops it (for tests that need no full answer). */
+  async stopOnceWriting(): Promise<string> {
+    await this.waitForSomeText();
+    await this.stopButton.click();
+    return this.waitForAnswer('stopped', 5_000);
+  }
+
+  conversation(title: string): Locator {
+    return this.conversations.filter({ has: this.page.getByRole('link', { name: title }) });
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    await this.list.getByRole('button', { name: `Rename “${from}”` }).click();
+    const field = this.list.getByRole('textbox', { name: 'Chat title' });
+    await field.fill(to);
+    await field.press('Enter');
+    await expect(field).toHaveCount(0);
+  }
+
+  async remove(title: string): Promise<void> {
+    await this.list.getByRole('button', { name: `Delete “${title}”` }).click();
+  }
+}
