@@ -82,6 +82,17 @@ describe('TransformersEngine', () => {
     expect(again.join('')).toBe(deltas.map((d) => d.text).join(''));
   });
 
+  it('streams token by token, not word by word, and loses no text', async () => {
+    const deltas: string[] = [];
+    const stats = await engine.chat({ ...request, maxTokens: 32 }, (text) => deltas.push(text));
+    // A token whose bytes end mid-character waits for the next one, so a few tokens share a delta;
+    // whole-word streaming would give far fewer (the random model rarely writes spaces).
+    expect(deltas.length).toBeGreaterThanOrEqual(stats.completionTokens * 0.6);
+    const whole: string[] = [];
+    await engine.chat({ ...request, maxTokens: 32 }, (text) => whole.push(text));
+    expect(whole.join('')).toBe(deltas.join(''));
+  });
+
   it('respects maxTokens and reports length', async () => {
     for (const maxTokens of [1, 3, 7]) {
       const stats = await engine.chat({ ...request, maxTokens }, () => {});

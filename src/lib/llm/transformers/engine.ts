@@ -9,10 +9,10 @@ import {
   AutoTokenizer,
   StoppingCriteria,
   StoppingCriteriaList,
-  TextStreamer,
   type PreTrainedModel,
   type PreTrainedTokenizer,
   type Tensor,
+  type TextStreamer,
 } from '@huggingface/transformers';
 import { HearthError, ModelUnsupportedError } from '../../errors';
 import {
@@ -25,6 +25,7 @@ import {
 } from '../types';
 import { noNetwork, type NetworkScope } from './activity';
 import { LoadProgressReporter } from './load-progress';
+import { TokenStreamer } from './token-streamer';
 
 const DEFAULT_MAX_TOKENS = 512;
 
@@ -139,15 +140,13 @@ export class TransformersEngine implements LlmEngine {
     let completionTokens = 0;
     let firstTokenAtMs = 0;
     let lastToken: bigint | undefined;
-    const streamer = new TextStreamer(tokenizer, {
-      skip_prompt: true,
-      skip_special_tokens: true,
-      token_callback_function: (tokens: bigint[]) => {
+    const streamer = new TokenStreamer(tokenizer, {
+      onTokens: (tokens) => {
         completionTokens += tokens.length;
         if (!firstTokenAtMs) firstTokenAtMs = performance.now();
         lastToken = tokens.at(-1);
       },
-      callback_function: (text: string) => {
+      onText: (text) => {
         if (!signal?.aborted) onDelta(text);
       },
     });
@@ -160,7 +159,8 @@ export class TransformersEngine implements LlmEngine {
       max_new_tokens: maxTokens,
       do_sample: sampled,
       ...(sampled ? { temperature: request.temperature } : {}),
-      streamer,
+      // generate() takes any BaseStreamer at runtime; its typings ask for TextStreamer's fields.
+      streamer: streamer as unknown as TextStreamer,
       stopping_criteria: stoppingCriteria,
     });
     const endMs = performance.now();
