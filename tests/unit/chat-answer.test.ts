@@ -5,6 +5,7 @@ import {
   createConversation,
   listMessages,
   appendMessage,
+  buildMessage,
 } from '../../src/lib/db/conversations-repo';
 import { getDb, type MessageRecord } from '../../src/lib/db/db';
 import { runAnswer, type AnswerJob } from '../../src/lib/state/chat-answer';
@@ -78,7 +79,9 @@ async function job(engine: LlmEngine, installed: InstalledModel[] = [tiny]) {
     settings: {
       persona: 'You are kind.',
       routing: { chat: null, code: null, writing: null, reasoning: null },
+      maxAnswerTokens: 300,
     },
+    newMessage: (message) => buildMessage(message, user.createdAt),
     onCreated: (message, answer) => Object.assign(state, { created: message, answer }),
     onPhase: () => undefined,
     onText: (text) => shown.push(text),
@@ -103,6 +106,7 @@ describe('runAnswer', () => {
       { role: 'system', content: 'You are kind.\n\nAnswer in French.' },
       { role: 'user', content: 'Hi' },
     ]);
+    expect(requests[0]?.maxTokens).toBe(300);
     expect(shown.length).toBeGreaterThan(0);
     for (const text of shown) expect('Bonjour!'.startsWith(text)).toBe(true);
     expect(state.done).toMatchObject({ content: 'Bonjour!', status: 'done', modelName: 'Tiny' });

@@ -18,19 +18,22 @@ async function guardQuota<T>(what: string, write: () => Promise<T>): Promise<T> 
 const byConversation = (id: string) =>
   getDb().messages.where('[conversationId+createdAt]').between([id, -Infinity], [id, Infinity]);
 
+/** A conversation made in memory (so the UI need not wait for the disk); store it with saveConversation. */
+export function buildConversation(title = 'New chat', systemPrompt = ''): ConversationRecord {
+  const now = Date.now();
+  return { id: crypto.randomUUID(), title, createdAt: now, updatedAt: now, systemPrompt };
+}
+
+export async function saveConversation(record: ConversationRecord): Promise<void> {
+  await guardQuota('the new conversation', () => getDb().conversations.add(record));
+}
+
 export async function createConversation(
   title = 'New chat',
   systemPrompt = '',
 ): Promise<ConversationRecord> {
-  const now = Date.now();
-  const record: ConversationRecord = {
-    id: crypto.randomUUID(),
-    title,
-    createdAt: now,
-    updatedAt: now,
-    systemPrompt,
-  };
-  await guardQuota('the new conversation', () => getDb().conversations.add(record));
+  const record = buildConversation(title, systemPrompt);
+  await saveConversation(record);
   return record;
 }
 
@@ -106,20 +109,35 @@ export function listMessages(conversationId: string): Promise<MessageRecord[]> {
 
 export type NewMessage = Omit<MessageRecord, 'id' | 'createdAt'>;
 
+/** A message made in memory, ordered after the conversation's latest (`previousCreatedAt`). */
+export function buildMessage(message: NewMessage, previousCreatedAt = 0): MessageRecord {
+  return {
+    ...message,
+    id: crypto.randomUUID(),
+    createdAt: Math.max(Date.now(), previousCreatedAt + 1),
+  };
+}
+
+/** Stores a message built in memory and marks its conversation active. */
+export async function saveMessage(record: MessageRecord): Promise<void> {
+  const db = getDb();
+  await guardQuota('the message', () =>
+    db.transaction('rw', db.conversations, db.messages, async () => {
+      await db.messages.put(record);
+      await db.conversations.update(record.conversationId, { updatedAt: Date.now() });
+    }),
+  );
+}
+
 /** Appends a message after every other one in its conversation and marks the conversation active. */
 export async function appendMessage(message: NewMessage): Promise<MessageRecord> {
   const db = getDb();
   return guardQuota('the message', () =>
     db.transaction('rw', db.conversations, db.messages, async () => {
       const last = await byConversation(message.conversationId).last();
-      const now = Date.now();
-      const record: MessageRecord = {
-        ...message,
-        id: crypto.randomUUID(),
-        createdAt: Math.max(now, (last?.createdAt ?? 0) + 1),
-      };
+      const record = buildMessage(message, last?.createdAt);
       await db.messages.add(record);
-      await db.conversations.update(message.conversationId, { updatedAt: now });
+      await db.conversations.update(message.conversationId, { updatedAt: Date.now() });
       return record;
     }),
   );

@@ -8,8 +8,8 @@ export interface PromptTurn {
   status?: 'streaming' | 'done' | 'stopped' | 'error' | undefined;
 }
 
-/** Tokens kept free for the answer itself. */
-const answerReserveTokens = 512;
+/** Tokens kept free for the answer itself, unless the caller says how long answers may be. */
+const defaultAnswerTokens = 512;
 /** Byte-level tokenizers can spend a token per character, so plan for the worst reasonable case. */
 const charsPerToken = 2;
 
@@ -28,6 +28,7 @@ export function buildPrompt(
   history: PromptTurn[],
   systemPrompt: string,
   contextWindow: number | null,
+  answerTokens = defaultAnswerTokens,
 ): ChatMessage[] {
   const turns: ChatMessage[] = history
     .filter((m) => m.role !== 'system' && m.status !== 'error' && m.content.trim() !== '')
@@ -35,8 +36,7 @@ export function buildPrompt(
   const system: ChatMessage[] = systemPrompt ? [{ role: 'system', content: systemPrompt }] : [];
   if (!contextWindow) return [...system, ...turns];
   let budgetChars =
-    Math.max(contextWindow - answerReserveTokens, contextWindow / 2) * charsPerToken -
-    systemPrompt.length;
+    Math.max(contextWindow - answerTokens, contextWindow / 2) * charsPerToken - systemPrompt.length;
   const kept: ChatMessage[] = [];
   for (let index = turns.length - 1; index >= 0; index--) {
     const turn = turns[index] as ChatMessage;

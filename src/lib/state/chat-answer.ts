@@ -2,7 +2,7 @@
 // answer and record how it ended. Every outcome lands on the assistant message itself: done
 // (with stats), stopped (with what was shown) or error (with a message the user can act on).
 import type { ConversationRecord, MessageRecord } from '../db/db';
-import { appendMessage, updateMessage } from '../db/conversations-repo';
+import { saveMessage, updateMessage, type NewMessage } from '../db/conversations-repo';
 import { errorMessage, HearthError } from '../errors';
 import { buildPrompt, systemPromptOf } from '../llm/chat-prompt';
 import { classifyTask, pickModel, TASK_LABELS } from '../llm/router';
@@ -25,7 +25,9 @@ export interface AnswerJob {
     readonly installed: InstalledModel[];
     ensureLoaded(key: string, signal?: AbortSignal): Promise<LlmEngine>;
   };
-  settings: { persona: string; routing: Record<Task, string | null> };
+  settings: { persona: string; routing: Record<Task, string | null>; maxAnswerTokens: number };
+  /** Builds the answer's record in memory, ordered after the conversation's messages. */
+  newMessage: (message: NewMessage) => MessageRecord;
   onCreated: (message: MessageRecord, answer: AnswerStream) => void;
   onPhase: (phase: 'loading' | 'writing') => void;
   onText: (text: string) => void;
@@ -52,24 +54,21 @@ export function routeMessage(
 export async function runAnswer(job: AnswerJob): Promise<void> {
   const { user, conversation, models, settings } = job;
   const route = routeMessage(user, settings, models.installed);
-  let message: MessageRecord;
-  try {
-    message = await appendMessage({
-      conversationId: conversation.id,
-      role: 'assistant',
-      content: '',
-      task: route.task,
-      routeReason: route.routeReason,
-      status: 'streaming',
-      ...(route.model ? { modelKey: route.model.key, modelName: route.model.name } : {}),
-    });
-  } catch (error) {
-    job.onError(error);
-    return;
-  }
+  // The answer's record is made in memory and stored in the background, first in the answer's
+  // write queue: nothing between Send and the engine waits for the disk.
+  const message = job.newMessage({
+    conversationId: conversation.id,
+    role: 'assistant',
+    content: '',
+    task: route.task,
+    routeReason: route.routeReason,
+    status: 'streaming',
+    ...(route.model ? { modelKey: route.model.key, modelName: route.model.name } : {}),
+  });
   const answer = new AnswerStream(job.onText, (text) =>
     updateMessage(message.id, { content: text }).catch(job.onError),
   );
+  answer.queueWrite(() => saveMessage(message)).catch(job.onError);
   job.onCreated(message, answer);
   let patch: Partial<MessageRecord>;
   try {
@@ -82,8 +81,13 @@ export async function runAnswer(job: AnswerJob): Promise<void> {
       job.history.slice(0, upTo + 1),
       systemPromptOf(settings.persona, conversation.systemPrompt ?? ''),
       route.model.spec.contextWindow,
+      settings.maxAnswerTokens,
     );
-    const stats = await engine.chat({ messages: prompt }, answer.onDelta, answer.signal);
+    const stats = await engine.chat(
+      { messages: prompt, maxTokens: settings.maxAnswerTokens },
+      answer.onDelta,
+      answer.signal,
+    );
     const stopped = answer.signal.aborted || stats.finishReason === 'abort';
     patch = {
       content: stopped ? answer.stop() : answer.finish(),

@@ -20,8 +20,19 @@ function cleanRouting(stored: unknown): Routing {
   return routing;
 }
 
+/** Bounds for the longest answer, in tokens: a short reply up to a long document. */
+export const ANSWER_TOKENS = { min: 16, max: 8192, default: 1024 } as const;
+
+function cleanAnswerTokens(stored: unknown): number {
+  const n = typeof stored === 'number' && Number.isFinite(stored) ? Math.round(stored) : NaN;
+  if (Number.isNaN(n)) return ANSWER_TOKENS.default;
+  return Math.min(ANSWER_TOKENS.max, Math.max(ANSWER_TOKENS.min, n));
+}
+
 class ChatSettings {
   persona = $state('');
+  /** The most tokens one answer may have (the engine also stops at the model's context window). */
+  maxAnswerTokens = $state<number>(ANSWER_TOKENS.default);
   routing = $state.raw<Routing>(emptyRouting());
   loaded = $state(false);
   #loading: Promise<void> | null = null;
@@ -31,8 +42,10 @@ class ChatSettings {
     this.#loading ??= Promise.all([
       readSetting<unknown>('persona', ''),
       readSetting<unknown>('routing', null),
+      readSetting<unknown>('maxAnswerTokens', null),
     ]).then(
-      ([persona, routing]) => {
+      ([persona, routing, maxAnswerTokens]) => {
+        this.maxAnswerTokens = cleanAnswerTokens(maxAnswerTokens);
         this.persona = typeof persona === 'string' ? persona : '';
         this.routing = cleanRouting(routing);
         this.loaded = true;
@@ -49,6 +62,13 @@ class ChatSettings {
     await this.load();
     await writeSetting('persona', text);
     this.persona = text;
+  }
+
+  async setMaxAnswerTokens(tokens: number): Promise<void> {
+    await this.load();
+    const clean = cleanAnswerTokens(tokens);
+    await writeSetting('maxAnswerTokens', clean);
+    this.maxAnswerTokens = clean;
   }
 
   async setRoute(task: Task, key: string | null): Promise<void> {

@@ -3,13 +3,16 @@
 // the models manager, and the answer is saved while it streams so a reload keeps what was shown.
 import type { ConversationRecord, MessageRecord } from '../db/db';
 import {
-  appendMessage,
-  createConversation,
+  buildConversation,
+  buildMessage,
   deleteMessagesAfter,
   getConversation,
   listMessages,
   updateConversation,
+  saveConversation,
+  saveMessage,
   updateMessage,
+  type NewMessage,
 } from '../db/conversations-repo';
 import { errorMessage, NotFoundError } from '../errors';
 import type { InstalledModel, LlmEngine, LoadProgress, Task } from '../llm/types';
@@ -46,6 +49,7 @@ export class ChatSession {
   error = $state<string | null>(null);
   #answer: AnswerStream | null = null;
   #openSeq = 0;
+  #writes: Promise<void> = Promise.resolve();
 
   constructor(private readonly models: ModelsApi) {}
 
@@ -75,20 +79,25 @@ export class ChatSession {
     this.loaded = true;
   }
 
-  /** Saves the user's message (creating the conversation on the first one) and starts the answer. */
-  async send(text: string, options: SendOptions = {}): Promise<void> {
+  /**
+   * Shows the user's message and starts the answer at once; the conversation and the message are
+   * stored in the background, in order (time to first token must not wait for the disk).
+   */
+  send(text: string, options: SendOptions = {}): void {
     const content = text.trim();
     if (!content || this.busy) return;
     let conversation = this.conversation;
     if (!conversation) {
-      conversation = await createConversation(titleFrom(content));
-      this.conversation = conversation;
+      const created = buildConversation(titleFrom(content));
+      conversation = created;
+      this.conversation = created;
       this.messages = [];
       this.loaded = true;
+      this.#persist(() => saveConversation(created));
     } else if (conversation.title === defaultTitle && this.messages.length === 0) {
-      await this.rename(titleFrom(content));
+      this.#persist(() => this.rename(titleFrom(content)));
     }
-    const user = await appendMessage({
+    const user = this.#newMessage({
       conversationId: conversation.id,
       role: 'user',
       content,
@@ -96,7 +105,16 @@ export class ChatSession {
       modelOverride: options.modelKey ?? null,
     });
     this.messages = [...this.messages, user];
+    this.#persist(() => saveMessage(user));
     void this.#answerTo(user);
+  }
+
+  #newMessage = (message: NewMessage): MessageRecord =>
+    buildMessage(message, this.messages.at(-1)?.createdAt ?? 0);
+
+  /** Runs background writes one after another; a failure (a full disk) is shown, not lost. */
+  #persist(write: () => Promise<void>): void {
+    this.#writes = this.#writes.then(write).catch(this.#fail);
   }
 
   /** Stops the answer being written at once; what was shown stays, marked as stopped. */
@@ -178,6 +196,7 @@ export class ChatSession {
       history: this.messages,
       models: this.models,
       settings: chatSettings,
+      newMessage: this.#newMessage,
       onCreated: (message, answer) => {
         this.#answer = answer;
         this.messages = [...this.messages, message];

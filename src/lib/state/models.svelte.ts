@@ -42,6 +42,8 @@ class Models {
   #queue: Promise<unknown> = Promise.resolve();
   /** Per model: why it needs attention (files gone since the last visit). */
   problems = $state.raw<Record<string, string>>({});
+  /** True once the installed models' files have been checked against the caches this session. */
+  filesChecked = $state(false);
   importing = $state.raw<{ done: number; total: number } | null>(null);
   readonly catalog = new ModelCatalog();
   readonly downloads = new ModelDownloads({
@@ -101,6 +103,7 @@ class Models {
       }
     }
     this.problems = problems;
+    this.filesChecked = true;
   }
 
   /** Runs model switches one at a time, so two callers never interleave unload and load. */

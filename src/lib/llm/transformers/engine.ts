@@ -57,6 +57,7 @@ export interface TransformersEngineOptions {
 
 interface Loaded {
   key: string;
+  contextWindow: number | null;
   model: PreTrainedModel;
   tokenizer: PreTrainedTokenizer;
 }
@@ -101,7 +102,7 @@ export class TransformersEngine implements LlmEngine {
           dtype: spec.dtype as 'fp32',
           device: this.#options.deviceOverride ?? spec.device,
         });
-        return { key: modelKey(spec), model, tokenizer };
+        return { key: modelKey(spec), contextWindow: spec.contextWindow, model, tokenizer };
       },
     );
     // A later load (or an abort during session creation) wins: this model is not wanted.
@@ -136,7 +137,13 @@ export class TransformersEngine implements LlmEngine {
       attention_mask: Tensor;
     };
     const promptTokens = inputs.input_ids.dims.at(-1) ?? 0;
-    const maxTokens = request.maxTokens ?? DEFAULT_MAX_TOKENS;
+    // The answer also stops where the model's context window ends.
+    const roomTokens = (loaded.contextWindow ?? Infinity) - promptTokens;
+    if (roomTokens < 1)
+      throw new HearthError(
+        'This conversation no longer fits in the model’s context window. Start a new chat.',
+      );
+    const maxTokens = Math.min(request.maxTokens ?? DEFAULT_MAX_TOKENS, roomTokens);
     let completionTokens = 0;
     let firstTokenAtMs = 0;
     let lastToken: bigint | undefined;
