@@ -57,7 +57,15 @@ export async function unload(page) {
  * (DOM mutation and the frame after it) and every long task / long animation frame.
  */
 export function installProbes() {
-  const probe = { clickAt: 0, firstTextAt: 0, firstFrameAt: 0, longTasks: [], longFrames: [] };
+  const probe = {
+    loadingSeen: false,
+    loadingEndAt: 0,
+    clickAt: 0,
+    firstTextAt: 0,
+    firstFrameAt: 0,
+    longTasks: [],
+    longFrames: [],
+  };
   window.__probe = probe;
   const onClick = (event) => {
     if (event.target.closest('button')?.textContent?.trim() === 'Send') {
@@ -67,17 +75,23 @@ export function installProbes() {
   };
   document.addEventListener('click', onClick, true);
   // The answer's text lives in `.markdown`; "Thinking…" sits beside it and does not count.
-  const selector = '[data-testid=chat-message][data-role=assistant][data-status=streaming] .markdown';
+  const selector =
+    '[data-testid=chat-message][data-role=assistant][data-status=streaming] .markdown';
   const observer = new MutationObserver(() => {
+    // Every answer passes through the "loading" phase; a warm one leaves it at once.
+    const loading = !!document.querySelector('[data-testid=model-loading]');
+    if (loading) probe.loadingSeen = true;
+    else if (probe.loadingSeen && !probe.loadingEndAt) probe.loadingEndAt = performance.now();
     const text = document.querySelector(selector)?.textContent ?? '';
-    if (!probe.clickAt || !text.trim()) return;
+    if (!probe.clickAt || !text.trim() || loading) return;
     probe.firstTextAt = performance.now();
     observer.disconnect();
     requestAnimationFrame(() => (probe.firstFrameAt = performance.now()));
   });
   observer.observe(document.body, { childList: true, subtree: true, characterData: true });
   const observe = (type, into) => {
-    if (!PerformanceObserver.supportedEntryTypes.includes(type)) return (probe[type] = 'unsupported');
+    if (!PerformanceObserver.supportedEntryTypes.includes(type))
+      return (probe[type] = 'unsupported');
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) into.push(+e.duration.toFixed(1));
     }).observe({ type, buffered: false });

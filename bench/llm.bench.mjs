@@ -5,7 +5,7 @@
 // rendered). Reports, never asserts. The chat path asks for no token limit, so the CPU engine's
 // default (512 new tokens) caps every answer: that is the longest answer the app can show here.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { guard, launchPersistent, machine, median, percentile, startPreview } from './harness.mjs';
@@ -29,8 +29,13 @@ const stat = (values, digits = 1) => ({
   runs: values.map((v) => round(v, digits)),
 });
 
-async function newChat(page, url) {
-  await page.goto(`${url}chat`);
+/** Opens an empty chat through the app's own links: a page load would drop the loaded model. */
+async function newChat(page) {
+  if (!new URL(page.url()).pathname.startsWith('/chat'))
+    await page.getByRole('link', { name: 'Chat', exact: true }).click();
+  await page.getByTestId('new-chat').click();
+  await page.waitForURL(/\/chat$/);
+  await page.locator('[data-testid=chat-message]').first().waitFor({ state: 'detached' });
   await page.getByRole('textbox', { name: 'Message' }).fill(prompt);
 }
 
@@ -40,8 +45,8 @@ const conversationIdOf = async (page) => {
 };
 
 /** One answer rendered on the chat page: main-thread cost, long tasks, UI and engine TTFT. */
-async function renderedAnswer(page, url, cdp) {
-  await newChat(page, url);
+async function renderedAnswer(page, cdp) {
+  await newChat(page);
   await page.evaluate(installProbes);
   const before = await mainThreadMs(cdp);
   await page.getByRole('button', { name: 'Send' }).click();
@@ -50,6 +55,10 @@ async function renderedAnswer(page, url, cdp) {
     .waitFor({ timeout: 300_000 });
   const cost = delta(await mainThreadMs(cdp), before);
   const probe = await page.evaluate(() => window.__probe);
+  const loadingPhaseMs = probe.loadingEndAt - probe.clickAt;
+  // A real load takes seconds (a page load drops the model with its worker): not a warm answer.
+  if (loadingPhaseMs > 1000)
+    throw new Error(`the model loaded during the answer (${loadingPhaseMs} ms)`);
   const stored = await page.evaluate(latestAnswer, await conversationIdOf(page));
   const tokens = stored.stats.completionTokens;
   const uiFirstTextMs = probe.firstTextAt - probe.clickAt;
@@ -63,14 +72,15 @@ async function renderedAnswer(page, url, cdp) {
     longFrames: probe.longFrames,
     uiFirstTextMs,
     uiFirstFrameMs: probe.firstFrameAt - probe.clickAt,
+    loadingPhaseMs,
     engineFirstTokenMs: stored.stats.firstTokenMs,
     addedMs: uiFirstTextMs - stored.stats.firstTokenMs,
   };
 }
 
 /** The same answer streamed while the Notes view is shown: everything but the rendering. */
-async function unrenderedAnswer(page, url, cdp) {
-  await newChat(page, url);
+async function unrenderedAnswer(page, cdp) {
+  await newChat(page);
   await page.getByRole('button', { name: 'Send' }).click();
   const id = await conversationIdOf(page);
   await page.getByRole('link', { name: 'Notes' }).click();
@@ -83,7 +93,10 @@ async function unrenderedAnswer(page, url, cdp) {
     stored = await page.evaluate(latestAnswer, id);
   }
   const cost = delta(await mainThreadMs(cdp), before);
-  return { tokens: stored.stats.completionTokens, msPerToken: cost.task / stored.stats.completionTokens };
+  return {
+    tokens: stored.stats.completionTokens,
+    msPerToken: cost.task / stored.stats.completionTokens,
+  };
 }
 
 async function coldLoadMs(url, modelDir) {
@@ -104,6 +117,8 @@ async function coldLoadMs(url, modelDir) {
 }
 
 export async function benchLlm(port = 4194, { answers = 5, loads = 3 } = {}) {
+  // Other work on the machine slows both threads; the load average says how busy it was.
+  const loadAverageBefore = +loadavg()[0].toFixed(1);
   const modelDir = mkdtempSync(join(tmpdir(), 'hearth-bench-model-'));
   const server = await startPreview(port);
   const profiles = [modelDir];
@@ -137,7 +152,7 @@ export async function benchLlm(port = 4194, { answers = 5, loads = 3 } = {}) {
       const cdp = await page.context().newCDPSession(page);
       await cdp.send('Performance.enable');
       // Warm-up: the first answer after a load pays one-off allocations; cut it short.
-      await newChat(page, server.url);
+      await newChat(page);
       await page.getByRole('button', { name: 'Send' }).click();
       await page.waitForFunction(() =>
         document.querySelector('[data-role=assistant] .markdown')?.textContent?.trim(),
@@ -146,9 +161,9 @@ export async function benchLlm(port = 4194, { answers = 5, loads = 3 } = {}) {
       await page.locator('[data-role=assistant][data-status=stopped]').waitFor();
 
       const rendered = [];
-      for (let i = 0; i < answers; i++) rendered.push(await renderedAnswer(page, server.url, cdp));
+      for (let i = 0; i < answers; i++) rendered.push(await renderedAnswer(page, cdp));
       const unrendered = [];
-      for (let i = 0; i < 2; i++) unrendered.push(await unrenderedAnswer(page, server.url, cdp));
+      for (let i = 0; i < 2; i++) unrendered.push(await unrenderedAnswer(page, cdp));
 
       // Idle baseline: the chat page showing the last answer, for as long as an answer took.
       await page.goBack();
@@ -160,20 +175,32 @@ export async function benchLlm(port = 4194, { answers = 5, loads = 3 } = {}) {
       if (blocked.length) throw new Error(`requests left localhost: ${blocked.join(', ')}`);
 
       const tokens = median(rendered.map((r) => r.tokens));
-      const perToken = (key) => stat(rendered.map((r) => r.msPerToken[key]), 3);
+      const perToken = (key) =>
+        stat(
+          rendered.map((r) => r.msPerToken[key]),
+          3,
+        );
       const longTasks = rendered.flatMap((r) => r.longTasks);
       const longFrames = rendered.flatMap((r) => r.longFrames);
       const msPerToken = perToken('task').median;
       const longestTaskMs = longTasks.length ? Math.max(...longTasks) : 0;
       const added = stat(rendered.map((r) => r.addedMs));
       const result = {
-        model: { name: 'tiny-llama (fixture)', onnxBytes: sizeBytes, engine: 'transformers (WASM)' },
+        model: {
+          name: 'tiny-llama (fixture)',
+          onnxBytes: sizeBytes,
+          engine: 'transformers (WASM)',
+        },
         goals,
+        loadAverage1m: { before: loadAverageBefore, after: +loadavg()[0].toFixed(1) },
         answer: {
           tokens: rendered.map((r) => r.tokens),
           chars: rendered.map((r) => r.chars),
           finishReason: rendered.map((r) => r.finishReason),
-          msEach: stat(rendered.map((r) => r.totalMs), 0),
+          msEach: stat(
+            rendered.map((r) => r.totalMs),
+            0,
+          ),
           tokensAskedByChat: 'none (engine default 512)',
         },
         mainThread: {
@@ -181,7 +208,10 @@ export async function benchLlm(port = 4194, { answers = 5, loads = 3 } = {}) {
           scriptMsPerToken: perToken('script'),
           layoutMsPerToken: perToken('layout'),
           styleMsPerToken: perToken('style'),
-          baselineNotRenderedMsPerToken: stat(unrendered.map((r) => r.msPerToken), 3),
+          baselineNotRenderedMsPerToken: stat(
+            unrendered.map((r) => r.msPerToken),
+            3,
+          ),
           baselineIdle: {
             forMs: round(idleForMs, 0),
             taskMs: round(idle.task),
@@ -198,6 +228,7 @@ export async function benchLlm(port = 4194, { answers = 5, loads = 3 } = {}) {
           uiFirstTextMs: stat(rendered.map((r) => r.uiFirstTextMs)),
           uiFirstFrameMs: stat(rendered.map((r) => r.uiFirstFrameMs)),
           engineFirstTokenMs: stat(rendered.map((r) => r.engineFirstTokenMs)),
+          clickToWritingPhaseMs: stat(rendered.map((r) => r.loadingPhaseMs)),
         },
         loadMs: {
           coldFreshProfile: stat(cold, 0),

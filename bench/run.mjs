@@ -5,11 +5,13 @@ import { machine } from './harness.mjs';
 import { benchStartup } from './startup.bench.mjs';
 import { benchImport } from './import.bench.mjs';
 import { benchSearch } from './search.bench.mjs';
+import { benchLlm } from './llm.bench.mjs';
 
 const result = { date: new Date().toISOString(), machine: await machine() };
 result.startup = await benchStartup();
 result.import = await benchImport();
 result.search = await benchSearch();
+result.llm = await benchLlm();
 
 mkdirSync('bench/out', { recursive: true });
 writeFileSync('bench/out/latest.json', JSON.stringify(result, null, 2));

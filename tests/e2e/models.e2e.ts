@@ -164,7 +164,12 @@ test('Cancel stops a download mid-file; Retry fetches only the files not yet sto
   const completed = hub.requests
     .filter((r) => r.range === null && r.status === 200 && r.file !== LAST_FILE)
     .map((r) => r.file);
-  expect(completed.sort()).toEqual(['config.json', 'generation_config.json', ONNX, 'tokenizer.json']);
+  expect(completed.sort()).toEqual([
+    'config.json',
+    'generation_config.json',
+    ONNX,
+    'tokenizer.json',
+  ]);
   const cached = (await cacheEntries(page, CACHE)).map((e) => e.url.slice(HUB_BASE.length));
   expect(cached.sort()).toEqual([...completed].sort());
   hub.release(LAST_FILE);

@@ -80,14 +80,19 @@ export class ChatPage {
     const answer = this.answer();
     await expect(answer).toHaveAttribute('data-status', status, { timeout: timeoutMs });
     await expect(this.log).toHaveAttribute('aria-busy', 'false');
-    return (await this.text(answer).innerText()).trim();
+    return this.shownText(answer);
+  }
+
+  /** The exact text a message shows (its DOM text, so Markdown spacing cannot blur a comparison). */
+  async shownText(message = this.answer()): Promise<string> {
+    return (await this.text(message).textContent()) ?? '';
   }
 
   /** Waits until the latest answer shows some streamed text and returns it. */
   async waitForSomeText(timeoutMs = FIRST_ANSWER_TIMEOUT_MS): Promise<string> {
     const text = this.text(this.answer());
     await expect(text).not.toHaveText(/^\s*(Thinking…)?\s*$/, { timeout: timeoutMs });
-    return text.innerText();
+    return (await text.textContent()) ?? '';
   }
 
   /** Lets the latest answer write something, then stops it (for tests that need no full answer). */

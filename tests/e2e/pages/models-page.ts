@@ -65,6 +65,15 @@ export class ModelsPage {
     return new URL(this.page.url()).origin;
   }
 
+  /** Waits until the view has checked the installed models' files against the caches. */
+  async filesChecked(): Promise<void> {
+    await expect(this.page.getByTestId('model-storage-total')).toHaveAttribute(
+      'data-files-checked',
+      'true',
+      { timeout: 30_000 },
+    );
+  }
+
   deviceFact(name: string): Locator {
     return this.device.getByTestId(`device-${name}`);
   }
@@ -126,7 +135,9 @@ export class ModelsPage {
     const rows = await this.ledger
       .locator('tbody tr')
       .evaluateAll((trs) =>
-        trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent?.trim() ?? '')),
+        trs.map((tr) =>
+          Array.from(tr.querySelectorAll('td'), (td) => td.textContent?.trim() ?? ''),
+        ),
       );
     return rows.map(([, host = '', path = '', , status = '', modelKey = '', reason = '']) => ({
       host,

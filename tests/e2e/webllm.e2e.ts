@@ -1,0 +1,208 @@
+// WebLLM through the Models view on SwiftShader WebGPU (no shader-f16): what the device panel and
+// catalog offer, missing files failing fast without poisoning web-llm's caches, and folder imports.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test, expect } from './fixtures';
+import { cacheEntries, ModelsPage, shownBytes, type CachedEntry } from './pages/models-page';
+
+const WEBLLM_CACHES = ['webllm/config', 'webllm/model', 'webllm/wasm'];
+const SMALL_F32 = 'SmolLM2-360M-Instruct-q4f32_1-MLC';
+const SMALL_F32_KEY = `webllm:${SMALL_F32}`;
+
+async function webLlmCacheEntries(page: ModelsPage['page']): Promise<CachedEntry[]> {
+  const all = await Promise.all(WEBLLM_CACHES.map((name) => cacheEntries(page, name)));
+  return all.flat();
+}
+
+interface FakeFolder {
+  dir: string;
+  sizeBytes: number;
+}
+
+/** A WebLLM model folder with one tiny shard: enough for the importer, not for inference. */
+function fakeWebLlmFolder(parent: string, options: { missingShard?: string } = {}): FakeFolder {
+  const dir = path.join(parent, 'fake-mlc');
+  rmSync(parent, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const shard = Buffer.alloc(64, 7);
+  const records = [
+    { dataPath: 'params_shard_0.bin', format: 'raw-shard', nbytes: 64, records: [] },
+  ];
+  if (options.missingShard)
+    records.push({ dataPath: options.missingShard, format: 'raw-shard', nbytes: 64, records: [] });
+  const files: Record<string, string | Buffer> = {
+    'mlc-chat-config.json': JSON.stringify({
+      model_type: 'llama',
+      quantization: 'q4f32_1',
+      context_window_size: 2048,
+      conv_template: { name: 'llama-3', system_template: '{system_message}' },
+      tokenizer_files: ['tokenizer.json'],
+    }),
+    'tensor-cache.json': JSON.stringify({ metadata: { ParamSize: 1, ParamBytes: 64 }, records }),
+    'params_shard_0.bin': shard,
+    'tokenizer.json': JSON.stringify({ version: '1.0', model: { type: 'BPE', vocab: {} } }),
+    'fake-q4f32_1-webgpu.wasm': Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]),
+  };
+  let sizeBytes = 0;
+  for (const [name, content] of Object.entries(files)) {
+    writeFileSync(path.join(dir, name), content);
+    sizeBytes += Buffer.byteLength(content);
+  }
+  return { dir, sizeBytes };
+}
+
+test('SwiftShader WebGPU: the device panel says no shader-f16 and the catalog offers q4f32 models', async ({
+  page,
+}) => {
+  const models = new ModelsPage(page);
+  await models.open();
+  await expect(models.deviceFact('webgpu')).toHaveText('Yes');
+  await expect(models.deviceFact('adapter')).toContainText(/swiftshader/i);
+  await expect(models.deviceFact('f16')).toHaveText(/^No\b/);
+  await expect(models.deviceFact('f16')).toContainText('q4f32');
+  await expect(page.getByTestId('f32-note')).toHaveText(
+    'q4f32 offered: this GPU lacks shader-f16.',
+  );
+
+  const f32 = models.entry('webllm:Llama-3.2-1B-Instruct-q4f32_1-MLC');
+  await expect(f32).toBeVisible();
+  await expect(f32.getByTestId('offered-because')).toHaveText(
+    /Offered instead of Llama 3\.2 1B Instruct · q4f16: this GPU lacks shader-f16\./,
+  );
+  await expect(f32.getByTestId('verdict')).not.toHaveAttribute('data-verdict', 'wont-fit');
+
+  // The f16 sibling is either hidden or marked as not fitting, pointing at the f32 model.
+  const f16 = models.entry('webllm:Llama-3.2-1B-Instruct-q4f16_1-MLC');
+  if ((await f16.count()) > 0) {
+    await expect(f16.getByTestId('verdict')).toHaveAttribute('data-verdict', 'wont-fit');
+    await expect(f16.getByTestId('verdict-reason')).toContainText(
+      'Llama-3.2-1B-Instruct-q4f32_1-MLC',
+    );
+  }
+  // No f16 model is offered as runnable on this GPU.
+  const verdicts = await models.catalog
+    .locator('[data-testid="catalog-entry"][data-key*="f16"]')
+    .evaluateAll((items) =>
+      items.map((li) => li.querySelector('[data-testid="verdict"]')?.getAttribute('data-verdict')),
+    );
+  expect(verdicts.every((v) => v === 'wont-fit')).toBe(true);
+
+  await page.getByLabel('Filter models').fill('SmolLM2 360M');
+  await expect(models.entry(SMALL_F32_KEY)).toBeVisible();
+  await expect(models.entry('webllm:SmolLM2-360M-Instruct-q4f16_1-MLC')).toHaveCount(0);
+});
+
+test('missing WebLLM files on the hub fail within seconds and leave web-llm’s caches empty', async ({
+  page,
+  context,
+}) => {
+  const hubRequests: string[] = [];
+  await context.route('https://huggingface.co/mlc-ai/**', (route) => {
+    hubRequests.push(route.request().url());
+    return route.fulfill({
+      status: 404,
+      headers: { 'access-control-allow-origin': '*' },
+      body: 'Entry not found',
+    });
+  });
+  const models = new ModelsPage(page);
+  await models.open();
+  await page.getByLabel('Filter models').fill('SmolLM2 360M');
+  await models.startDownload(SMALL_F32_KEY, 'huggingface.co');
+
+  const error = models.download(SMALL_F32_KEY).getByTestId('download-error');
+  await expect(error).toBeVisible({ timeout: 10_000 });
+  await expect(error).toContainText('mlc-chat-config.json');
+  await expect(error).toContainText('is missing on huggingface.co');
+  expect(hubRequests.length).toBeGreaterThan(0);
+  expect(await webLlmCacheEntries(page)).toEqual([]);
+  await expect.poll(() => models.ledgerCount()).toBe(hubRequests.length);
+  expect((await models.ledgerRows()).map((r) => r.status)).toEqual(hubRequests.map(() => '404'));
+});
+
+test('a WebLLM mirror answered by the app’s index.html fails as missing and stores nothing', async ({
+  page,
+}) => {
+  const models = new ModelsPage(page);
+  await models.open();
+  const origin = models.origin();
+  await models.setMirror(`${origin}/nope`);
+  await page.getByLabel('Filter models').fill('SmolLM2 360M');
+  await models.startDownload(SMALL_F32_KEY, `${new URL(origin).host} (your mirror)`);
+
+  const error = models.download(SMALL_F32_KEY).getByTestId('download-error');
+  await expect(error).toBeVisible({ timeout: 10_000 });
+  await expect(error).toContainText('mlc-chat-config.json');
+  await expect(error).toContainText('web page');
+  expect(await webLlmCacheEntries(page)).toEqual([]);
+  await expect.poll(() => models.ledgerCount()).toBe(1);
+
+  // A second try asks the server again and fails the same way: no cached page answered it.
+  await models.download(SMALL_F32_KEY).getByRole('button', { name: 'Retry' }).click();
+  await expect.poll(() => models.ledgerCount(), { timeout: 10_000 }).toBe(2);
+  await expect(models.download(SMALL_F32_KEY)).toHaveAttribute('data-state', 'failed');
+  await expect(error).toContainText('web page');
+  expect(await webLlmCacheEntries(page)).toEqual([]);
+  for (const r of await models.ledgerRows()) {
+    expect(r.host).toBe(new URL(origin).host);
+    expect(r.path).toBe(`/nope/mlc-ai/${SMALL_F32}/resolve/main/mlc-chat-config.json`);
+  }
+});
+
+test('an imported WebLLM folder is listed as installed; a folder missing a shard is refused', async ({
+  page,
+}, testInfo) => {
+  const models = new ModelsPage(page);
+  await models.open();
+
+  const broken = fakeWebLlmFolder(testInfo.outputPath('broken'), {
+    missingShard: 'params_shard_1.bin',
+  });
+  await models.importFolder(broken.dir);
+  await expect(models.importError).toContainText('params_shard_1.bin');
+  await expect(models.importError).toContainText('missing');
+  await expect(models.empty).toBeVisible();
+  expect(await webLlmCacheEntries(page)).toEqual([]);
+
+  const good = fakeWebLlmFolder(testInfo.outputPath('good'));
+  await models.importFolder(good.dir);
+  const key = 'webllm:imported-fake-mlc';
+  const row = models.row(key);
+  await expect(row).toBeVisible({ timeout: 30_000 });
+  await expect(row.getByRole('heading')).toHaveText('fake-mlc (imported)');
+  await expect(row.getByTestId('model-size')).toHaveText(`${shownBytes(good.sizeBytes)} on disk`);
+  const stored = await webLlmCacheEntries(page);
+  const base = 'https://huggingface.co/imported/fake-mlc/resolve/main/';
+  expect(stored.map((e) => e.url).sort()).toEqual(
+    [
+      'fake-q4f32_1-webgpu.wasm',
+      'mlc-chat-config.json',
+      'params_shard_0.bin',
+      'tensor-cache.json',
+      'tokenizer.json',
+    ].map((f) => base + f),
+  );
+
+  // After a reload the store still finds every file: no "files missing" problem.
+  await page.reload();
+  await models.filesChecked();
+  await expect(row.getByRole('button', { name: 'Load', exact: true })).toBeVisible();
+  await expect(row.getByTestId('model-problem')).toHaveCount(0);
+
+  // …and it does notice when a shard goes missing behind its back.
+  await page.evaluate(
+    async (url) => (await caches.open('webllm/model')).delete(url),
+    `${base}params_shard_0.bin`,
+  );
+  await page.reload();
+  await models.filesChecked();
+  await expect(row.getByTestId('model-problem')).toHaveText(
+    'Files missing — import the folder again.',
+  );
+
+  const dialog = await models.askDelete(key, 'fake-mlc (imported)');
+  await dialog.getByRole('button', { name: 'Delete model' }).click();
+  await expect(row).toHaveCount(0);
+  await expect(models.empty).toBeVisible();
+  await expect.poll(() => webLlmCacheEntries(page)).toEqual([]);
+});
