@@ -1,7 +1,7 @@
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
-import { hubOrigins, hubRedirectSources } from './src/lib/llm/net/hosts';
+import { hubOrigins, hubRedirectSources } from './src/lib/llm/net/hosts.ts';
 
 // Model downloads are the only traffic that leaves the device: the hub, the hosts it redirects
 // large files to, web-llm's model-library host, and any mirrors the person serving Hearth lists in

@@ -206,3 +206,30 @@ test('an imported WebLLM folder is listed as installed; a folder missing a shard
   await expect(models.empty).toBeVisible();
   await expect.poll(() => webLlmCacheEntries(page)).toEqual([]);
 });
+
+test('loading an installed WebLLM model whose config went missing fails within seconds and caches nothing', async ({
+  page,
+}, testInfo) => {
+  const models = new ModelsPage(page);
+  await models.open();
+  const good = fakeWebLlmFolder(testInfo.outputPath('good'));
+  await models.importFolder(good.dir);
+  const key = 'webllm:imported-fake-mlc';
+  const row = models.row(key);
+  await expect(row).toBeVisible({ timeout: 30_000 });
+  await models.filesChecked();
+
+  // The browser evicts one file after the model was installed (no reload: the row still says
+  // complete). An imported model never reaches for the network, so Load must fail as "missing".
+  const configUrl = 'https://huggingface.co/imported/fake-mlc/resolve/main/mlc-chat-config.json';
+  await page.evaluate(async (url) => (await caches.open('webllm/config')).delete(url), configUrl);
+  const before = await webLlmCacheEntries(page);
+
+  await row.getByRole('button', { name: 'Load', exact: true }).click();
+  const failure = page.getByRole('alert').filter({ hasText: "Couldn't load fake-mlc" });
+  await expect(failure).toContainText('mlc-chat-config.json', { timeout: 10_000 });
+  await expect(failure).toContainText(/no file|missing/i);
+  await expect(row.getByTestId('model-loaded')).toHaveCount(0);
+  // Nothing new was cached in its place (no HTML page, no partial entry).
+  expect(await webLlmCacheEntries(page)).toEqual(before);
+});
