@@ -4,7 +4,7 @@
 // and stream long enough to stop, and their text is gibberish: tests assert on behaviour, not words.
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
-import { ChatPage, importTinyLlama } from './pages/chat-page';
+import { ChatPage, importTinyLlama, readMessages } from './pages/chat-page';
 
 interface Snapshot {
   text: string;
@@ -57,7 +57,7 @@ const recorded = (page: Page): Promise<Snapshot[]> =>
   page.evaluate(() => (window as unknown as { __answerStates: Snapshot[] }).__answerStates);
 
 test.describe('chat', () => {
-  // Some tests wait for several full answers (512 tokens each) on a busy 2-core machine.
+  // Some tests wait for several full answers on a busy 2-core machine.
   test.describe.configure({ timeout: 180_000 });
 
   test('with no model installed, chat offers to get one', async ({ page }) => {
@@ -75,7 +75,7 @@ test.describe('chat', () => {
   test('an answer streams token by token and names its model, reason and speed', async ({
     page,
   }) => {
-    const modelName = await importTinyLlama(page);
+    const modelName = await importTinyLlama(page, 400);
     const chat = new ChatPage(page);
     await chat.open();
     await expect(page.getByTestId('chat-empty')).toContainText('Start a conversation');
@@ -118,7 +118,7 @@ test.describe('chat', () => {
   test('Stop halts the answer at once, keeps what was shown, and Escape stops too', async ({
     page,
   }) => {
-    await importTinyLlama(page);
+    await importTinyLlama(page, 2000);
     const chat = new ChatPage(page);
     await chat.open();
     await chat.send('Tell me a very long story about the sea');
@@ -134,7 +134,10 @@ test.describe('chat', () => {
     await expect(chat.stopButton).toHaveCount(0);
     await chat.input.fill('And another one, even longer');
     await expect(chat.sendButton).toBeEnabled();
-    // What was on screen is what was saved.
+    // What was on screen is what was saved, once the engine has given up the answer.
+    await expect
+      .poll(async () => (await readMessages(page)).at(-1))
+      .toMatchObject({ role: 'assistant', status: 'stopped' });
     await page.reload();
     await expect(chat.answer()).toHaveAttribute('data-status', 'stopped');
     await expect.poll(() => chat.shownText()).toBe(atStop);
@@ -261,6 +264,8 @@ test.describe('chat', () => {
 
     // A delete without Undo is kept across a reload.
     await chat.remove('Gardening notes');
+    // The list follows the database: once it drops the chat, the delete is committed.
+    await expect(chat.conversations).toHaveCount(1);
     await page.reload();
     await expect(chat.conversations).toHaveCount(1);
     await expect(chat.conversations.getByRole('link')).toHaveText('Cycling');
@@ -295,9 +300,9 @@ test.describe('chat', () => {
       const answer = all.find((m) => m.role === 'assistant');
       if (!answer) throw new Error('No saved answer');
       await new Promise<void>((resolve, reject) => {
-        const request = store.put({ ...answer, content: hostile });
-        request.onsuccess = () => resolve();
-        request.onerror = () => reject(new Error('IndexedDB write failed'));
+        store.put({ ...answer, content: hostile });
+        store.transaction.oncomplete = () => resolve();
+        store.transaction.onerror = () => reject(new Error('IndexedDB write failed'));
       });
       db.close();
     }, HOSTILE);

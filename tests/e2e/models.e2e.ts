@@ -31,7 +31,7 @@ function copyFixture(parent: string): string {
   return dir;
 }
 
-test('an imported model loads with the network off, and Delete frees exactly its bytes', async ({
+test('an imported model loads and answers with the network off, and Delete frees exactly its bytes', async ({
   page,
   context,
 }) => {
@@ -66,7 +66,18 @@ test('an imported model loads with the network off, and Delete frees exactly its
   await expect(row.getByTestId('model-loaded')).toHaveText('Loaded', { timeout: 60_000 });
   await expect(row.getByRole('button', { name: 'Unload' })).toBeVisible();
   expect(offLocalhost, 'requests that left localhost while loading').toEqual([]);
+
+  // …and answers in chat, still offline: the Chat view's code comes from the precache.
+  await page.getByRole('link', { name: 'Chat', exact: true }).click();
+  await page.getByRole('textbox', { name: 'Message' }).fill('Are you there?');
+  await page.getByRole('button', { name: 'Send' }).click();
+  const answer = page.locator('[data-testid=chat-message][data-role=assistant]');
+  await expect(answer).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
+  await expect(answer.getByTestId('message-text')).not.toBeEmpty();
+  await expect(answer.getByTestId('message-model')).toContainText('tiny-llama');
+  expect(offLocalhost, 'requests that left localhost while chatting').toEqual([]);
   await context.setOffline(false);
+  await page.getByRole('link', { name: 'Models', exact: true }).click();
 
   const dialog = await models.askDelete(IMPORTED_KEY, 'tiny-llama');
   await expect(dialog).toContainText(`This frees ${shownBytes(modelBytes)} on this device`);

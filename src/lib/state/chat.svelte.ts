@@ -127,6 +127,11 @@ export class ChatSession {
     this.streaming = null;
     const message = this.messages.find((m) => m.id === streaming.id);
     if (message) this.#replace({ ...message, content, status: 'stopped' });
+    // Saved now, not when the engine gets round to returning (a prefill pass cannot be cut short):
+    // a reload in between must show exactly what the user saw.
+    answer
+      .queueWrite(() => updateMessage(streaming.id, { content, status: 'stopped' }))
+      .catch(this.#fail);
   }
 
   async regenerate(assistantId: string): Promise<void> {

@@ -7,7 +7,18 @@ import { TINY_LLAMA_DIR } from '../model-fixtures';
 export const FIRST_ANSWER_TIMEOUT_MS = 60_000;
 
 /** Imports the tiny Llama folder on /models and waits until it is listed as installed. */
-export async function importTinyLlama(page: Page): Promise<string> {
+/**
+ * Imports the tiny model and sets Settings → "Longest answer (tokens)" the way a user would: the
+ * random-weight model never stops early, so short answers keep tests quick.
+ */
+export async function importTinyLlama(page: Page, answerTokens = 96): Promise<string> {
+  await page.goto('/settings');
+  const longest = page.getByRole('spinbutton', { name: 'Longest answer (tokens)' });
+  await longest.fill(String(answerTokens));
+  await longest.press('Tab');
+  await expect
+    .poll(() => readSetting(page, 'maxAnswerTokens'), { timeout: 10_000 })
+    .toBe(answerTokens);
   await page.goto('/models');
   await expect(page.getByRole('heading', { name: 'Models', level: 1 })).toBeVisible();
   await page.getByLabel('Model folder').setInputFiles(TINY_LLAMA_DIR);
@@ -17,6 +28,51 @@ export async function importTinyLlama(page: Page): Promise<string> {
   await expect(row).toHaveCount(1, { timeout: 30_000 });
   await expect(page.getByTestId('model-import-error')).toHaveCount(0);
   return ((await row.getByRole('heading').textContent()) ?? '').trim();
+}
+
+/** One app setting, read straight from IndexedDB. */
+async function readSetting(page: Page, key: string): Promise<unknown> {
+  return page.evaluate(
+    (wanted) =>
+      new Promise<unknown>((resolve) => {
+        const open = indexedDB.open('hearth');
+        open.onerror = () => resolve(undefined);
+        open.onsuccess = () => {
+          const get = open.result.transaction('settings').objectStore('settings').get(wanted);
+          get.onsuccess = () => resolve((get.result as { value?: unknown } | undefined)?.value);
+          get.onerror = () => resolve(undefined);
+        };
+      }),
+    key,
+  );
+}
+
+export interface SavedMessage {
+  id: string;
+  role: string;
+  content: string;
+  status?: string;
+  createdAt: number;
+}
+
+/** Every saved chat message, oldest first, read straight from IndexedDB. */
+export async function readMessages(page: Page): Promise<SavedMessage[]> {
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('hearth');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () =>
+        reject(new Error(request.error?.message ?? 'IndexedDB request failed'));
+    });
+    const rows = await new Promise<SavedMessage[]>((resolve, reject) => {
+      const request = db.transaction('messages').objectStore('messages').getAll();
+      request.onsuccess = () => resolve(request.result as SavedMessage[]);
+      request.onerror = () =>
+        reject(new Error(request.error?.message ?? 'IndexedDB request failed'));
+    });
+    db.close();
+    return rows.sort((a, b) => a.createdAt - b.createdAt);
+  });
 }
 
 export class ChatPage {
@@ -95,11 +151,18 @@ export class ChatPage {
     return (await text.textContent()) ?? '';
   }
 
-  /** Lets the latest answer write something, then stops it (for tests that need no full answer). */
+  /**
+   * Lets the latest answer write something, then stops it (for tests that need no full answer).
+   * Returns once the stopped answer is saved too, so nothing writes to it afterwards.
+   */
   async stopOnceWriting(): Promise<string> {
     await this.waitForSomeText();
     await this.stopButton.click();
-    return this.waitForAnswer('stopped', 5_000);
+    const shown = await this.waitForAnswer('stopped', 5_000);
+    await expect
+      .poll(async () => (await readMessages(this.page)).at(-1))
+      .toMatchObject({ role: 'assistant', status: 'stopped' });
+    return shown;
   }
 
   conversation(title: string): Locator {
