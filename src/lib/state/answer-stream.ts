@@ -39,10 +39,14 @@ export class AnswerStream {
   readonly onDelta = (text: string): void => {
     if (this.#ended || this.signal.aborted) return;
     this.#received += text;
-    this.#frame ||= requestFrame(() => this.#flush());
+    // The first words show at once (time to first token is what people feel); later ones are
+    // batched to one paint per frame.
+    if (this.#shown === '') this.#flush();
+    else this.#frame ||= requestFrame(() => this.#flush());
   };
 
   #flush(): void {
+    if (this.#frame) cancelFrame(this.#frame);
     this.#frame = 0;
     if (this.#ended) return;
     this.#shown = this.#received;

@@ -194,7 +194,7 @@ export class ChatSession {
   async #answerTo(user: MessageRecord): Promise<void> {
     const conversation = this.conversation;
     if (!conversation) return;
-    await chatSettings.load().catch(this.#fail);
+    if (!chatSettings.loaded) await chatSettings.load().catch(this.#fail);
     await runAnswer({
       user,
       conversation,

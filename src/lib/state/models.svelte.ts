@@ -22,12 +22,14 @@ import { ModelCatalog } from './model-catalog.svelte';
 import { ModelDownloads, storageEstimate } from './model-downloads.svelte';
 import { formatBytes } from './storage.svelte';
 
-let hookedLost = false;
+type EngineWorkers = typeof import('../llm/engine-workers');
+let loadedWorkers: EngineWorkers | null = null;
 
-async function workers() {
+async function workers(): Promise<EngineWorkers> {
+  if (loadedWorkers) return loadedWorkers;
   const module = await import('../llm/engine-workers');
-  if (!hookedLost) {
-    hookedLost = true;
+  if (!loadedWorkers) {
+    loadedWorkers = module;
     module.onEngineLost((kind) => models.engineLost(kind));
   }
   return module;
@@ -40,6 +42,8 @@ class Models {
   #watching = false;
   #started: Promise<void> | null = null;
   #queue: Promise<unknown> = Promise.resolve();
+  /** Model switches queued or running. */
+  #switching = 0;
   /** Per model: why it needs attention (files gone since the last visit). */
   problems = $state.raw<Record<string, string>>({});
   /** True once the installed models' files have been checked against the caches this session. */
@@ -108,12 +112,18 @@ class Models {
 
   /** Runs model switches one at a time, so two callers never interleave unload and load. */
   #serial<T>(run: () => Promise<T>): Promise<T> {
-    const next = this.#queue.then(run, run);
+    this.#switching++;
+    const next = this.#queue.then(run, run).finally(() => this.#switching--);
     this.#queue = next.catch(() => undefined);
     return next;
   }
 
   ensureLoaded(key: string, signal?: AbortSignal): Promise<LlmEngine> {
+    // The usual case (that model is already loaded, nothing queued) answers at once: time to first
+    // token should not wait on the queue.
+    const running = loadedWorkers?.runningEngine(this.#loaded?.spec.engine ?? 'transformers');
+    if (this.#loaded?.key === key && !this.#loading && !this.#switching && running)
+      return Promise.resolve(running);
     return this.#serial(async () => {
       const model =
         this.#installed.find((m) => m.key === key) ??
