@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect } from './fixtures';
 import type { Page } from '@playwright/test';
+import { importTinyLlama } from './pages/chat-page';
 
 async function audit(page: Page): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
@@ -32,6 +33,31 @@ for (const scheme of ['light', 'dark'] as const) {
     await audit(page);
     await page.getByRole('link', { name: 'Settings', exact: true }).click();
     await expect(page.getByRole('heading', { name: 'Storage' })).toBeVisible();
+    await audit(page);
+  });
+}
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`axe finds no violations on the models and chat views, with a model and an answer (${scheme})`, async ({
+    page,
+  }) => {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto('/chat');
+    await expect(page.getByTestId('chat-get-model')).toBeVisible();
+    await audit(page);
+    await importTinyLlama(page, 48);
+    await expect(page.getByRole('list', { name: 'Model catalog' })).toBeVisible({
+      timeout: 30_000,
+    });
+    await audit(page);
+    await page.getByRole('link', { name: 'Chat', exact: true }).click();
+    await page.getByRole('textbox', { name: 'Message' }).fill('Write `code` in **bold**, please.');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect(page.locator('[data-testid=chat-message][data-role=assistant]')).toHaveAttribute(
+      'data-status',
+      'done',
+      { timeout: 90_000 },
+    );
     await audit(page);
   });
 }

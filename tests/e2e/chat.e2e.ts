@@ -176,7 +176,7 @@ test.describe('chat', () => {
     expect(again).toBe(first);
 
     await chat.send('And a name for a dog');
-    await chat.stopOnceWriting();
+    await chat.waitForAnswer('done');
     await expect(chat.messages).toHaveCount(4);
 
     const firstUser = chat.userMessages.first();
@@ -226,11 +226,11 @@ test.describe('chat', () => {
     const chat = new ChatPage(page);
     await chat.open();
     await chat.send('Alpha question about tomatoes');
-    await chat.stopOnceWriting();
+    await chat.waitForAnswer('done');
     await page.getByTestId('new-chat').click();
     await expect(chat.title).toHaveText('New chat');
     await chat.send('Beta question about bicycles');
-    await chat.stopOnceWriting();
+    await chat.waitForAnswer('done');
     await expect(chat.conversations).toHaveCount(2);
 
     await chat.rename('Alpha question about tomatoes', 'Gardening notes');
@@ -260,7 +260,7 @@ test.describe('chat', () => {
     await chat.conversation('Cycling').getByRole('link').click();
     await expect(chat.title).toHaveText('Cycling');
     await expect(chat.userTexts).toHaveText(['Beta question about bicycles']);
-    await expect(chat.answer()).toHaveAttribute('data-status', 'stopped');
+    await expect(chat.answer()).toHaveAttribute('data-status', 'done');
 
     // A delete without Undo is kept across a reload.
     await chat.remove('Gardening notes');
@@ -276,7 +276,7 @@ test.describe('chat', () => {
     const chat = new ChatPage(page);
     await chat.open();
     await chat.send(HOSTILE);
-    await chat.stopOnceWriting();
+    await chat.waitForAnswer('done');
     // The user's text is shown as typed, as text.
     await expect(chat.userTexts.first()).toContainText('<img src=x onerror=');
     await expect(chat.title).toHaveText(HOSTILE.split('\n')[0] ?? '');
@@ -342,20 +342,20 @@ test.describe('chat', () => {
     ]);
 
     await chat.send('Tell me about the weather', 'Code');
-    await chat.stopOnceWriting();
+    await chat.waitForAnswer('done');
     await expect(chat.answer().getByTestId('message-model')).toContainText(modelName);
     await expect(chat.answer().getByTestId('message-reason')).toHaveText(
       `— Code: you picked the task. No model is set for code, so ${modelName} answered.`,
     );
 
     await chat.send('Tell me about the weather', modelName);
-    await chat.stopOnceWriting();
+    await chat.waitForAnswer('done');
     await expect(chat.answer().getByTestId('message-reason')).toHaveText(
       `— Quick chat: a short everyday message. You picked ${modelName}.`,
     );
 
     await chat.send('Why does this fail?\n```\nlet x = 1\nx()\n```', 'Auto (routes by task)');
-    await chat.stopOnceWriting();
+    await chat.waitForAnswer('done');
     await expect(chat.answer().getByTestId('message-reason')).toContainText(
       'Code: contains a code block',
     );

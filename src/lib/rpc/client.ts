@@ -20,6 +20,9 @@ export class RpcClient<H extends HandlerMap, E extends EventMap = EventMap> {
   >();
   #listeners = new Map<string, Set<(payload: unknown) => void>>();
   #ready: Promise<void>;
+  /** Once the handshake is done, calls post at once (no microtask hop): a chat request reaches
+   * the worker before the page spends time rendering. */
+  #isReady = false;
 
   constructor(worker: Worker) {
     this.#worker = worker;
@@ -33,8 +36,10 @@ export class RpcClient<H extends HandlerMap, E extends EventMap = EventMap> {
     this.#ready.catch(() => undefined);
     worker.addEventListener('message', (event: MessageEvent<Envelope>) => {
       const message = event.data;
-      if (message.kind === 'ready') markReady();
-      else if (message.kind === 'event')
+      if (message.kind === 'ready') {
+        this.#isReady = true;
+        markReady();
+      } else if (message.kind === 'event')
         this.#listeners.get(message.name)?.forEach((fn) => fn(message.payload));
       else if (message.kind === 'response') {
         const pending = this.#pending.get(message.id);
@@ -61,7 +66,7 @@ export class RpcClient<H extends HandlerMap, E extends EventMap = EventMap> {
     args: Args<H, K>,
     transfer: Transferable[] = [],
   ): Promise<Result<H, K>> {
-    await this.#ready;
+    if (!this.#isReady) await this.#ready;
     const id = this.#nextId++;
     return new Promise<Result<H, K>>((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });

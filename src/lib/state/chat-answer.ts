@@ -24,6 +24,8 @@ export interface AnswerJob {
   models: {
     readonly installed: InstalledModel[];
     ensureLoaded(key: string, signal?: AbortSignal): Promise<LlmEngine>;
+    /** The engine when `key` is loaded already (synchronous), else null. */
+    readyEngine?(key: string): LlmEngine | null;
   };
   settings: { persona: string; routing: Record<Task, string | null>; maxAnswerTokens: number };
   /** Builds the answer's record in memory, ordered after the conversation's messages. */
@@ -73,7 +75,11 @@ export async function runAnswer(job: AnswerJob): Promise<void> {
   let patch: Partial<MessageRecord>;
   try {
     if (!route.model) throw new NoModelError();
-    const engine = await models.ensureLoaded(route.model.key, answer.signal);
+    // No await when the model is loaded already: the request then leaves for the worker in the
+    // same task as the click, before the page renders the new messages.
+    const engine =
+      models.readyEngine?.(route.model.key) ??
+      (await models.ensureLoaded(route.model.key, answer.signal));
     answer.signal.throwIfAborted();
     job.onPhase('writing');
     const upTo = job.history.findIndex((m) => m.id === user.id);

@@ -27,6 +27,7 @@ export interface ModelsApi {
   readonly loadedKey: string | null;
   readonly loading: { key: string; progress: LoadProgress } | null;
   ensureLoaded(key: string, signal?: AbortSignal): Promise<LlmEngine>;
+  readyEngine?(key: string): LlmEngine | null;
 }
 
 export interface SendOptions {

@@ -118,12 +118,18 @@ class Models {
     return next;
   }
 
+  /**
+   * The engine holding `key` when it is loaded and no switch is queued, else null. Synchronous, so
+   * the usual case (asking the loaded model again) sends the request before anything renders.
+   */
+  readyEngine(key: string): LlmEngine | null {
+    if (this.#loaded?.key !== key || this.#loading || this.#switching) return null;
+    return loadedWorkers?.runningEngine(this.#loaded.spec.engine) ?? null;
+  }
+
   ensureLoaded(key: string, signal?: AbortSignal): Promise<LlmEngine> {
-    // The usual case (that model is already loaded, nothing queued) answers at once: time to first
-    // token should not wait on the queue.
-    const running = loadedWorkers?.runningEngine(this.#loaded?.spec.engine ?? 'transformers');
-    if (this.#loaded?.key === key && !this.#loading && !this.#switching && running)
-      return Promise.resolve(running);
+    const ready = this.readyEngine(key);
+    if (ready) return Promise.resolve(ready);
     return this.#serial(async () => {
       const model =
         this.#installed.find((m) => m.key === key) ??
