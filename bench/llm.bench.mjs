@@ -80,7 +80,8 @@ async function renderedAnswer(page, cdp) {
     .waitFor({ timeout: 300_000 });
   const cost = delta(await mainThreadMs(cdp), before);
   const probe = await page.evaluate(() => window.__probe);
-  const loadingPhaseMs = probe.loadingEndAt - probe.clickAt;
+  // 0 when no "loading" phase was ever painted: a warm answer's request leaves in the click's task.
+  const loadingPhaseMs = probe.loadingSeen ? probe.loadingEndAt - probe.clickAt : 0;
   // A real load takes seconds (a page load drops the model with its worker): not a warm answer.
   if (loadingPhaseMs > 1000)
     throw new Error(`the model loaded during the answer (${loadingPhaseMs} ms)`);
@@ -254,7 +255,7 @@ export async function benchLlm(port = 4194, { answers = 5, loads = 3 } = {}) {
           uiFirstTextMs: stat(rendered.map((r) => r.uiFirstTextMs)),
           uiFirstFrameMs: stat(rendered.map((r) => r.uiFirstFrameMs)),
           engineFirstTokenMs: stat(rendered.map((r) => r.engineFirstTokenMs)),
-          clickToWritingPhaseMs: stat(rendered.map((r) => r.loadingPhaseMs)),
+          clickToWritingPhaseMs: stat(rendered.map((r) => r.loadingPhaseMs)), // 0 = never painted
         },
         loadMs: {
           coldFreshProfile: stat(cold, 0),
