@@ -2,14 +2,15 @@
 // through the Models page, the way a user would, so chat has a real model to answer with.
 import { expect, type Locator, type Page } from '@playwright/test';
 import { TINY_LLAMA_DIR } from '../model-fixtures';
+import { readAll } from '../idb';
 
 /** The first answer waits for the ONNX runtime to start and the session to be created. */
 export const FIRST_ANSWER_TIMEOUT_MS = 60_000;
 
-/** Imports the tiny Llama folder on /models and waits until it is listed as installed. */
 /**
- * Imports the tiny model and sets Settings → "Longest answer (tokens)" the way a user would: the
- * random-weight model never stops early, so short answers keep tests quick.
+ * Imports the tiny Llama folder on /models (waiting until it is listed), first setting Settings →
+ * "Longest answer (tokens)" the way a user would: the random-weight model never stops early, so
+ * short answers keep tests quick.
  */
 export async function importTinyLlama(page: Page, answerTokens = 96): Promise<string> {
   await page.goto('/settings');
@@ -32,19 +33,8 @@ export async function importTinyLlama(page: Page, answerTokens = 96): Promise<st
 
 /** One app setting, read straight from IndexedDB. */
 async function readSetting(page: Page, key: string): Promise<unknown> {
-  return page.evaluate(
-    (wanted) =>
-      new Promise<unknown>((resolve) => {
-        const open = indexedDB.open('hearth');
-        open.onerror = () => resolve(undefined);
-        open.onsuccess = () => {
-          const get = open.result.transaction('settings').objectStore('settings').get(wanted);
-          get.onsuccess = () => resolve((get.result as { value?: unknown } | undefined)?.value);
-          get.onerror = () => resolve(undefined);
-        };
-      }),
-    key,
-  );
+  const rows = await readAll<{ key: string; value: unknown }>(page, 'settings');
+  return rows.find((row) => row.key === key)?.value;
 }
 
 export interface SavedMessage {
@@ -57,22 +47,8 @@ export interface SavedMessage {
 
 /** Every saved chat message, oldest first, read straight from IndexedDB. */
 export async function readMessages(page: Page): Promise<SavedMessage[]> {
-  return page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open('hearth');
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () =>
-        reject(new Error(request.error?.message ?? 'IndexedDB request failed'));
-    });
-    const rows = await new Promise<SavedMessage[]>((resolve, reject) => {
-      const request = db.transaction('messages').objectStore('messages').getAll();
-      request.onsuccess = () => resolve(request.result as SavedMessage[]);
-      request.onerror = () =>
-        reject(new Error(request.error?.message ?? 'IndexedDB request failed'));
-    });
-    db.close();
-    return rows.sort((a, b) => a.createdAt - b.createdAt);
-  });
+  const rows = await readAll<SavedMessage>(page, 'messages');
+  return rows.sort((a, b) => a.createdAt - b.createdAt);
 }
 
 export class ChatPage {

@@ -3,6 +3,7 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { readAll } from '../idb';
 
 export interface ImportCounts {
   added: number;
@@ -79,29 +80,13 @@ export class ImportDialog {
 
 /** Every note (trashed ones included) with its stored text, sorted by path. */
 export async function readVault(page: Page): Promise<StoredNote[]> {
-  return page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open('hearth');
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () =>
-        reject(new Error(request.error?.message ?? 'IndexedDB request failed'));
-    });
-    const all = <T>(store: string) =>
-      new Promise<T[]>((resolve, reject) => {
-        const request = db.transaction(store).objectStore(store).getAll();
-        request.onsuccess = () => resolve(request.result as T[]);
-        request.onerror = () =>
-          reject(new Error(request.error?.message ?? 'IndexedDB request failed'));
-      });
-    const notes = await all<Omit<StoredNote, 'content'>>('notes');
-    const bodies = new Map(
-      (await all<{ id: string; content: string }>('bodies')).map((b) => [b.id, b.content]),
-    );
-    db.close();
-    return notes
-      .map((n) => ({ ...n, content: bodies.get(n.id) ?? '' }))
-      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  });
+  const notes = await readAll<Omit<StoredNote, 'content'>>(page, 'notes');
+  const bodies = new Map(
+    (await readAll<{ id: string; content: string }>(page, 'bodies')).map((b) => [b.id, b.content]),
+  );
+  return notes
+    .map((n) => ({ ...n, content: bodies.get(n.id) ?? '' }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** How many notes and bodies IndexedDB holds (without loading them). */
