@@ -14,7 +14,14 @@ const boundaries = [
     name: '@huggingface/transformers',
     message: 'Import transformers.js through src/lib/llm/ or src/lib/search/ adapters only.',
   },
-  { name: 'voy-search', message: 'Import voy through src/lib/search/ only.' },
+  {
+    name: 'voy-search',
+    message: 'Import voy through src/lib/search/voy/ only.',
+  },
+  {
+    name: 'voy-search/voy_search_bg.js',
+    message: 'Import voy through src/lib/search/voy/ only.',
+  },
 ];
 
 export default tseslint.config(
@@ -80,6 +87,15 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         { paths: boundaries.filter((b) => b.name !== '@huggingface/transformers') },
+      ],
+    },
+  },
+  {
+    files: ['src/lib/search/voy/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: boundaries.filter((b) => !b.name.startsWith('voy-search')) },
       ],
     },
   },

@@ -11,5 +11,7 @@ export default defineConfig({
     // default is too tight. Tests never assert durations.
     hookTimeout: 60_000,
     testTimeout: 30_000,
+    // voy-search's glue is ESM in a package without "type": "module": Node can't load it as is.
+    server: { deps: { inline: ['voy-search'] } },
   },
 });

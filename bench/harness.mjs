@@ -9,9 +9,9 @@ export const corpusDir = new URL('../../shared/corpus/tldr/', import.meta.url).p
 /**
  * Serves dist/ with vite's own script rather than `npx`, so stopping it ends the server too
  * (killing npx leaves its vite child holding the port). Refuses a port already in use, so a stale
- * server is never measured by mistake.
+ * server is never measured by mistake. `outDir` serves another build than dist/ (the vector bench's).
  */
-export async function startPreview(port) {
+export async function startPreview(port, { outDir } = {}) {
   const url = `http://localhost:${port}/`;
   const up = () =>
     fetch(url).then(
@@ -22,7 +22,14 @@ export async function startPreview(port) {
   const vite = new URL('../node_modules/vite/bin/vite.js', import.meta.url).pathname;
   const server = spawn(
     process.execPath,
-    [vite, 'preview', '--port', String(port), '--strictPort'],
+    [
+      vite,
+      'preview',
+      '--port',
+      String(port),
+      '--strictPort',
+      ...(outDir ? ['--outDir', outDir] : []),
+    ],
     {
       stdio: ['ignore', 'ignore', 'inherit'],
     },

@@ -6,12 +6,14 @@ import { benchStartup } from './startup.bench.mjs';
 import { benchImport } from './import.bench.mjs';
 import { benchSearch } from './search.bench.mjs';
 import { benchLlm } from './llm.bench.mjs';
+import { benchVector } from './vector.bench.mjs';
 
 const result = { date: new Date().toISOString(), machine: await machine() };
 result.startup = await benchStartup();
 result.import = await benchImport();
 result.search = await benchSearch();
 result.llm = await benchLlm();
+result.vector = await benchVector();
 
 mkdirSync('bench/out', { recursive: true });
 writeFileSync('bench/out/latest.json', JSON.stringify(result, null, 2));

@@ -123,6 +123,7 @@ describe('validateTexts', () => {
     expect(validateTexts(texts)).toEqual({
       tokenizerConfig: texts.tokenizerConfig,
       modelType: 'llama',
+      role: 'chat',
     });
   });
 

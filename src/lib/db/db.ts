@@ -18,6 +18,13 @@
  *                  libraries' own Cache Storage, see src/lib/llm/).
  * - settings       app settings that are not vault data (model mirror, task routing, persona), so
  *                  wiping the vault leaves them alone.
+ * Changed in version 3 (semantic memory; all derivable from the notes, see src/lib/search/):
+ * - chunks         one row per piece of a note per embedding model: heading path, character range
+ *                  in the note's text, content hash, and a numeric `label` the vector index uses.
+ * - vectors        one int8-quantized embedding per chunk (same key), written with its chunk row.
+ * - jobs           the indexing queue: one row per (model, note) still to (re)embed.
+ * - indexBlocks    the vector index's persisted snapshot, in parts of a few MB, per model; its
+ *                  header (kind, labels covered, generation) is in `meta`.
  */
 import Dexie, { type EntityTable } from 'dexie';
 import type { Note, NoteBody } from '../types';
@@ -67,17 +74,39 @@ export interface MemoryRecord {
 }
 
 export interface ChunkRecord {
+  /** `<modelId>|<noteId>|<hash>`, with `~<n>` added for the n-th repeat of the same text. */
   id: string;
+  /** The embedding model's key (`transformers:<repo>@<dtype>`): chunking depends on its tokenizer. */
+  modelId: string;
   noteId: string;
+  /** The vector index's id for this chunk, unique per model. */
+  label: number;
+  /** Hash of the text that was embedded (heading context included). */
   hash: string;
+  /** Order in the note. */
+  seq: number;
+  /** Character range in the note's full text (frontmatter included), end exclusive. */
   start: number;
   end: number;
+  headingPath: string[];
+  tokenCount: number;
 }
 
 export interface VectorRecord {
   chunkId: string;
   modelId: string;
-  vector: Float32Array;
+  label: number;
+  /** The embedding quantized to int8: value ≈ q[i] * scale. Length = the model's dimensions. */
+  q: Int8Array;
+  scale: number;
+}
+
+export interface IndexBlockRecord {
+  /** `<modelId>|<part>` */
+  key: string;
+  modelId: string;
+  part: number;
+  bytes: Uint8Array;
 }
 
 export interface JobRecord {
@@ -86,6 +115,16 @@ export interface JobRecord {
   status: 'queued' | 'running' | 'paused' | 'done' | 'failed';
   createdAt: number;
   payload: unknown;
+}
+
+/**
+ * Indexing state of one note for one embedding model: `kind` is `embed:<modelId>`, `id` is
+ * `<modelId>|<noteId>`. Queued until the note's current text is chunked and embedded, then done
+ * with the hash of the text it indexed, so a start can tell which notes changed meanwhile.
+ */
+export interface EmbedJobRecord extends JobRecord {
+  status: 'queued' | 'done' | 'failed';
+  payload: { modelId: string; noteId: string; noteHash?: string; error?: string };
 }
 
 export interface RequestRecord {
@@ -120,6 +159,7 @@ export class HearthDb extends Dexie {
   requests!: EntityTable<RequestRecord, 'seq'>;
   models!: EntityTable<InstalledModel, 'key'>;
   settings!: EntityTable<SettingRecord, 'key'>;
+  indexBlocks!: EntityTable<IndexBlockRecord, 'key'>;
 
   constructor(name = DB_NAME) {
     super(name);
@@ -138,6 +178,13 @@ export class HearthDb extends Dexie {
     this.version(2).stores({
       models: 'key, installedAt',
       settings: 'key',
+    });
+    // Nothing wrote chunks, vectors or jobs before version 3, so their indexes change freely.
+    this.version(3).stores({
+      chunks: 'id, [modelId+noteId], [modelId+label]',
+      vectors: 'chunkId, [modelId+label]',
+      jobs: 'id, kind, status, createdAt, [kind+status]',
+      indexBlocks: 'key, modelId',
     });
   }
 }

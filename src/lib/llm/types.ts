@@ -31,6 +31,28 @@ export interface TransformersSpec {
   dtype: string;
   device: 'wasm' | 'webgpu';
   contextWindow: number | null;
+  /** Present on embedding (feature-extraction) models, absent on chat models. */
+  embedding?: EmbeddingSpec;
+}
+
+/** How an embedding model turns text into one vector (see src/lib/llm/transformers/embedder.ts). */
+export interface EmbeddingSpec {
+  /** Vector length, from the model's `hidden_size`. */
+  dimensions: number;
+  pooling: 'mean' | 'cls';
+  /** Prepended to queries and to passages (e5: `query: ` / `passage: `; bge: an instruction). */
+  queryPrefix: string;
+  passagePrefix: string;
+  /** Longest input the model was trained on, in its own tokens. */
+  maxTokens: number;
+}
+
+/** What a model is for: answering (chat) or turning notes into vectors (embedding). */
+export type ModelRole = 'chat' | 'embedding';
+
+/** The role of a model from its spec: an embedding spec makes an embedding model. */
+export function modelRole(spec: ModelSpec): ModelRole {
+  return spec.engine === 'transformers' && spec.embedding ? 'embedding' : 'chat';
 }
 
 /** A stable id for a model across engines: `webllm:<modelId>` or `transformers:<repo>@<dtype>`. */

@@ -4,6 +4,7 @@ import MiniSearch, { type AsPlainObject, type Options, type SearchResult } from 
 import type { Note, NoteKind, SearchFilters } from '../types';
 import { isCjk, tokenizeDocument, tokenizeQuery } from './tokenizer';
 import { splitFrontmatter } from '../vault/frontmatter';
+import { matchesNoteFilters } from './note-filters';
 
 interface IndexedDoc {
   id: string;
@@ -64,12 +65,14 @@ function toDoc(note: IndexableNote): IndexedDoc {
 }
 
 function matchesFilters(result: SearchResult, filters: SearchFilters): boolean {
-  const date = result['date'] as string;
-  if (filters.kind && result['kind'] !== filters.kind) return false;
-  if (filters.tag && !(result['tags'] as string[]).includes(filters.tag)) return false;
-  if (filters.from && date < filters.from) return false;
-  if (filters.to && date > filters.to) return false;
-  return true;
+  return matchesNoteFilters(
+    {
+      kind: result['kind'] as Note['kind'],
+      tags: result['tags'] as string[],
+      date: result['date'] as string,
+    },
+    filters,
+  );
 }
 
 export class KeywordIndex {

@@ -7,6 +7,7 @@ import { errorMessage, HearthError } from '../errors';
 import { buildPrompt, systemPromptOf } from '../llm/chat-prompt';
 import { classifyTask, pickModel, TASK_LABELS } from '../llm/router';
 import type { InstalledModel, LlmEngine, Task } from '../llm/types';
+import { modelRole } from '../llm/types';
 import { AnswerStream } from './answer-stream';
 
 export class NoModelError extends HearthError {
@@ -55,7 +56,11 @@ export function routeMessage(
 
 export async function runAnswer(job: AnswerJob): Promise<void> {
   const { user, conversation, models, settings } = job;
-  const route = routeMessage(user, settings, models.installed);
+  const route = routeMessage(
+    user,
+    settings,
+    models.installed.filter((m) => modelRole(m.spec) === 'chat'),
+  );
   // The answer's record is made in memory and stored in the background, first in the answer's
   // write queue: nothing between Send and the engine waits for the disk.
   const message = job.newMessage({

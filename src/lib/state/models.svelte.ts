@@ -18,6 +18,7 @@ import type {
   LoadProgress,
   ModelFile,
 } from '../llm/types';
+import { modelRole } from '../llm/types';
 import { ModelCatalog } from './model-catalog.svelte';
 import { ModelDownloads, storageEstimate } from './model-downloads.svelte';
 import { formatBytes } from './storage.svelte';
@@ -62,6 +63,10 @@ class Models {
       observeInstalledModels((rows) => (this.#installed = rows));
     }
     return this.#installed;
+  }
+  /** Installed models that can answer (embedding models serve semantic memory instead). */
+  get chatModels(): InstalledModel[] {
+    return this.installed.filter((m) => modelRole(m.spec) === 'chat');
   }
   get loadedKey(): string | null {
     return this.#loaded?.key ?? null;

@@ -1,8 +1,24 @@
 // Path-based routing over the History API. Deep links work online (the server's SPA fallback)
 // and offline (the service worker's navigate fallback).
 
+/** A character range in a note's text, end exclusive (a search hit's chunk). */
+export interface TextRange {
+  start: number;
+  end: number;
+}
+
+function parseRange(search: string): TextRange | null {
+  // A one-off read of the query string, not reactive state.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  const match = /^(\d+)-(\d+)$/.exec(new URLSearchParams(search).get('at') ?? '');
+  if (!match) return null;
+  const start = Number(match[1]);
+  const end = Number(match[2]);
+  return end >= start ? { start, end } : null;
+}
+
 export type Route =
-  | { view: 'notes'; noteId: string | null }
+  | { view: 'notes'; noteId: string | null; at: TextRange | null }
   | { view: 'journal'; date: string | null }
   | { view: 'search'; query: string }
   | { view: 'chat'; conversationId: string | null }
@@ -25,9 +41,9 @@ export function parseRoute(pathname: string, search: string): Route {
   const [head, arg] = parts;
   switch (head) {
     case undefined:
-      return { view: 'notes', noteId: null };
+      return { view: 'notes', noteId: null, at: null };
     case 'notes':
-      return { view: 'notes', noteId: arg ?? null };
+      return { view: 'notes', noteId: arg ?? null, at: arg ? parseRange(search) : null };
     case 'journal':
       return { view: 'journal', date: arg ?? null };
     case 'search':
@@ -71,6 +87,7 @@ class Router {
 
 export const router = new Router();
 
-export const noteHref = (id: string): string => `/notes/${encodeURIComponent(id)}`;
+export const noteHref = (id: string, at?: TextRange): string =>
+  `/notes/${encodeURIComponent(id)}${at ? `?at=${at.start}-${at.end}` : ''}`;
 export const journalHref = (date: string): string => `/journal/${date}`;
 export const chatHref = (id: string): string => `/chat/${encodeURIComponent(id)}`;

@@ -4,6 +4,7 @@ import { expect, type Locator, type Page } from '@playwright/test';
 export class SearchPage {
   readonly page: Page;
   readonly input: Locator;
+  readonly mode: Locator;
   readonly kind: Locator;
   readonly tag: Locator;
   readonly from: Locator;
@@ -15,6 +16,7 @@ export class SearchPage {
   constructor(page: Page) {
     this.page = page;
     this.input = page.getByRole('searchbox', { name: 'Search notes' });
+    this.mode = page.getByLabel('Match', { exact: true });
     this.kind = page.getByLabel('Kind', { exact: true });
     this.tag = page.getByLabel('Tag', { exact: true });
     this.from = page.getByLabel('From', { exact: true });

@@ -7,7 +7,7 @@ import { modelKey, type CatalogEntry, type Task, type TransformersSpec } from '.
 const MB = 1024 * 1024;
 
 /** The hub, and the hosts it redirects large (LFS / Xet) files to. */
-const HUB_HOSTS = ['huggingface.co', 'cas-bridge.xethub.hf.co', 'cdn-lfs.hf.co'];
+export const HUB_HOSTS = ['huggingface.co', 'cas-bridge.xethub.hf.co', 'cdn-lfs.hf.co'];
 
 interface Entry {
   name: string;

@@ -39,7 +39,12 @@ export interface ImportPlan {
   keep: Map<string, number>;
   /** External-data chunks next to the chosen ONNX file (`model_q4.onnx_data`, `…_data_1`). */
   externalDataChunks: number;
+  /** Index of sentence-transformers' `1_Pooling/config.json` (read, not stored), or null. */
+  poolingConfig: number | null;
 }
+
+/** sentence-transformers' pooling description: how token vectors become one sentence vector. */
+const POOLING_CONFIG = '1_Pooling/config.json';
 
 function normalize(path: string): string {
   return path.replaceAll('\\', '/').replace(/^(\.\/|\/)+/, '');
@@ -86,7 +91,7 @@ export function planImport(originalPaths: string[]): ImportPlan {
   const dtype = DTYPE_PREFERENCE.find((d) => dtypes.includes(d));
   if (!dtype)
     throw new ModelImportError(
-      `None of the ONNX files (${onnxNames.join(', ')}) is a chat model file transformers.js can load: expected “onnx/model.onnx” or “onnx/model_<dtype>.onnx”.`,
+      `None of the ONNX files (${onnxNames.join(', ')}) is a model file transformers.js can load: expected “onnx/model.onnx” or “onnx/model_<dtype>.onnx”.`,
     );
   const onnxFile = onnxFileFor(dtype);
   const keep = new Map<string, number>();
@@ -102,7 +107,8 @@ export function planImport(originalPaths: string[]): ImportPlan {
     keep.set(chunk, i);
     externalDataChunks++;
   }
-  return { folderName, dtype, onnxFile, keep, externalDataChunks };
+  const poolingConfig = index.get(POOLING_CONFIG) ?? null;
+  return { folderName, dtype, onnxFile, keep, externalDataChunks, poolingConfig };
 }
 
 /**
@@ -172,11 +178,50 @@ export interface ImportTexts {
   chatTemplateJinja: string | null;
 }
 
+/** Encoder-only architectures: they turn text into vectors (feature extraction), not text. */
+const ENCODER_MODEL_TYPES = new Set([
+  'albert',
+  'bert',
+  'camembert',
+  'deberta',
+  'deberta-v2',
+  'distilbert',
+  'electra',
+  'mpnet',
+  'modernbert',
+  'nomic_bert',
+  'roberta',
+  'xlm-roberta',
+]);
+
+/** Architecture names with a head that generates text. */
+const GENERATION_HEAD = /(ForCausalLM|LMHeadModel|ForConditionalGeneration|ForSeq2SeqLM)$/;
+
+/** An encoder by its type, or a model whose declared architectures have no generation head. */
+function isEncoder(config: Record<string, unknown>, modelType: string): boolean {
+  if (ENCODER_MODEL_TYPES.has(modelType)) return true;
+  const architectures = config.architectures;
+  return (
+    Array.isArray(architectures) &&
+    architectures.length > 0 &&
+    architectures.every((a) => typeof a === 'string' && !GENERATION_HEAD.test(a))
+  );
+}
+
+export interface ValidatedTexts {
+  /** The tokenizer_config.json text to store. */
+  tokenizerConfig: string;
+  modelType: string;
+  /** A chat model has a chat template; an encoder without one is an embedding model. */
+  role: 'chat' | 'embedding';
+}
+
 /**
- * Validates the JSON files. Returns the tokenizer_config.json text to store: transformers.js
- * reads the chat template only from there, so a template found elsewhere is copied in.
+ * Validates the JSON files and tells a chat model from an embedding model. For a chat model the
+ * returned tokenizer_config.json carries the template: transformers.js reads it only from there,
+ * so a template found elsewhere is copied in.
  */
-export function validateTexts(texts: ImportTexts): { tokenizerConfig: string; modelType: string } {
+export function validateTexts(texts: ImportTexts): ValidatedTexts {
   const config = parseJson('config.json', texts.config);
   const tokenizer = parseJson('tokenizer.json', texts.tokenizer);
   const tokenizerConfig = parseJson('tokenizer_config.json', texts.tokenizerConfig);
@@ -190,20 +235,23 @@ export function validateTexts(texts: ImportTexts): { tokenizerConfig: string; mo
       '“tokenizer.json” has no “model” section: it is not a tokenizer file.',
     );
   if (hasTemplate(tokenizerConfig.chat_template))
-    return { tokenizerConfig: texts.tokenizerConfig, modelType };
+    return { tokenizerConfig: texts.tokenizerConfig, modelType, role: 'chat' };
   const template = hasTemplate(tokenizer.chat_template)
     ? tokenizer.chat_template
     : texts.chatTemplateJinja?.trim()
       ? texts.chatTemplateJinja
       : null;
-  if (template === null)
-    throw new ModelImportError(
-      '“tokenizer_config.json” has no “chat_template” (nor does tokenizer.json or chat_template.jinja): this is not a chat model.',
-    );
-  return {
-    tokenizerConfig: JSON.stringify({ ...tokenizerConfig, chat_template: template }),
-    modelType,
-  };
+  if (template !== null)
+    return {
+      tokenizerConfig: JSON.stringify({ ...tokenizerConfig, chat_template: template }),
+      modelType,
+      role: 'chat',
+    };
+  if (isEncoder(config, modelType))
+    return { tokenizerConfig: texts.tokenizerConfig, modelType, role: 'embedding' };
+  throw new ModelImportError(
+    `This “${modelType}” model is neither a chat model nor an embedding model: “tokenizer_config.json” has no “chat_template” (nor does tokenizer.json or chat_template.jinja), and it is not an encoder such as BERT or XLM-RoBERTa.`,
+  );
 }
 
 /** An ONNX file is a protobuf ModelProto: its first byte is a field tag (usually 0x08, ir_version). */

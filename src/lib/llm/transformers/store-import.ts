@@ -1,10 +1,12 @@
 // Imports a picked model folder into the transformers.js cache under
 // `https://huggingface.co/imported/<slug>/resolve/main/<path>`: transformers.js then loads it like
-// a downloaded model, and the model fetch refuses to send such a URL to the network.
+// a downloaded model, and the model fetch refuses to send such a URL to the network. A folder with
+// a chat template is a chat model; an encoder without one is an embedding model.
 import { ModelImportError } from '../../errors';
 import { HUB_ORIGIN, IMPORTED_NAMESPACE } from '../net/hosts';
 import { modelKey, type InstalledModel, type ModelFile, type TransformersSpec } from '../types';
 import { assertFits, fileKey, openModelCache, putFile } from './cache-files';
+import { embeddingSpecFromFiles } from './import-embedding';
 import {
   configWithExternalData,
   contentTypeFor,
@@ -43,12 +45,17 @@ export async function importModelFolder(
   };
   const text = async (path: string) => (await fileAt(path)?.text()) ?? null;
   const configText = (await text('config.json')) ?? '';
-  const { tokenizerConfig } = validateTexts({
+  const { tokenizerConfig, role } = validateTexts({
     config: configText,
     tokenizer: (await text('tokenizer.json')) ?? '',
     tokenizerConfig: (await text('tokenizer_config.json')) ?? '',
     chatTemplateJinja: await text('chat_template.jinja'),
   });
+  const poolingFile = plan.poolingConfig === null ? null : files[plan.poolingConfig]?.file;
+  const embeddingSpec =
+    role === 'embedding'
+      ? embeddingSpecFromFiles(configText, (await poolingFile?.text()) ?? null, plan.folderName)
+      : null;
   await assertOnnx(plan.onnxFile, fileAt(plan.onnxFile) ?? new Blob());
   for (const [path] of plan.keep) {
     if (path.includes('.onnx_data') && fileAt(path)?.size === 0)
@@ -81,14 +88,16 @@ export async function importModelFolder(
   }
 
   const config = JSON.parse(configText) as { max_position_embeddings?: unknown };
-  const spec: TransformersSpec = {
-    engine: 'transformers',
-    repo,
-    dtype: plan.dtype,
-    device: 'wasm',
-    contextWindow:
-      typeof config.max_position_embeddings === 'number' ? config.max_position_embeddings : null,
-  };
+  const base = { engine: 'transformers', repo, dtype: plan.dtype, device: 'wasm' } as const;
+  const spec: TransformersSpec = embeddingSpec
+    ? { ...base, contextWindow: embeddingSpec.maxTokens, embedding: embeddingSpec }
+    : {
+        ...base,
+        contextWindow:
+          typeof config.max_position_embeddings === 'number'
+            ? config.max_position_embeddings
+            : null,
+      };
   return {
     key: modelKey(spec),
     name: plan.folderName ?? slug,

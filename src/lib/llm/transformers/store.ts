@@ -24,6 +24,7 @@ import {
   readCachedJson,
 } from './cache-files';
 import { transformersCatalog } from './catalog';
+import { embeddingCatalog } from './embedding-catalog';
 import { contentTypeFor } from './import-validate';
 import { readBody } from './read-body';
 import { importModelFolder } from './store-import';
@@ -63,7 +64,7 @@ export class TransformersStore implements ModelStoreBackend {
   }
 
   catalog(): Promise<CatalogEntry[]> {
-    return Promise.resolve(transformersCatalog());
+    return Promise.resolve([...transformersCatalog(), ...embeddingCatalog()]);
   }
 
   download(

@@ -1,0 +1,71 @@
+// The vector index's saved snapshot for one embedding model: its byte parts in `indexBlocks`
+// (`<modelId>|<part>`) and a header in `meta` (`vector-index:<modelId>`). A save replaces every
+// part and the header in one transaction, so a reader sees the old snapshot or the new one, never
+// a mix; a load that finds parts and header disagreeing reports no snapshot (the index is rebuilt).
+import { getDb } from './db';
+import { StorageFullError, isQuotaError } from '../errors';
+
+export interface IndexSnapshotHeader {
+  /** The adapter that wrote it (`VectorIndex.kind`). */
+  kind: string;
+  dimensions: number;
+  /** Vectors in the snapshot. */
+  count: number;
+  /** Number of byte parts. */
+  parts: number;
+  /** The model's write generation the snapshot contains (see memory-repo). */
+  generation: number;
+  savedAt: number;
+}
+
+export interface IndexSnapshot {
+  header: IndexSnapshotHeader;
+  parts: Uint8Array[];
+}
+
+export const snapshotKey = (modelId: string) => `vector-index:${modelId}`;
+const blockKey = (modelId: string, part: number) => `${modelId}|${part}`;
+
+export async function saveIndexSnapshot(
+  modelId: string,
+  header: Omit<IndexSnapshotHeader, 'parts' | 'savedAt'>,
+  parts: Uint8Array[],
+): Promise<IndexSnapshotHeader> {
+  const db = getDb();
+  const saved: IndexSnapshotHeader = { ...header, parts: parts.length, savedAt: Date.now() };
+  try {
+    await db.transaction('rw', [db.indexBlocks, db.meta], async () => {
+      await db.indexBlocks.where('modelId').equals(modelId).delete();
+      await db.indexBlocks.bulkPut(
+        parts.map((bytes, part) => ({ key: blockKey(modelId, part), modelId, part, bytes })),
+      );
+      await db.meta.put({ key: snapshotKey(modelId), value: saved, updatedAt: saved.savedAt });
+    });
+  } catch (error) {
+    if (isQuotaError(error)) throw new StorageFullError('the semantic index', { cause: error });
+    throw error;
+  }
+  return saved;
+}
+
+/** The saved snapshot, or undefined when there is none or its header and parts disagree. */
+export async function loadIndexSnapshot(modelId: string): Promise<IndexSnapshot | undefined> {
+  const db = getDb();
+  return db.transaction('r', [db.indexBlocks, db.meta], async () => {
+    const header = (await db.meta.get(snapshotKey(modelId)))?.value as
+      IndexSnapshotHeader | undefined;
+    if (!header) return undefined;
+    const blocks = await db.indexBlocks.where('modelId').equals(modelId).toArray();
+    blocks.sort((a, b) => a.part - b.part);
+    if (blocks.length !== header.parts || blocks.some((b, i) => b.part !== i)) return undefined;
+    return { header, parts: blocks.map((b) => b.bytes) };
+  });
+}
+
+export async function deleteIndexSnapshot(modelId: string): Promise<void> {
+  const db = getDb();
+  await db.transaction('rw', [db.indexBlocks, db.meta], async () => {
+    await db.indexBlocks.where('modelId').equals(modelId).delete();
+    await db.meta.delete(snapshotKey(modelId));
+  });
+}

@@ -1,0 +1,253 @@
+// What the memory worker stores: chunks, their int8 vectors and the per-note indexing jobs, all
+// keyed by embedding model. Every write that changes a model's vectors bumps that model's
+// generation in `meta`, so a saved index snapshot can tell whether it is still current.
+import { getDb, type ChunkRecord, type EmbedJobRecord, type VectorRecord } from './db';
+import { StorageFullError, isQuotaError } from '../errors';
+
+export type { ChunkRecord, EmbedJobRecord, VectorRecord };
+
+const jobKind = (modelId: string) => `embed:${modelId}`;
+const jobId = (modelId: string, noteId: string) => `${modelId}|${noteId}`;
+const generationKey = (modelId: string) => `vector-generation:${modelId}`;
+const labelKey = (modelId: string) => `vector-label:${modelId}`;
+
+async function guardQuota<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (isQuotaError(error)) throw new StorageFullError('the semantic index', { cause: error });
+    throw error;
+  }
+}
+
+async function bumpGeneration(modelId: string): Promise<void> {
+  const meta = getDb().meta;
+  const row = await meta.get(generationKey(modelId));
+  await meta.put({
+    key: generationKey(modelId),
+    value: ((row?.value as number | undefined) ?? 0) + 1,
+    updatedAt: Date.now(),
+  });
+}
+
+export async function readGeneration(modelId: string): Promise<number> {
+  const row = await getDb().meta.get(generationKey(modelId));
+  return (row?.value as number | undefined) ?? 0;
+}
+
+/** Reserves `count` consecutive labels for new chunks of `modelId`; returns the first. */
+export async function reserveLabels(modelId: string, count: number): Promise<number> {
+  const db = getDb();
+  return db.transaction('rw', db.meta, async () => {
+    const row = await db.meta.get(labelKey(modelId));
+    const first = (row?.value as number | undefined) ?? 1;
+    await db.meta.put({ key: labelKey(modelId), value: first + count, updatedAt: Date.now() });
+    return first;
+  });
+}
+
+/** Queues (again) the given notes for `modelId`; a queued note is simply re-queued. */
+export async function queueNotes(modelId: string, noteIds: string[]): Promise<void> {
+  if (noteIds.length === 0) return;
+  const now = Date.now();
+  const rows: EmbedJobRecord[] = noteIds.map((noteId) => ({
+    id: jobId(modelId, noteId),
+    kind: jobKind(modelId),
+    status: 'queued',
+    createdAt: now,
+    payload: { modelId, noteId },
+  }));
+  await guardQuota(() => getDb().jobs.bulkPut(rows));
+}
+
+export async function allJobs(modelId: string): Promise<EmbedJobRecord[]> {
+  return (await getDb().jobs.where('kind').equals(jobKind(modelId)).toArray()) as EmbedJobRecord[];
+}
+
+/** The oldest queued notes first, so a steady stream of edits cannot starve an import. */
+export async function queuedJobs(modelId: string, limit: number): Promise<EmbedJobRecord[]> {
+  const rows = await getDb()
+    .jobs.where('[kind+status]')
+    .equals([jobKind(modelId), 'queued'])
+    .sortBy('createdAt');
+  return rows.slice(0, limit) as EmbedJobRecord[];
+}
+
+export async function countJobs(
+  modelId: string,
+): Promise<{ queued: number; done: number; failed: number }> {
+  const jobs = getDb().jobs;
+  const count = (status: EmbedJobRecord['status']) =>
+    jobs
+      .where('[kind+status]')
+      .equals([jobKind(modelId), status])
+      .count();
+  const [queued, done, failed] = await Promise.all([
+    count('queued'),
+    count('done'),
+    count('failed'),
+  ]);
+  return { queued, done, failed };
+}
+
+export async function chunksOfNote(modelId: string, noteId: string): Promise<ChunkRecord[]> {
+  return getDb().chunks.where('[modelId+noteId]').equals([modelId, noteId]).toArray();
+}
+
+/** A checkpoint: chunks embedded so far, with their vectors, in one transaction. */
+export async function saveEmbedded(
+  modelId: string,
+  chunks: ChunkRecord[],
+  vectors: VectorRecord[],
+): Promise<void> {
+  const db = getDb();
+  await guardQuota(() =>
+    db.transaction('rw', db.chunks, db.vectors, db.meta, async () => {
+      await db.chunks.bulkPut(chunks);
+      await db.vectors.bulkPut(vectors);
+      await bumpGeneration(modelId);
+    }),
+  );
+}
+
+/**
+ * Finishes a note: its chunk rows become exactly `current` (positions refreshed), rows and vectors
+ * of chunks no longer in the note go, and the job is done — unless the note changed while it was
+ * being embedded (`noteHash` no longer matches), in which case the job stays queued.
+ * Returns the labels removed.
+ */
+export async function finishNote(
+  modelId: string,
+  noteId: string,
+  noteHash: string | null,
+  current: ChunkRecord[],
+): Promise<{ removedLabels: number[]; done: boolean }> {
+  const db = getDb();
+  return guardQuota(() =>
+    db.transaction('rw', [db.chunks, db.vectors, db.jobs, db.meta, db.notes], async () => {
+      const keep = new Set(current.map((c) => c.id));
+      const existing = await db.chunks
+        .where('[modelId+noteId]')
+        .equals([modelId, noteId])
+        .toArray();
+      const stale = existing.filter((c) => !keep.has(c.id));
+      await db.chunks.bulkDelete(stale.map((c) => c.id));
+      await db.vectors.bulkDelete(stale.map((c) => c.id));
+      await db.chunks.bulkPut(current);
+      if (stale.length > 0) await bumpGeneration(modelId);
+      const note = await db.notes.get(noteId);
+      const liveHash = note && note.deletedAt === 0 ? note.hash : null;
+      const id = jobId(modelId, noteId);
+      const done = liveHash === noteHash;
+      if (done && noteHash === null) await db.jobs.delete(id);
+      else if (done) {
+        const job = (await db.jobs.get(id)) as EmbedJobRecord | undefined;
+        if (job)
+          await db.jobs.put({ ...job, status: 'done', payload: { modelId, noteId, noteHash } });
+      }
+      return { removedLabels: stale.map((c) => c.label), done };
+    }),
+  );
+}
+
+export async function failJob(modelId: string, noteId: string, error: string): Promise<void> {
+  await getDb().jobs.update(jobId(modelId, noteId), {
+    status: 'failed',
+    payload: { modelId, noteId, error },
+  });
+}
+
+export async function chunksByLabels(modelId: string, labels: number[]): Promise<ChunkRecord[]> {
+  const rows = await getDb()
+    .chunks.where('[modelId+label]')
+    .anyOf(labels.map((l) => [modelId, l]))
+    .toArray();
+  const byLabel = new Map(rows.map((r) => [r.label, r]));
+  return labels.flatMap((l) => byLabel.get(l) ?? []);
+}
+
+export async function vectorsByLabels(modelId: string, labels: number[]): Promise<VectorRecord[]> {
+  if (labels.length === 0) return [];
+  return getDb()
+    .vectors.where('[modelId+label]')
+    .anyOf(labels.map((l) => [modelId, l]))
+    .toArray();
+}
+
+/** Every label of `modelId` that has a vector, read from the index alone (no values). */
+export async function vectorLabels(modelId: string): Promise<number[]> {
+  const keys = await getDb()
+    .vectors.where('[modelId+label]')
+    .between([modelId, 0], [modelId, Number.MAX_SAFE_INTEGER])
+    .keys();
+  return keys.map((k) => (k as unknown as [string, number])[1]);
+}
+
+/** Streams `modelId`'s vectors in label order, `pageSize` rows at a time. */
+export async function forEachVectorPage(
+  modelId: string,
+  pageSize: number,
+  onPage: (rows: VectorRecord[]) => void | Promise<void>,
+): Promise<void> {
+  let after = -1;
+  for (;;) {
+    const rows = await getDb()
+      .vectors.where('[modelId+label]')
+      .between([modelId, after], [modelId, Number.MAX_SAFE_INTEGER], false, true)
+      .limit(pageSize)
+      .toArray();
+    if (rows.length === 0) return;
+    await onPage(rows);
+    after = rows[rows.length - 1]!.label;
+  }
+}
+
+export async function countChunks(modelId: string): Promise<{ chunks: number; vectors: number }> {
+  const db = getDb();
+  const range = (table: typeof db.chunks | typeof db.vectors) =>
+    table
+      .where('[modelId+label]')
+      .between([modelId, 0], [modelId, Number.MAX_SAFE_INTEGER])
+      .count();
+  const [chunks, vectors] = await Promise.all([range(db.chunks), range(db.vectors)]);
+  return { chunks, vectors };
+}
+
+/** Models that have any chunk, job or snapshot stored. */
+export async function modelsWithData(): Promise<string[]> {
+  const db = getDb();
+  const kinds = (await db.jobs.orderBy('kind').uniqueKeys()) as string[];
+  const fromJobs = kinds.filter((k) => k.startsWith('embed:')).map((k) => k.slice(6));
+  const fromBlocks = (await db.indexBlocks.orderBy('modelId').uniqueKeys()) as string[];
+  return [...new Set([...fromJobs, ...fromBlocks])];
+}
+
+/** Deletes everything stored for `modelId`: chunks, vectors, jobs, snapshot and counters. */
+export async function wipeModel(modelId: string): Promise<void> {
+  const db = getDb();
+  await db.transaction(
+    'rw',
+    [db.chunks, db.vectors, db.jobs, db.indexBlocks, db.meta],
+    async () => {
+      const range = [
+        [modelId, 0],
+        [modelId, Number.MAX_SAFE_INTEGER],
+      ] as const;
+      await db.chunks
+        .where('[modelId+label]')
+        .between(...range)
+        .delete();
+      await db.vectors
+        .where('[modelId+label]')
+        .between(...range)
+        .delete();
+      await db.jobs.where('kind').equals(jobKind(modelId)).delete();
+      await db.indexBlocks.where('modelId').equals(modelId).delete();
+      await db.meta.bulkDelete([
+        generationKey(modelId),
+        labelKey(modelId),
+        `vector-index:${modelId}`,
+      ]);
+    },
+  );
+}

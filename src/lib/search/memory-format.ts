@@ -1,0 +1,32 @@
+// Words and numbers for the semantic-memory status, kept out of the view so they can be tested.
+import type { MemoryStatus } from './memory-types';
+
+export function formatEta(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return 'estimating…';
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `about ${Math.max(1, s)} s left`;
+  const min = Math.round(s / 60);
+  if (min < 90) return `about ${min} min left`;
+  return `about ${(min / 60).toFixed(1)} h left`;
+}
+
+/** Bytes on this device per indexed chunk: its int8 vector (+ scale, ids) and the snapshot's share. */
+export function bytesPerChunk(status: MemoryStatus, dimensions: number): number | null {
+  if (status.vectors === 0) return null;
+  const rowBytes = dimensions + 4;
+  return Math.round(rowBytes + status.snapshotBytes / status.vectors);
+}
+
+export function progressText(status: MemoryStatus): string {
+  const p = status.progress;
+  if (!p) return '';
+  const notes = `${p.notesDone.toLocaleString()} of ${p.notesTotal.toLocaleString()} notes`;
+  const failed = p.notesFailed ? ` · ${p.notesFailed} failed` : '';
+  if (p.state === 'indexing') {
+    const rate = p.chunksPerS ? ` · ${p.chunksPerS.toFixed(1)} chunks/s` : '';
+    return `Indexing: ${notes}${rate} · ${formatEta(p.etaMs)}${failed}`;
+  }
+  if (p.state === 'paused') return `Paused: ${notes}${failed}`;
+  if (p.state === 'error') return `Stopped: ${p.error ?? 'unknown error'}`;
+  return `Up to date: ${notes}${failed}`;
+}

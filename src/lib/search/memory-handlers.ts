@@ -1,0 +1,161 @@
+// The memory worker's handler map: semantic search, related notes, the chunk a keyword hit should
+// jump to, and the indexing controls (model, pause, wipe and rebuild).
+import type { InstalledModel, TransformersSpec } from '../llm/types';
+import type { TextEmbedder } from './embedding-types';
+import type {
+  ChunkHit,
+  MemoryEvents,
+  MemoryStatus,
+  RelatedArgs,
+  SemanticArgs,
+  SemanticResponse,
+} from './memory-types';
+import { MemoryService } from './memory-service';
+import { hitsFor, noteVector, semanticSearch } from './semantic-search';
+import { bestChunkForTerms } from './chunk-pick';
+import { tokenizeQuery } from './tokenizer';
+import * as repo from '../db/memory-repo';
+import { readNotesForIndex } from '../db/search-source';
+import { observeInstalledModels } from '../db/models-repo';
+import { buildSnippet } from './snippet';
+
+export type MemoryHandlers = ReturnType<typeof createMemoryHandlers>;
+
+export interface MemoryHandlerDeps {
+  loadEmbedder(spec: TransformersSpec): Promise<TextEmbedder>;
+  preferredModel(models: InstalledModel[]): string | null;
+  acquireWriterLock(onAcquired: () => void): void;
+}
+
+const defaultK = 20;
+
+export function createMemoryHandlers(
+  emit: <K extends keyof MemoryEvents>(name: K, payload: MemoryEvents[K]) => void,
+  deps: MemoryHandlerDeps,
+) {
+  const service = new MemoryService({
+    ...deps,
+    onStatus: (status) => emit('status', status),
+    onChanged: (modelId) => emit('changed', { modelId }),
+  });
+  let seenModels = '';
+  observeInstalledModels((models) => {
+    const keys = models.map((m) => `${m.key}:${m.complete}`).join(',');
+    if (keys !== seenModels && seenModels !== '') void service.reconfigure();
+    seenModels = keys || ' ';
+  });
+
+  function unavailable(startedMs: number): SemanticResponse {
+    const phase = service.status.phase;
+    return {
+      hits: [],
+      unavailable: phase === 'no-model' ? 'no-model' : phase === 'error' ? 'error' : 'starting',
+      modelId: null,
+      tookMs: performance.now() - startedMs,
+    };
+  }
+
+  return {
+    status(): MemoryStatus {
+      return { ...service.status };
+    },
+
+    async search({ query, k = defaultK, filters = {} }: SemanticArgs): Promise<SemanticResponse> {
+      const startedMs = performance.now();
+      const slot = await service.serving();
+      if (!slot || query.trim() === '') return unavailable(startedMs);
+      const vector = await slot.queue.embed([query], 'query');
+      const hits = await semanticSearch(slot.store, vector, query, filters, k);
+      return {
+        hits,
+        unavailable: null,
+        modelId: slot.modelId,
+        tookMs: performance.now() - startedMs,
+      };
+    },
+
+    /** Notes about the same things as `noteId`, best first, one (best) chunk per note. */
+    async related({ noteId, k = 8 }: RelatedArgs): Promise<SemanticResponse> {
+      const startedMs = performance.now();
+      const slot = await service.serving();
+      if (!slot) return unavailable(startedMs);
+      const vector = await noteVector(slot.store, noteId);
+      if (!vector) return { hits: [], unavailable: null, modelId: slot.modelId, tookMs: 0 };
+      const found = slot.store.index.search(vector, Math.max(50, k * 10));
+      const chunks = await hitsFor(slot.store, found, '', {}, found.length, noteId);
+      const best = new Map<string, ChunkHit>();
+      for (const hit of chunks) if (!best.has(hit.noteId)) best.set(hit.noteId, hit);
+      return {
+        hits: [...best.values()].slice(0, k),
+        unavailable: null,
+        modelId: slot.modelId,
+        tookMs: performance.now() - startedMs,
+      };
+    },
+
+    /**
+     * For keyword hits: the chunk of each note that best matches the query's words, so a result
+     * can jump to it. Notes not indexed yet get none.
+     */
+    async chunksForNotes({
+      noteIds,
+      query,
+    }: {
+      noteIds: string[];
+      query: string;
+    }): Promise<ChunkHit[]> {
+      const slot = await service.serving();
+      if (!slot) return [];
+      const terms = tokenizeQuery(query);
+      const notes = await readNotesForIndex(noteIds);
+      const out: ChunkHit[] = [];
+      for (const note of notes) {
+        const chunks = (await repo.chunksOfNote(slot.modelId, note.id)).sort(
+          (a, b) => a.seq - b.seq,
+        );
+        if (chunks.length === 0) continue;
+        const texts = chunks.map((c) => ({ text: note.content.slice(c.start, c.end) }));
+        const pick = bestChunkForTerms(texts, terms);
+        const chunk = chunks[pick]!;
+        const text = texts[pick]!.text;
+        out.push({
+          chunkId: chunk.id,
+          noteId: note.id,
+          title: note.title,
+          path: note.path,
+          kind: note.kind,
+          date: note.date,
+          tags: note.tags,
+          score: 0,
+          start: chunk.start,
+          end: chunk.end,
+          headingPath: chunk.headingPath,
+          text,
+          snippet: buildSnippet(text, query),
+        });
+      }
+      return out;
+    },
+
+    async setModel({ key }: { key: string | null }): Promise<MemoryStatus> {
+      await service.setModel(key);
+      return { ...service.status };
+    },
+
+    async setPaused({ paused }: { paused: boolean }): Promise<MemoryStatus> {
+      await service.setPaused(paused);
+      return { ...service.status };
+    },
+
+    async rebuild(): Promise<MemoryStatus> {
+      await service.wipeAndRebuild();
+      return { ...service.status };
+    },
+
+    /** Resolves when indexing has caught up (tests and benchmarks). */
+    async settled(): Promise<MemoryStatus> {
+      await service.settled();
+      return { ...service.status };
+    },
+  };
+}

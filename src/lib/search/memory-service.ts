@@ -1,0 +1,307 @@
+// The memory worker's brain: which embedding model serves searches and which is being indexed,
+// their embedders and vector stores, and whether this tab indexes. One tab per origin indexes
+// (a Web Lock decides); the others restore the same index and follow its writes.
+import type { InstalledModel, TransformersSpec } from '../llm/types';
+import { modelRole } from '../llm/types';
+import type { TextEmbedder } from './embedding-types';
+import { EmbedQueue } from './embed-queue';
+import { VectorStore } from './vector-store';
+import { Indexer, type IndexProgress } from './indexer';
+import type { MemoryModel, MemoryStatus } from './memory-types';
+import * as repo from '../db/memory-repo';
+import { listInstalledModels, readSetting, writeSetting } from '../db/models-repo';
+import { onVaultChange, type VaultChange } from '../vault/changes';
+import { errorMessage } from '../errors';
+import { MemoryChannel, type MemoryMessage } from './memory-channel';
+
+export const TARGET_SETTING = 'memory.model';
+export const SERVING_SETTING = 'memory.serving';
+export const PAUSED_SETTING = 'memory.paused';
+
+export interface MemoryServiceDeps {
+  loadEmbedder(spec: TransformersSpec): Promise<TextEmbedder>;
+  /** The catalog's default for this device, used when the user has not chosen. */
+  preferredModel(models: InstalledModel[]): string | null;
+  onStatus(status: MemoryStatus): void;
+  onChanged(modelId: string): void;
+  /** True when this context may index (a Web Lock, or always in tests). */
+  acquireWriterLock(onAcquired: () => void): void;
+}
+
+interface Slot {
+  modelId: string;
+  queue: EmbedQueue;
+  store: VectorStore;
+}
+
+export class MemoryService {
+  #deps: MemoryServiceDeps;
+  #slots = new Map<string, Promise<Slot>>();
+  #indexer: Indexer | undefined;
+  #writer = false;
+  #channel: MemoryChannel;
+  #configuring: Promise<void> = Promise.resolve();
+  #unsubscribe: () => void;
+  #changes: Promise<void> = Promise.resolve();
+  status: MemoryStatus = {
+    phase: 'starting',
+    servingModel: null,
+    targetModel: null,
+    models: [],
+    writer: false,
+    paused: false,
+    progress: null,
+    chunks: 0,
+    vectors: 0,
+    indexKind: null,
+    restoreMs: null,
+    restoredFromSnapshot: false,
+    snapshotBytes: 0,
+    device: null,
+    error: null,
+  };
+
+  constructor(deps: MemoryServiceDeps) {
+    this.#deps = deps;
+    this.#channel = new MemoryChannel((message) => void this.#onMessage(message));
+    this.#unsubscribe = onVaultChange((change) => {
+      // Chained, so `settled()` also waits for changes announced but not yet queued.
+      this.#changes = this.#changes
+        .then(() => this.#onVaultChange(change))
+        .catch((error: unknown) => this.#update({ error: errorMessage(error) }));
+    });
+    deps.acquireWriterLock(() => {
+      this.#writer = true;
+      this.reconfigure();
+    });
+    this.reconfigure();
+  }
+
+  /** Re-reads installed models and settings, and (re)starts whatever they now call for. */
+  reconfigure(): Promise<void> {
+    this.#configuring = this.#configuring.then(() =>
+      this.#configure().catch((error: unknown) =>
+        this.#update({ phase: 'error', error: errorMessage(error) }),
+      ),
+    );
+    return this.#configuring;
+  }
+
+  get ready(): Promise<void> {
+    return this.#configuring;
+  }
+
+  /** The serving model's embedder queue and store, or null when semantic search cannot run. */
+  async serving(): Promise<Slot | null> {
+    await this.#configuring;
+    const key = this.status.servingModel;
+    return key ? ((await this.#slots.get(key)) ?? null) : null;
+  }
+
+  async #configure(): Promise<void> {
+    const installed = (await listInstalledModels()).filter(
+      (m) => m.complete && modelRole(m.spec) === 'embedding',
+    );
+    const models: MemoryModel[] = installed.map((m) => ({
+      key: m.key,
+      name: m.name,
+      dimensions: (m.spec as TransformersSpec).embedding!.dimensions,
+    }));
+    const keys = new Set(installed.map((m) => m.key));
+    const chosen = await readSetting<string | null>(TARGET_SETTING, null);
+    const target = chosen && keys.has(chosen) ? chosen : this.#deps.preferredModel(installed);
+    const saved = await readSetting<string | null>(SERVING_SETTING, null);
+    const serving = saved && keys.has(saved) ? saved : target;
+    const paused = await readSetting(PAUSED_SETTING, false);
+    this.#update({
+      models,
+      targetModel: target,
+      servingModel: serving,
+      paused,
+      writer: this.#writer,
+    });
+    if (!target || !serving) {
+      await this.#stopIndexer();
+      await this.#dropSlotsExcept([]);
+      this.#update({ phase: 'no-model', progress: null, error: null });
+      return;
+    }
+    this.#update({ phase: 'loading-model', error: null });
+    const specs = new Map(installed.map((m) => [m.key, m.spec as TransformersSpec]));
+    await this.#dropSlotsExcept([target, serving]);
+    const servingSlot = await this.#slot(serving, specs.get(serving)!);
+    const info = servingSlot.store.info;
+    this.#update({
+      phase: 'ready',
+      indexKind: info.kind,
+      restoreMs: info.restoreMs,
+      restoredFromSnapshot: info.restoredFromSnapshot,
+      snapshotBytes: info.snapshotBytes,
+      device: servingSlot.queue.embedder.device,
+    });
+    if (!this.#writer) return this.#refreshCounts();
+    if (this.#indexer?.modelId !== target) {
+      await this.#stopIndexer();
+      const slot = await this.#slot(target, specs.get(target)!);
+      this.#indexer = new Indexer(
+        slot.queue.embedder,
+        slot.store,
+        {
+          embed: (texts) => slot.queue.embed(texts, 'passage'),
+          onProgress: (progress) => void this.#onProgress(progress),
+          onChange: (added, removed) => {
+            this.#channel.post({ type: 'vectors', modelId: target, added, removed });
+            this.#deps.onChanged(target);
+          },
+        },
+        paused,
+      );
+      await this.#cleanupOtherModels([target, serving]);
+    } else if (paused) this.#indexer.pause();
+    else this.#indexer.resume();
+    await this.#indexer.syncWithVault();
+    await this.#refreshCounts();
+  }
+
+  async #slot(modelId: string, spec: TransformersSpec): Promise<Slot> {
+    let slot = this.#slots.get(modelId);
+    if (!slot) {
+      slot = (async () => {
+        const embedder = await this.#deps.loadEmbedder(spec);
+        const store = await VectorStore.open(modelId, embedder.dimensions, {
+          onError: (message) => this.#update({ error: message }),
+          // Only the indexing tab saves snapshots: a follower's copy may lag behind the rows.
+          mayPersist: () => this.#writer,
+        });
+        return { modelId, queue: new EmbedQueue(embedder), store };
+      })();
+      this.#slots.set(modelId, slot);
+      slot.catch(() => this.#slots.delete(modelId));
+    }
+    return slot;
+  }
+
+  async #dropSlotsExcept(keep: string[]): Promise<void> {
+    for (const [key, pending] of this.#slots) {
+      if (keep.includes(key)) continue;
+      this.#slots.delete(key);
+      const slot = await pending.catch(() => null);
+      if (!slot) continue;
+      await slot.store.persist();
+      slot.store.index.dispose();
+      await slot.queue.embedder.dispose();
+    }
+  }
+
+  async #stopIndexer(): Promise<void> {
+    const indexer = this.#indexer;
+    this.#indexer = undefined;
+    await indexer?.stop();
+  }
+
+  /** A model no longer installed or chosen leaves nothing behind. */
+  async #cleanupOtherModels(keep: string[]): Promise<void> {
+    for (const modelId of await repo.modelsWithData())
+      if (!keep.includes(modelId)) await repo.wipeModel(modelId);
+  }
+
+  async #onProgress(progress: IndexProgress): Promise<void> {
+    this.#update({ progress });
+    const complete =
+      progress.state === 'idle' &&
+      progress.notesDone + progress.notesFailed === progress.notesTotal;
+    const { targetModel, servingModel } = this.status;
+    if (complete && targetModel && servingModel && targetModel !== servingModel) {
+      // The new index is complete: it takes over, and the old one goes.
+      await writeSetting(SERVING_SETTING, targetModel);
+      this.#channel.post({ type: 'config' });
+      await this.reconfigure();
+      await this.#cleanupOtherModels([targetModel]);
+      return;
+    }
+    if (progress.state !== 'indexing') await this.#refreshCounts();
+  }
+
+  async #refreshCounts(): Promise<void> {
+    const key = this.status.servingModel;
+    if (!key) return;
+    const counts = await repo.countChunks(key);
+    this.#update(counts);
+  }
+
+  async #onVaultChange(change: VaultChange): Promise<void> {
+    if (!this.#writer) return;
+    await this.#configuring;
+    if (change.type === 'vault-reset') return this.wipeAndRebuild();
+    await this.#indexer?.queue(change.ids);
+  }
+
+  async #onMessage(message: MemoryMessage): Promise<void> {
+    if (message.type === 'config') {
+      // Another tab switched models or wiped: a follower re-reads its indexes from the rows.
+      if (!this.#writer) await this.#dropSlotsExcept([]);
+      return this.reconfigure();
+    }
+    if (this.#writer) return;
+    const pending = this.#slots.get(message.modelId);
+    if (!pending) return;
+    const slot = await pending;
+    await slot.store.follow(message.added, message.removed);
+    this.#deps.onChanged(message.modelId);
+    await this.#refreshCounts();
+  }
+
+  async setModel(key: string | null): Promise<void> {
+    await writeSetting(TARGET_SETTING, key);
+    this.#channel.post({ type: 'config' });
+    await this.reconfigure();
+  }
+
+  async setPaused(paused: boolean): Promise<void> {
+    await writeSetting(PAUSED_SETTING, paused);
+    this.#update({ paused });
+    if (!this.#writer) this.#channel.post({ type: 'config' });
+    if (paused) this.#indexer?.pause();
+    else this.#indexer?.resume();
+  }
+
+  /** Forgets every chunk, vector and job, then indexes all notes again from their text. */
+  async wipeAndRebuild(): Promise<void> {
+    await this.#configuring;
+    await this.#stopIndexer();
+    await this.#dropSlotsExcept([]);
+    for (const modelId of await repo.modelsWithData()) await repo.wipeModel(modelId);
+    await writeSetting(SERVING_SETTING, null);
+    this.#channel.post({ type: 'config' });
+    this.#update({ progress: null, chunks: 0, vectors: 0 });
+    await this.reconfigure();
+  }
+
+  /** Saves every index snapshot that has unsaved changes. */
+  async flush(): Promise<void> {
+    await this.#configuring;
+    for (const pending of this.#slots.values()) await (await pending).store.persist();
+  }
+
+  /** Stops indexing and following changes, saving snapshots first; the service is unusable after. */
+  async dispose(): Promise<void> {
+    this.#unsubscribe();
+    this.#channel.close();
+    await this.#configuring;
+    await this.#stopIndexer();
+    await this.#dropSlotsExcept([]);
+  }
+
+  /** Resolves when the indexer has nothing left to do (tests and benchmarks wait on it). */
+  async settled(): Promise<void> {
+    await this.#configuring;
+    await this.#changes;
+    await this.#indexer?.settled();
+    await this.#configuring;
+  }
+
+  #update(patch: Partial<MemoryStatus>): void {
+    Object.assign(this.status, patch);
+    this.#deps.onStatus({ ...this.status });
+  }
+}

@@ -1,0 +1,90 @@
+// Semantic search over one model's vector store: nearest chunks, turned into hits with their
+// note's metadata, filtered like keyword results, with a snippet of the chunk's own text.
+import type { SearchFilters } from '../types';
+import type { VectorStore } from './vector-store';
+import type { ChunkHit } from './memory-types';
+import type { VectorHit } from './vector-index';
+import { matchesNoteFilters } from './note-filters';
+import { buildSnippet } from './snippet';
+import { dequantizeInt8 } from './quantize';
+import * as repo from '../db/memory-repo';
+import { readNotesForIndex } from '../db/search-source';
+
+/** Filters drop hits after the index search, so it is asked for more than `k`. */
+const overfetch = 5;
+const minCandidates = 50;
+
+/** Turns index hits into chunk hits, best first, dropping trashed notes and filtered ones. */
+export async function hitsFor(
+  store: VectorStore,
+  found: VectorHit[],
+  query: string,
+  filters: SearchFilters,
+  k: number,
+  excludeNote?: string,
+): Promise<ChunkHit[]> {
+  const chunks = await repo.chunksByLabels(
+    store.modelId,
+    found.map((h) => h.label),
+  );
+  const scoreOf = new Map(found.map((h) => [h.label, h.score]));
+  const notes = new Map(
+    (await readNotesForIndex([...new Set(chunks.map((c) => c.noteId))])).map((n) => [n.id, n]),
+  );
+  const hits: ChunkHit[] = [];
+  for (const chunk of chunks) {
+    const note = notes.get(chunk.noteId);
+    if (!note || note.deletedAt !== 0 || note.id === excludeNote) continue;
+    if (!matchesNoteFilters(note, filters)) continue;
+    const text = note.content.slice(chunk.start, chunk.end);
+    hits.push({
+      chunkId: chunk.id,
+      noteId: note.id,
+      title: note.title,
+      path: note.path,
+      kind: note.kind,
+      date: note.date,
+      tags: note.tags,
+      score: scoreOf.get(chunk.label) ?? 0,
+      start: chunk.start,
+      end: chunk.end,
+      headingPath: chunk.headingPath,
+      text,
+      snippet: buildSnippet(text, query),
+    });
+    if (hits.length >= k) break;
+  }
+  return hits;
+}
+
+export async function semanticSearch(
+  store: VectorStore,
+  queryVector: Float32Array,
+  query: string,
+  filters: SearchFilters,
+  k: number,
+): Promise<ChunkHit[]> {
+  const found = store.index.search(queryVector, Math.max(minCandidates, k * overfetch));
+  return hitsFor(store, found, query, filters, k);
+}
+
+/** The mean of a note's chunk vectors, normalized: what the note is about as a whole. */
+export async function noteVector(store: VectorStore, noteId: string): Promise<Float32Array | null> {
+  const chunks = await repo.chunksOfNote(store.modelId, noteId);
+  const rows = await repo.vectorsByLabels(
+    store.modelId,
+    chunks.map((c) => c.label),
+  );
+  if (rows.length === 0) return null;
+  const dims = store.dimensions;
+  const mean = new Float32Array(dims);
+  for (const row of rows) {
+    const v = dequantizeInt8(row.q, Float32Array.of(row.scale), dims);
+    for (let i = 0; i < dims; i++) mean[i]! += v[i]!;
+  }
+  let norm = 0;
+  for (let i = 0; i < dims; i++) norm += mean[i]! * mean[i]!;
+  norm = Math.sqrt(norm) || 1;
+  for (let i = 0; i < dims; i++) mean[i]! /= norm;
+  return mean;
+}

@@ -1,0 +1,234 @@
+// The indexing pipeline end to end in Node: real notes in (fake) IndexedDB, the real chunker, the
+// generated tiny BERT through the real embedder, the default vector index. Checks convergence
+// (exactly one vector per current chunk), incremental re-embedding, deletion, search and rebuild.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+// eslint-disable-next-line no-restricted-imports
+import { env } from '@huggingface/transformers';
+import { noNetwork } from '../../src/lib/llm/transformers/activity';
+import { loadEmbedder } from '../../src/lib/llm/transformers/embedder';
+import { modelKey, type TransformersSpec } from '../../src/lib/llm/types';
+import { MemoryService } from '../../src/lib/search/memory-service';
+import { chunkNote } from '../../src/lib/search/chunker';
+import { chunkOptionsFor } from '../../src/lib/search/indexer';
+import { semanticSearch } from '../../src/lib/search/semantic-search';
+import type { MemoryStatus } from '../../src/lib/search/memory-types';
+import {
+  createNote,
+  getNote,
+  saveContent,
+  trashNote,
+  wipeVault,
+} from '../../src/lib/db/notes-repo';
+import { saveInstalledModel } from '../../src/lib/db/models-repo';
+import { getDb } from '../../src/lib/db/db';
+import { generateTinyBert } from '../fixtures/tiny-bert';
+
+const spec: TransformersSpec = {
+  engine: 'transformers',
+  repo: 'tiny-bert',
+  dtype: 'fp32',
+  device: 'wasm',
+  contextWindow: 512,
+  embedding: {
+    dimensions: 32,
+    pooling: 'mean',
+    queryPrefix: '',
+    passagePrefix: '',
+    maxTokens: 512,
+  },
+};
+const key = modelKey(spec);
+
+const notes: Record<string, string> = {
+  Git: '# Git\n\n> Distributed version control.\n\n- Show the status:\n\n`git status`\n\n- Commit all staged changes with a message:\n\n`git commit -m "message"`\n',
+  Tar: '# tar\n\n> Archiving utility.\n\n- Create an archive from files:\n\n`tar cf target.tar file1 file2`\n\n- Extract an archive:\n\n`tar xf source.tar`\n',
+  Garden: `# Garden\n\n## Spring\n\n${'Plant tomatoes and basil near the fence. '.repeat(30)}\n\n## Autumn\n\nRake the leaves into the compost heap.\n`,
+  Tagebuch: '# Tagebuch\n\nHeute habe ich den Zug nach Hamburg genommen und am Hafen gegessen.\n',
+  日记: '# 日记\n\n今天我去了图书馆，读了一本关于历史的书。\n',
+};
+
+let root = '';
+let services: MemoryService[] = [];
+let status: MemoryStatus | undefined;
+
+async function start(): Promise<MemoryService> {
+  const service = new MemoryService({
+    loadEmbedder: (s) => loadEmbedder(s, { network: noNetwork, deviceOverride: 'cpu' }),
+    preferredModel: (models) => models[0]?.key ?? null,
+    onStatus: (s) => (status = s),
+    onChanged: () => {},
+    acquireWriterLock: (onAcquired) => onAcquired(),
+  });
+  services.push(service);
+  await service.settled();
+  return service;
+}
+
+async function countTokens(text: string): Promise<number> {
+  const embedder = await loadEmbedder(spec, { network: noNetwork, deviceOverride: 'cpu' });
+  try {
+    return embedder.countTokens(text);
+  } finally {
+    await embedder.dispose();
+  }
+}
+
+/** What the chunker says the vault should hold, computed apart from the pipeline. */
+async function expectedChunks(): Promise<number> {
+  const embedder = await loadEmbedder(spec, { network: noNetwork, deviceOverride: 'cpu' });
+  const db = getDb();
+  const live = await db.notes.where('deletedAt').equals(0).toArray();
+  let total = 0;
+  for (const note of live) {
+    const body = await db.bodies.get(note.id);
+    total += chunkNote(body?.content ?? '', chunkOptionsFor(embedder, note.title)).length;
+  }
+  await embedder.dispose();
+  return total;
+}
+
+async function stored() {
+  const db = getDb();
+  const [chunks, vectors, jobs] = await Promise.all([
+    db.chunks.toArray(),
+    db.vectors.toArray(),
+    db.jobs.toArray(),
+  ]);
+  return { chunks, vectors, jobs };
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'hearth-memory-'));
+  await generateTinyBert(join(root, spec.repo));
+  env.allowRemoteModels = false;
+  env.allowLocalModels = true;
+  env.localModelPath = root;
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+  for (const service of services.splice(0)) await service.dispose();
+  await wipeVault();
+  const db = getDb();
+  await Promise.all([
+    db.chunks.clear(),
+    db.vectors.clear(),
+    db.jobs.clear(),
+    db.indexBlocks.clear(),
+  ]);
+  await db.meta.clear();
+  await db.settings.clear();
+  await db.models.clear();
+  await saveInstalledModel({
+    key,
+    name: 'Tiny BERT',
+    spec,
+    source: 'import',
+    sizeBytes: 1,
+    installedAt: Date.now(),
+    complete: true,
+  });
+});
+
+async function seed(): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (const [title, body] of Object.entries(notes)) {
+    const note = await createNote(title);
+    await saveContent(note.id, body);
+    ids.set(title, note.id);
+  }
+  return ids;
+}
+
+describe('MemoryService', () => {
+  it('converges to exactly one vector per current chunk', async () => {
+    await seed();
+    await start();
+    const { chunks, vectors, jobs } = await stored();
+    const expected = await expectedChunks();
+    expect(expected).toBeGreaterThan(Object.keys(notes).length);
+    expect(chunks).toHaveLength(expected);
+    expect(vectors).toHaveLength(expected);
+    expect(new Set(vectors.map((v) => v.chunkId))).toEqual(new Set(chunks.map((c) => c.id)));
+    expect(new Set(chunks.map((c) => c.label)).size).toBe(expected);
+    expect(jobs.every((j) => j.status === 'done')).toBe(true);
+    expect(jobs).toHaveLength(Object.keys(notes).length);
+    expect(status).toMatchObject({
+      phase: 'ready',
+      servingModel: key,
+      chunks: expected,
+      vectors: expected,
+    });
+    expect(await countTokens('git status')).toBeGreaterThan(0);
+  });
+
+  it('re-embeds only the changed chunks of an edited note and drops a trashed note', async () => {
+    const ids = await seed();
+    const service = await start();
+    const before = await stored();
+    const garden = ids.get('Garden')!;
+    const note = (await getNote(garden))!;
+    await saveContent(garden, note.content.replace('Rake the leaves', 'Sweep the leaves'));
+    await service.settled();
+    const after = await stored();
+    const labelsBefore = new Map(before.chunks.map((c) => [c.id, c.label]));
+    const changed = after.chunks.filter((c) => labelsBefore.get(c.id) !== c.label);
+    expect(changed.length).toBeGreaterThan(0);
+    expect(changed.every((c) => c.noteId === garden)).toBe(true);
+    // Chunks of the unchanged section kept their vectors.
+    const gardenBefore = before.chunks.filter((c) => c.noteId === garden);
+    const kept = after.chunks.filter((c) => c.noteId === garden && labelsBefore.has(c.id));
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length + changed.length).toBe(
+      after.chunks.filter((c) => c.noteId === garden).length,
+    );
+    expect(gardenBefore.length).toBeGreaterThanOrEqual(kept.length);
+    expect(after.vectors).toHaveLength(after.chunks.length);
+
+    await trashNote(ids.get('Tar')!);
+    await service.settled();
+    const trashed = await stored();
+    expect(trashed.chunks.some((c) => c.noteId === ids.get('Tar'))).toBe(false);
+    expect(trashed.vectors).toHaveLength(trashed.chunks.length);
+    expect(trashed.chunks).toHaveLength(await expectedChunks());
+  });
+
+  it('finds a chunk by its own text first, and rebuilds the same chunks from scratch', async () => {
+    const ids = await seed();
+    const service = await start();
+    const slot = (await service.serving())!;
+    const db = getDb();
+    const tagebuch = ids.get('Tagebuch')!;
+    const chunk = await db.chunks.filter((c) => c.noteId === tagebuch).first();
+    const body = (await getNote(tagebuch))!.content;
+    const text = body.slice(chunk!.start, chunk!.end);
+    const vector = await slot.queue.embed([text], 'passage');
+    const hits = await semanticSearch(slot.store, vector, text, {}, 5);
+    expect(hits[0]?.noteId).toBe(tagebuch);
+
+    const before = new Set((await stored()).chunks.map((c) => c.id));
+    await service.wipeAndRebuild();
+    await service.settled();
+    const after = await stored();
+    expect(new Set(after.chunks.map((c) => c.id))).toEqual(before);
+    expect(after.vectors).toHaveLength(before.size);
+  });
+
+  it('restores the saved index on the next start without re-embedding', async () => {
+    await seed();
+    const first = await start();
+    await first.flush();
+    const labels = (await stored()).chunks.map((c) => c.label).sort();
+    await first.dispose();
+    services = [];
+    await start();
+    expect(status?.restoredFromSnapshot).toBe(true);
+    expect((await stored()).chunks.map((c) => c.label).sort()).toEqual(labels);
+  });
+});
