@@ -4,16 +4,28 @@ import { eventEmitter, serve } from '../lib/rpc/server';
 import { createMemoryHandlers, type MemoryHandlers } from '../lib/search/memory-handlers';
 import type { MemoryEvents } from '../lib/search/memory-types';
 import { preferredEmbeddingModel } from '../lib/llm/transformers/embedding-catalog';
-import type { TransformersSpec } from '../lib/llm/types';
+import { modelKey, type TransformersSpec } from '../lib/llm/types';
+import { probeDevice } from '../lib/llm/probe';
+import { readSetting, writeSetting } from '../lib/db/models-repo';
 
 /** transformers.js loads only once a model is installed: a vault without one never pays for it. */
 async function loadModel(spec: TransformersSpec) {
-  const [runtime, { loadEmbedder }] = await Promise.all([
+  const [runtime, { loadEmbedder }, { loadOnFastestDevice }] = await Promise.all([
     import('../lib/llm/transformers/runtime'),
     import('../lib/llm/transformers/embedder'),
+    import('../lib/llm/transformers/embed-device'),
   ]);
   runtime.configureTransformers();
-  return loadEmbedder(spec, { network: runtime.withNetwork });
+  const key = `memory.device:${modelKey(spec)}`;
+  return loadOnFastestDevice(spec, {
+    load: (s) => loadEmbedder(s, { network: runtime.withNetwork }),
+    remembered: {
+      read: async () =>
+        (await readSetting<{ device: 'wasm' | 'webgpu' } | null>(key, null))?.device ?? null,
+      write: (choice) => writeSetting(key, choice),
+    },
+    gpu: await probeDevice(),
+  });
 }
 
 const handlers = createMemoryHandlers(eventEmitter<MemoryEvents>(self), {

@@ -108,14 +108,21 @@ async function expectConverged(memory: MemoryPage, notes: number): Promise<Store
 }
 
 test.describe('semantic memory', () => {
-  test('indexes a corpus slice exactly, finds a chunk by its text, follows an edit, rebuilds the same', async ({
+  test('indexes a corpus slice exactly, finds a chunk by its text, follows an edit, rebuilds the same, works offline', async ({
     page,
+    context,
   }) => {
     test.setTimeout(300_000);
     const { dir, files } = corpusSlice(10);
     const search = new SearchPage(page);
     const memory = new MemoryPage(page);
     await search.open();
+    // Under the service worker from the start, so the last step can run offline.
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    await page.reload();
+    await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
     expect(await search.importFolder(join(dir, 'vault'))).toBe(files);
     rmSync(dir, { recursive: true, force: true });
     await memory.importTinyBert();
@@ -208,6 +215,17 @@ test.describe('semantic memory', () => {
       await memory.waitUpToDate(files);
       const after = await expectConverged(memory, files);
       expect(new Set(after.map((c) => c.id))).toEqual(before);
+    });
+
+    await test.step('offline, after a reload: the index restores and answers by meaning', async () => {
+      const chunk = (await memory.chunks()).find((c) => c.seq === 0)!;
+      await context.setOffline(true);
+      await search.open();
+      await search.mode.selectOption({ label: 'Meaning only' });
+      await search.search(textOf(chunk));
+      await expect(search.results.first()).toHaveAttribute('data-sources', 'semantic');
+      await expect(page.getByTestId('semantic-notice')).toHaveCount(0);
+      await context.setOffline(false);
     });
   });
 

@@ -96,7 +96,7 @@ test.describe('keyword search', () => {
       await search.input.press('ArrowDown');
       await expect(search.results.first()).toBeFocused();
       await page.keyboard.press('Enter');
-      await expect(page).toHaveURL(/\/notes\/[0-9a-f-]{36}$/);
+      await expect(page).toHaveURL(/\/notes\/[0-9a-f-]{36}(\?at=\d+-\d+)?$/);
     });
 
     await test.step('after a reload, search answers from the restored snapshot', async () => {

@@ -41,6 +41,9 @@ const spec: TransformersSpec = {
   },
 };
 const key = modelKey(spec);
+/** A second embedding model (same weights, another identity) to switch to. */
+const otherSpec: TransformersSpec = { ...spec, repo: 'tiny-bert-b' };
+const otherKey = modelKey(otherSpec);
 
 const notes: Record<string, string> = {
   Git: '# Git\n\n> Distributed version control.\n\n- Show the status:\n\n`git status`\n\n- Commit all staged changes with a message:\n\n`git commit -m "message"`\n',
@@ -103,6 +106,7 @@ async function stored() {
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'hearth-memory-'));
   await generateTinyBert(join(root, spec.repo));
+  await generateTinyBert(join(root, otherSpec.repo));
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.localModelPath = root;
@@ -230,5 +234,33 @@ describe('MemoryService', () => {
     await start();
     expect(status?.restoredFromSnapshot).toBe(true);
     expect((await stored()).chunks.map((c) => c.label).sort()).toEqual(labels);
+  });
+
+  it('switches models in the background: the old index serves until the new one is complete', async () => {
+    await seed();
+    await saveInstalledModel({
+      key: otherKey,
+      name: 'Tiny BERT B',
+      spec: otherSpec,
+      source: 'import',
+      sizeBytes: 1,
+      installedAt: Date.now() + 1,
+      complete: true,
+    });
+    const service = await start();
+    expect(status).toMatchObject({ servingModel: key, targetModel: key });
+    const count = (await stored()).chunks.length;
+
+    await service.setModel(otherKey);
+    expect(status).toMatchObject({ servingModel: key, targetModel: otherKey });
+    expect((await service.serving())?.modelId).toBe(key);
+
+    await service.settled();
+    expect(status).toMatchObject({ servingModel: otherKey, targetModel: otherKey });
+    const after = await stored();
+    expect(new Set(after.chunks.map((c) => c.modelId))).toEqual(new Set([otherKey]));
+    expect(after.chunks).toHaveLength(count);
+    expect(after.vectors).toHaveLength(count);
+    expect(new Set(after.jobs.map((j) => j.kind))).toEqual(new Set([`embed:${otherKey}`]));
   });
 });

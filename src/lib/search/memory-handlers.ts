@@ -18,6 +18,7 @@ import * as repo from '../db/memory-repo';
 import { readNotesForIndex } from '../db/search-source';
 import { observeInstalledModels } from '../db/models-repo';
 import { buildSnippet } from './snippet';
+import { paragraphRange } from './paragraph-range';
 
 export type MemoryHandlers = ReturnType<typeof createMemoryHandlers>;
 
@@ -105,21 +106,21 @@ export function createMemoryHandlers(
       query: string;
     }): Promise<ChunkHit[]> {
       const slot = await service.serving();
-      if (!slot) return [];
       const terms = tokenizeQuery(query);
       const notes = await readNotesForIndex(noteIds);
       const out: ChunkHit[] = [];
       for (const note of notes) {
-        const chunks = (await repo.chunksOfNote(slot.modelId, note.id)).sort(
-          (a, b) => a.seq - b.seq,
-        );
-        if (chunks.length === 0) continue;
-        const texts = chunks.map((c) => ({ text: note.content.slice(c.start, c.end) }));
+        const chunks = slot
+          ? (await repo.chunksOfNote(slot.modelId, note.id)).sort((a, b) => a.seq - b.seq)
+          : [];
+        // Not indexed (no model yet, or still queued): the paragraph with the query's words.
+        const ranges = chunks.length > 0 ? chunks : [paragraphRange(note.content, terms)];
+        const texts = ranges.map((c) => ({ text: note.content.slice(c.start, c.end) }));
         const pick = bestChunkForTerms(texts, terms);
-        const chunk = chunks[pick]!;
+        const range = ranges[pick]!;
         const text = texts[pick]!.text;
         out.push({
-          chunkId: chunk.id,
+          chunkId: chunks[pick]?.id ?? `keyword|${note.id}|${range.start}`,
           noteId: note.id,
           title: note.title,
           path: note.path,
@@ -127,9 +128,9 @@ export function createMemoryHandlers(
           date: note.date,
           tags: note.tags,
           score: 0,
-          start: chunk.start,
-          end: chunk.end,
-          headingPath: chunk.headingPath,
+          start: range.start,
+          end: range.end,
+          headingPath: chunks[pick]?.headingPath ?? [],
           text,
           snippet: buildSnippet(text, query),
         });

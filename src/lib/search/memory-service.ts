@@ -42,6 +42,7 @@ export class MemoryService {
   #channel: MemoryChannel;
   #configuring: Promise<void> = Promise.resolve();
   #unsubscribe: () => void;
+  /** Vault changes and progress reports, handled one after another. */
   #changes: Promise<void> = Promise.resolve();
   status: MemoryStatus = {
     phase: 'starting',
@@ -72,9 +73,9 @@ export class MemoryService {
     });
     deps.acquireWriterLock(() => {
       this.#writer = true;
-      this.reconfigure();
+      void this.reconfigure();
     });
-    this.reconfigure();
+    void this.reconfigure();
   }
 
   /** Re-reads installed models and settings, and (re)starts whatever they now call for. */
@@ -148,7 +149,11 @@ export class MemoryService {
         slot.store,
         {
           embed: (texts) => slot.queue.embed(texts, 'passage'),
-          onProgress: (progress) => void this.#onProgress(progress),
+          onProgress: (progress) => {
+            this.#changes = this.#changes
+              .then(() => this.#onProgress(progress))
+              .catch((error: unknown) => this.#update({ error: errorMessage(error) }));
+          },
           onChange: (added, removed) => {
             this.#channel.post({ type: 'vectors', modelId: target, added, removed });
             this.#deps.onChanged(target);
@@ -211,13 +216,17 @@ export class MemoryService {
       progress.state === 'idle' &&
       progress.notesDone + progress.notesFailed === progress.notesTotal;
     const { targetModel, servingModel } = this.status;
-    if (complete && targetModel && servingModel && targetModel !== servingModel) {
-      // The new index is complete: it takes over, and the old one goes.
-      await writeSetting(SERVING_SETTING, targetModel);
-      this.#channel.post({ type: 'config' });
-      await this.reconfigure();
-      await this.#cleanupOtherModels([targetModel]);
-      return;
+    if (complete && targetModel && progress.modelId === targetModel) {
+      // Remember which index is complete: a later switch keeps it serving until the next one is.
+      if ((await readSetting<string | null>(SERVING_SETTING, null)) !== targetModel)
+        await writeSetting(SERVING_SETTING, targetModel);
+      if (servingModel !== targetModel) {
+        // The new index is complete: it takes over, and the old one goes.
+        this.#channel.post({ type: 'config' });
+        await this.reconfigure();
+        await this.#cleanupOtherModels([targetModel]);
+        return;
+      }
     }
     if (progress.state !== 'indexing') await this.#refreshCounts();
   }
@@ -297,6 +306,8 @@ export class MemoryService {
     await this.#configuring;
     await this.#changes;
     await this.#indexer?.settled();
+    // The last progress report may promote the new index, which reconfigures.
+    await this.#changes;
     await this.#configuring;
   }
 

@@ -8,8 +8,6 @@ export interface TextRange {
 }
 
 function parseRange(search: string): TextRange | null {
-  // A one-off read of the query string, not reactive state.
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   const match = /^(\d+)-(\d+)$/.exec(new URLSearchParams(search).get('at') ?? '');
   if (!match) return null;
   const start = Number(match[1]);

@@ -4,7 +4,7 @@
 // The timings are returned for the UI to show; the caller may store the choice and skip this.
 import { ModelUnsupportedError, errorMessage } from '../../errors';
 import type { TextEmbedder } from '../../search/embedding-types';
-import type { TransformersSpec } from '../types';
+import type { DeviceProbe, TransformersSpec } from '../types';
 
 export type EmbedDevice = TransformersSpec['device'];
 
@@ -105,4 +105,29 @@ export async function chooseEmbedDevice(
     embedder: best.embedder,
     choice: { device: best.timing.device, timings: candidates.map((c) => c.timing) },
   };
+}
+
+export interface RememberedDevice {
+  /** The device measured fastest for this model on this device, or null before the first load. */
+  read(): Promise<EmbedDevice | null>;
+  write(choice: EmbedDeviceChoice): Promise<void>;
+}
+
+/**
+ * Loads on the device remembered for this model, or measures once and remembers. A software
+ * adapter (SwiftShader) is not timed: it is always far slower, and its first batch takes seconds.
+ */
+export async function loadOnFastestDevice(
+  spec: TransformersSpec,
+  deps: { load: EmbedDeviceDeps['load']; remembered: RememberedDevice; gpu: DeviceProbe },
+): Promise<TextEmbedder> {
+  const known = await deps.remembered.read();
+  if (known) return deps.load({ ...spec, device: known });
+  const hardwareGpu = deps.gpu.webgpu && !/swiftshader/i.test(deps.gpu.architecture ?? '');
+  const { embedder, choice } = await chooseEmbedDevice(spec, {
+    webgpu: hardwareGpu,
+    load: deps.load,
+  });
+  await deps.remembered.write(choice);
+  return embedder;
 }
