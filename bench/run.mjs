@@ -7,6 +7,7 @@ import { benchImport } from './import.bench.mjs';
 import { benchSearch } from './search.bench.mjs';
 import { benchLlm } from './llm.bench.mjs';
 import { benchVector } from './vector.bench.mjs';
+import { benchIngest } from './ingest.bench.mjs';
 
 const result = { date: new Date().toISOString(), machine: await machine() };
 result.startup = await benchStartup();
@@ -14,6 +15,7 @@ result.import = await benchImport();
 result.search = await benchSearch();
 result.llm = await benchLlm();
 result.vector = await benchVector();
+result.ingest = await benchIngest();
 
 mkdirSync('bench/out', { recursive: true });
 writeFileSync('bench/out/latest.json', JSON.stringify(result, null, 2));

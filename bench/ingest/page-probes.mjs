@@ -10,7 +10,7 @@ export function installLongTaskProbe() {
 }
 
 /**
- * Starts watching indexing: the `vectors` count every ~100 ms (one IndexedDB connection, read-only
+ * Starts watching indexing (call it before the action that starts it): the `vectors` count every ~100 ms (one IndexedDB connection, read-only
  * count transactions), the last "Indexing: …" text Settings showed (it carries the embedder's own
  * chunks/s), and the moment Settings shows "Up to date: N of N notes". Times are ms from the start.
  */
@@ -18,14 +18,19 @@ export function startIndexWatch({ notes }) {
   const n = notes.toLocaleString();
   const doneText = `Up to date: ${n} of ${n} notes`;
   const watch = { t0: performance.now(), samples: [], doneMs: 0, lastIndexingText: '' };
+  let sawIndexing = false;
   window.__indexWatch = watch;
   const now = () => performance.now() - watch.t0;
   const observer = new MutationObserver(() => {
     const el = document.querySelector('[data-testid=memory-progress]');
     if (!el) return;
     const text = el.textContent?.trim() ?? '';
-    if (el.dataset.state === 'indexing') watch.lastIndexingText = text;
-    if (el.dataset.state === 'idle' && text.startsWith(doneText)) {
+    if (el.dataset.state === 'indexing') {
+      sawIndexing = true;
+      watch.lastIndexingText = text;
+    }
+    // A rebuild starts from "Up to date" too: only the one after indexing counts.
+    if (sawIndexing && el.dataset.state === 'idle' && text.startsWith(doneText)) {
       watch.doneMs = now();
       observer.disconnect();
     }
@@ -52,9 +57,11 @@ export function indexWatch() {
   return { ...w, samples: w.samples.map(([ms, count]) => [+ms.toFixed(1), count]) };
 }
 
-/** Long tasks that started in [fromMs, toMs] (page time). */
+/** Long tasks that started in [fromMs, toMs] (page time): start (ms after fromMs) and duration. */
 export function longTasksBetween([fromMs, toMs]) {
-  return window.__longTasks.filter((t) => t.at >= fromMs && t.at <= toMs).map((t) => t.ms);
+  return window.__longTasks
+    .filter((t) => t.at >= fromMs && t.at <= toMs)
+    .map((t) => ({ atMs: Math.round(t.at - fromMs), ms: Math.round(t.ms) }));
 }
 
 /** Record count of one object store of the `hearth` database. */

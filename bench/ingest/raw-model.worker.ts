@@ -15,8 +15,6 @@ import type { TextEmbedder } from '../../src/lib/search/embedding-types';
 interface Config {
   /** Chunks per embed() call: the indexer's batch size. */
   batch: number;
-  /** Also time the texts in calls of this many (the embedder groups them by length itself). */
-  wideBatch: number;
 }
 
 const round = (x: number, digits = 1) => +x.toFixed(digits);
@@ -94,7 +92,6 @@ async function run(config: Config) {
   const tokens = texts.map((t) => embedder.countTokens(t));
   const atIndexerBatch = await timeCalls(embedder, texts, config.batch);
   log(`raw model: ${atIndexerBatch.chunksPerS} chunks/s in calls of ${config.batch}`);
-  const wide = await timeCalls(embedder, texts, config.wideBatch);
   await embedder.dispose();
   return {
     model: modelKey(spec),
@@ -103,8 +100,7 @@ async function run(config: Config) {
     chunks: texts.length,
     meanTokensPerChunk: round(tokens.reduce((a, b) => a + b, 0) / tokens.length),
     rechunkMs: round(chunkMs),
-    atIndexerBatch,
-    wide,
+    ...atIndexerBatch,
   };
 }
 

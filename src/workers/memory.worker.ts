@@ -24,18 +24,27 @@ async function loadModel(spec: TransformersSpec) {
         (await readSetting<{ device: 'wasm' | 'webgpu' } | null>(key, null))?.device ?? null,
       write: (choice) => writeSetting(key, choice),
     },
-    gpu: await probeDevice(),
+    probe: probeDevice,
   });
 }
 
 const handlers = createMemoryHandlers(eventEmitter<MemoryEvents>(self), {
   loadEmbedder: loadModel,
   preferredModel: preferredEmbeddingModel,
-  // One tab indexes; the lock passes to another tab when this one closes.
-  acquireWriterLock: (onAcquired) =>
-    void navigator.locks.request('hearth-memory-writer', () => {
-      onAcquired();
-      return new Promise<never>(() => {});
-    }),
+  // One tab indexes: the newest one takes over (a tab frozen in the back/forward cache would
+  // otherwise hold the lock forever); a tab that lost it queues to get it back when that one closes.
+  acquireWriterLock: (onAcquired, onLost) => {
+    const hold = (steal: boolean): void =>
+      void navigator.locks
+        .request('hearth-memory-writer', { steal }, () => {
+          onAcquired();
+          return new Promise<never>(() => {});
+        })
+        .catch(() => {
+          onLost();
+          hold(false);
+        });
+    hold(true);
+  },
 });
 serve<MemoryHandlers, MemoryEvents>(self, handlers);

@@ -12,7 +12,7 @@ import { env } from '@huggingface/transformers';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { SearchPage } from './pages/search-page';
-import { MemoryPage, type StoredChunk } from './pages/memory-page';
+import { MemoryPage, goInApp, type StoredChunk } from './pages/memory-page';
 import { readAll } from './idb';
 import { TINY_BERT_DIR } from './model-fixtures';
 import { chunkNote } from '../../src/lib/search/chunker';
@@ -126,7 +126,7 @@ test.describe('semantic memory', () => {
     expect(await search.importFolder(join(dir, 'vault'))).toBe(files);
     rmSync(dir, { recursive: true, force: true });
     await memory.importTinyBert();
-    await memory.openSettings();
+    await memory.openSettingsInApp();
     await memory.waitUpToDate(files);
     const chunks = await expectConverged(memory, files);
     expect(chunks.length).toBeGreaterThan(files);
@@ -151,7 +151,7 @@ test.describe('semantic memory', () => {
       const title = notes.find((n) => n.id === chunk.noteId)!.title;
       const embedded = chunkNote(body, chunkOptions(title))[chunk.seq]!;
       expect(embedded.text).toBe(textOf(chunk));
-      await search.open();
+      await goInApp(page, '/search');
       await search.mode.selectOption({ label: 'Meaning only' });
       await search.search(embedded.embedText);
       const first = search.results.first();
@@ -165,6 +165,8 @@ test.describe('semantic memory', () => {
         'keyword semantic',
       );
       await search.mode.selectOption({ label: 'Meaning only' });
+      await expect(first).toHaveAttribute('data-sources', 'semantic');
+      await expect(first).toHaveAttribute('href', href);
       await first.click();
       const textarea = page.getByRole('textbox', { name: 'Note text' });
       await expect
@@ -178,13 +180,20 @@ test.describe('semantic memory', () => {
     await test.step('an edit re-embeds only that note’s changed chunks', async () => {
       const before = new Map(chunks.map((c) => [c.id, c.label]));
       const target = chunks.find((c) => c.seq === 2)!;
-      await page.goto(`/notes/${target.noteId}`);
+      await goInApp(page, `/notes/${target.noteId}`);
       const textarea = page.getByRole('textbox', { name: 'Note text' });
       await textarea.click();
       await page.keyboard.press('Control+End');
       await page.keyboard.type('\n\n- Hearth edit: a brand new closing line about lighthouses.\n');
-      await expect(page.getByTestId('save-status')).toHaveText('Saved');
-      await memory.openSettings();
+      // Saved for real (the status also reads "Saved" before the first keystroke).
+      await expect
+        .poll(async () =>
+          (await readAll<{ id: string; content: string }>(page, 'bodies'))
+            .find((b) => b.id === target.noteId)
+            ?.content.includes('Hearth edit'),
+        )
+        .toBe(true);
+      await memory.openSettingsInApp();
       await expect
         .poll(async () => (await memory.chunks()).filter((c) => !before.has(c.id)).length, {
           timeout: 60_000,
@@ -219,8 +228,10 @@ test.describe('semantic memory', () => {
 
     await test.step('offline, after a reload: the index restores and answers by meaning', async () => {
       const chunk = (await memory.chunks()).find((c) => c.seq === 0)!;
+      await goInApp(page, '/search');
       await context.setOffline(true);
-      await search.open();
+      await page.reload();
+      await expect(search.input).toBeVisible();
       await search.mode.selectOption({ label: 'Meaning only' });
       await search.search(textOf(chunk));
       await expect(search.results.first()).toHaveAttribute('data-sources', 'semantic');

@@ -114,7 +114,9 @@ describe('index snapshots', () => {
     index.add(sequentialLabels(3), vectorSource(3, { dimensions: d, seed: 5 }).batch(3));
     await expect(bqInt8Factory.restore(index.serialize(), d)).rejects.toThrow(/flat-int8/);
     const [bytes] = index.serialize();
-    await expect(flatInt8Factory.restore([bytes!.slice(0, bytes!.length - 100)], d)).rejects.toThrow(/cut short/);
+    await expect(
+      flatInt8Factory.restore([bytes!.slice(0, bytes!.length - 100)], d),
+    ).rejects.toThrow(/cut short/);
     await expect(flatInt8Factory.restore([new Uint8Array(16)], d)).rejects.toThrow(/format/);
   });
 

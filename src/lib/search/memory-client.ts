@@ -22,6 +22,17 @@ export function memoryClient(): MemoryClient {
   return created;
 }
 
+// A page put in the back/forward cache freezes its workers mid-work: a frozen worker could keep an
+// IndexedDB transaction or the indexing lock from the page that replaced it. So the worker stops
+// when the page is hidden and starts again if the page comes back.
+addEventListener('pagehide', () => {
+  client?.terminate();
+  client = undefined;
+});
+addEventListener('pageshow', (event) => {
+  if (event.persisted && startListeners.size > 0) memoryClient();
+});
+
 /** Called with each new worker's client (the first, and any replacement after a crash). */
 export function onMemoryStart(listener: (client: MemoryClient) => void): void {
   startListeners.add(listener);

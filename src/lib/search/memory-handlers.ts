@@ -25,7 +25,7 @@ export type MemoryHandlers = ReturnType<typeof createMemoryHandlers>;
 export interface MemoryHandlerDeps {
   loadEmbedder(spec: TransformersSpec): Promise<TextEmbedder>;
   preferredModel(models: InstalledModel[]): string | null;
-  acquireWriterLock(onAcquired: () => void): void;
+  acquireWriterLock(onAcquired: () => void, onLost: () => void): void;
 }
 
 const defaultK = 20;

@@ -24,8 +24,9 @@ export interface MemoryServiceDeps {
   preferredModel(models: InstalledModel[]): string | null;
   onStatus(status: MemoryStatus): void;
   onChanged(modelId: string): void;
-  /** True when this context may index (a Web Lock, or always in tests). */
-  acquireWriterLock(onAcquired: () => void): void;
+  /** Calls `onAcquired` when this context may index (a Web Lock, or at once in tests), and
+   * `onLost` when another context took over. */
+  acquireWriterLock(onAcquired: () => void, onLost: () => void): void;
 }
 
 interface Slot {
@@ -71,10 +72,16 @@ export class MemoryService {
         .then(() => this.#onVaultChange(change))
         .catch((error: unknown) => this.#update({ error: errorMessage(error) }));
     });
-    deps.acquireWriterLock(() => {
-      this.#writer = true;
-      void this.reconfigure();
-    });
+    deps.acquireWriterLock(
+      () => {
+        this.#writer = true;
+        void this.reconfigure();
+      },
+      () => {
+        this.#writer = false;
+        void this.#stopIndexer().then(() => this.reconfigure());
+      },
+    );
     void this.reconfigure();
   }
 

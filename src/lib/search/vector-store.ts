@@ -167,7 +167,9 @@ export class VectorStore {
   /** Saves a snapshot now (also called before the worker is replaced or the index wiped). */
   async persist(): Promise<void> {
     clearTimeout(this.#persistTimer);
-    if (!this.#dirtySinceMs || !this.#mayPersist()) return;
+    if (!this.#dirtySinceMs) return;
+    // A follower keeps its changes unsaved; if it becomes the indexing tab it saves them then.
+    if (!this.#mayPersist()) return this.#schedulePersist();
     this.#dirtySinceMs = 0;
     try {
       await this.#exclusive(async () => {

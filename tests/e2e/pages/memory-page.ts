@@ -36,6 +36,18 @@ export interface StoredJob {
   payload: { modelId: string; noteId: string; noteHash?: string };
 }
 
+/**
+ * Navigates inside the running app, as a link click does: no page load. (A full navigation puts
+ * the old page in the back/forward cache, where a write it began at unload can stay frozen and
+ * stall the new page's database reads for up to a minute: not what these tests are about.)
+ */
+export async function goInApp(page: Page, path: string): Promise<void> {
+  await page.evaluate((href) => {
+    history.pushState(null, '', href);
+    dispatchEvent(new PopStateEvent('popstate'));
+  }, path);
+}
+
 export class MemoryPage {
   readonly page: Page;
   readonly settings: Locator;
@@ -49,7 +61,7 @@ export class MemoryPage {
 
   /** Imports the tiny BERT folder on /models; resolves to its installed key. */
   async importTinyBert(dir = TINY_BERT_DIR): Promise<string> {
-    await this.page.goto('/models');
+    await goInApp(this.page, '/models');
     await expect(this.page.getByRole('heading', { name: 'Models', level: 1 })).toBeVisible();
     const rows = this.page
       .getByRole('list', { name: 'Models on this device' })
@@ -64,6 +76,11 @@ export class MemoryPage {
 
   async openSettings(): Promise<void> {
     await this.page.goto('/settings');
+    await expect(this.settings).toBeVisible();
+  }
+
+  async openSettingsInApp(): Promise<void> {
+    await goInApp(this.page, '/settings');
     await expect(this.settings).toBeVisible();
   }
 

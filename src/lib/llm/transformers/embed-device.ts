@@ -119,11 +119,17 @@ export interface RememberedDevice {
  */
 export async function loadOnFastestDevice(
   spec: TransformersSpec,
-  deps: { load: EmbedDeviceDeps['load']; remembered: RememberedDevice; gpu: DeviceProbe },
+  deps: {
+    load: EmbedDeviceDeps['load'];
+    remembered: RememberedDevice;
+    /** Asked only when nothing is remembered yet. */
+    probe: () => Promise<DeviceProbe>;
+  },
 ): Promise<TextEmbedder> {
   const known = await deps.remembered.read();
   if (known) return deps.load({ ...spec, device: known });
-  const hardwareGpu = deps.gpu.webgpu && !/swiftshader/i.test(deps.gpu.architecture ?? '');
+  const gpu = await deps.probe();
+  const hardwareGpu = gpu.webgpu && !/swiftshader/i.test(gpu.architecture ?? '');
   const { embedder, choice } = await chooseEmbedDevice(spec, {
     webgpu: hardwareGpu,
     load: deps.load,
