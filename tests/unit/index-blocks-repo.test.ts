@@ -60,7 +60,8 @@ describe('index blocks repository', () => {
     await saveIndexSnapshot('m1', header, parts(2, 1));
     const table = getDb().indexBlocks;
     const bulkPut = table.bulkPut.bind(table);
-    table.bulkPut = () => Promise.reject(new DOMException('quota', 'QuotaExceededError'));
+    table.bulkPut = (() =>
+      Promise.reject(new DOMException('quota', 'QuotaExceededError'))) as unknown as typeof bulkPut;
     try {
       await expect(saveIndexSnapshot('m1', header, parts(3, 5))).rejects.toBeInstanceOf(
         StorageFullError,

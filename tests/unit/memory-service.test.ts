@@ -24,25 +24,12 @@ import {
 } from '../../src/lib/db/notes-repo';
 import { saveInstalledModel } from '../../src/lib/db/models-repo';
 import { getDb } from '../../src/lib/db/db';
-import { generateTinyBert } from '../fixtures/tiny-bert';
+import { generateTinyBert, tinyBertSpec } from '../fixtures/tiny-bert';
 
-const spec: TransformersSpec = {
-  engine: 'transformers',
-  repo: 'tiny-bert',
-  dtype: 'fp32',
-  device: 'wasm',
-  contextWindow: 512,
-  embedding: {
-    dimensions: 32,
-    pooling: 'mean',
-    queryPrefix: '',
-    passagePrefix: '',
-    maxTokens: 512,
-  },
-};
+const spec = tinyBertSpec();
 const key = modelKey(spec);
 /** A second embedding model (same weights, another identity) to switch to. */
-const otherSpec: TransformersSpec = { ...spec, repo: 'tiny-bert-b' };
+const otherSpec: TransformersSpec = tinyBertSpec('tiny-bert-b');
 const otherKey = modelKey(otherSpec);
 
 const notes: Record<string, string> = {

@@ -11,16 +11,36 @@ import type {
   SemanticResponse,
 } from './memory-types';
 import { MemoryService } from './memory-service';
-import { hitsFor, noteVector, semanticSearch } from './semantic-search';
+import { chunkHit, hitsFor, noteVector, semanticSearch } from './semantic-search';
 import { bestChunkForTerms } from './chunk-pick';
 import { tokenizeQuery } from './tokenizer';
 import * as repo from '../db/memory-repo';
 import { readNotesForIndex } from '../db/search-source';
 import { observeInstalledModels } from '../db/models-repo';
-import { buildSnippet } from './snippet';
 import { paragraphRange } from './paragraph-range';
 
 export type MemoryHandlers = ReturnType<typeof createMemoryHandlers>;
+
+const eventIntervalMs = 250;
+
+/** Calls `send` at most every eventIntervalMs, always with the latest value (the last one too). */
+function throttled<T>(send: (value: T) => void): (value: T) => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let latest: T;
+  let lastSentMs = -Infinity;
+  const flush = () => {
+    timer = undefined;
+    lastSentMs = performance.now();
+    send(latest);
+  };
+  return (value) => {
+    latest = value;
+    if (timer !== undefined) return;
+    const waitMs = lastSentMs + eventIntervalMs - performance.now();
+    if (waitMs <= 0) flush();
+    else timer = setTimeout(flush, waitMs);
+  };
+}
 
 export interface MemoryHandlerDeps {
   loadEmbedder(spec: TransformersSpec): Promise<TextEmbedder>;
@@ -34,10 +54,13 @@ export function createMemoryHandlers(
   emit: <K extends keyof MemoryEvents>(name: K, payload: MemoryEvents[K]) => void,
   deps: MemoryHandlerDeps,
 ) {
+  // Indexing reports after every batch; the page repaints at most a few times a second.
+  const status = throttled((value: MemoryStatus) => emit('status', value));
+  const changed = throttled((modelId: string) => emit('changed', { modelId }));
   const service = new MemoryService({
     ...deps,
-    onStatus: (status) => emit('status', status),
-    onChanged: (modelId) => emit('changed', { modelId }),
+    onStatus: status,
+    onChanged: changed,
   });
   let seenModels = '';
   observeInstalledModels((models) => {
@@ -118,22 +141,20 @@ export function createMemoryHandlers(
         const texts = ranges.map((c) => ({ text: note.content.slice(c.start, c.end) }));
         const pick = bestChunkForTerms(texts, terms);
         const range = ranges[pick]!;
-        const text = texts[pick]!.text;
-        out.push({
-          chunkId: chunks[pick]?.id ?? `keyword|${note.id}|${range.start}`,
-          noteId: note.id,
-          title: note.title,
-          path: note.path,
-          kind: note.kind,
-          date: note.date,
-          tags: note.tags,
-          score: 0,
-          start: range.start,
-          end: range.end,
-          headingPath: chunks[pick]?.headingPath ?? [],
-          text,
-          snippet: buildSnippet(text, query),
-        });
+        const chunk = chunks[pick];
+        out.push(
+          chunkHit(
+            note,
+            {
+              chunkId: chunk?.id ?? `keyword|${note.id}|${range.start}`,
+              start: range.start,
+              end: range.end,
+              headingPath: chunk?.headingPath ?? [],
+            },
+            0,
+            query,
+          ),
+        );
       }
       return out;
     },

@@ -8,11 +8,37 @@ import { matchesNoteFilters } from './note-filters';
 import { buildSnippet } from './snippet';
 import { dequantizeInt8 } from './quantize';
 import * as repo from '../db/memory-repo';
-import { readNotesForIndex } from '../db/search-source';
+import { readNotesForIndex, type NoteForIndex } from '../db/search-source';
+import type { ChunkRecord } from '../db/db';
 
 /** Filters drop hits after the index search, so it is asked for more than `k`. */
 const overfetch = 5;
 const minCandidates = 50;
+
+/** A passage of `note` as a search hit, its snippet marking the query's words. */
+export function chunkHit(
+  note: NoteForIndex,
+  chunk: Pick<ChunkHit, 'chunkId' | 'start' | 'end' | 'headingPath'> | ChunkRecord,
+  score: number,
+  query: string,
+): ChunkHit {
+  const text = note.content.slice(chunk.start, chunk.end);
+  return {
+    chunkId: 'chunkId' in chunk ? chunk.chunkId : chunk.id,
+    noteId: note.id,
+    title: note.title,
+    path: note.path,
+    kind: note.kind,
+    date: note.date,
+    tags: note.tags,
+    score,
+    start: chunk.start,
+    end: chunk.end,
+    headingPath: chunk.headingPath,
+    text,
+    snippet: buildSnippet(text, query),
+  };
+}
 
 /** Turns index hits into chunk hits, best first, dropping trashed notes and filtered ones. */
 export async function hitsFor(
@@ -36,22 +62,7 @@ export async function hitsFor(
     const note = notes.get(chunk.noteId);
     if (!note || note.deletedAt !== 0 || note.id === excludeNote) continue;
     if (!matchesNoteFilters(note, filters)) continue;
-    const text = note.content.slice(chunk.start, chunk.end);
-    hits.push({
-      chunkId: chunk.id,
-      noteId: note.id,
-      title: note.title,
-      path: note.path,
-      kind: note.kind,
-      date: note.date,
-      tags: note.tags,
-      score: scoreOf.get(chunk.label) ?? 0,
-      start: chunk.start,
-      end: chunk.end,
-      headingPath: chunk.headingPath,
-      text,
-      snippet: buildSnippet(text, query),
-    });
+    hits.push(chunkHit(note, chunk, scoreOf.get(chunk.label) ?? 0, query));
     if (hits.length >= k) break;
   }
   return hits;
