@@ -3,24 +3,12 @@
 // the common case), and the query/passage prefixes of the two families known to need them.
 import { ModelImportError } from '../../errors';
 import type { EmbeddingSpec } from '../types';
+import { parseJson } from './import-validate';
 
 /** BERT-style position tables hold 512 positions (RoBERTa's 514 include two reserved ones). */
 const MAX_EMBED_TOKENS = 512;
 
 const BGE_ENGLISH_QUERY_PREFIX = 'Represent this sentence for searching relevant passages: ';
-
-function parseObject(name: string, text: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text);
-    if (value && typeof value === 'object' && !Array.isArray(value))
-      return value as Record<string, unknown>;
-  } catch (error) {
-    throw new ModelImportError(`“${name}” is not valid JSON: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  throw new ModelImportError(`“${name}” is not a JSON object.`);
-}
 
 function prefixesFor(names: string): Pick<EmbeddingSpec, 'queryPrefix' | 'passagePrefix'> {
   if (/(^|[^a-z])e5([^a-z]|$)/i.test(names))
@@ -39,7 +27,7 @@ export function embeddingSpecFromFiles(
   poolingText: string | null,
   folderName: string | null,
 ): EmbeddingSpec {
-  const config = parseObject('config.json', configText);
+  const config = parseJson('config.json', configText);
   // DistilBERT calls its width `dim`.
   const dimensions = config.hidden_size ?? config.dim;
   if (typeof dimensions !== 'number' || !Number.isInteger(dimensions) || dimensions <= 0)
@@ -53,7 +41,7 @@ export function embeddingSpecFromFiles(
       : MAX_EMBED_TOKENS;
   const pooling =
     poolingText !== null &&
-    parseObject('1_Pooling/config.json', poolingText).pooling_mode_cls_token === true
+    parseJson('1_Pooling/config.json', poolingText).pooling_mode_cls_token === true
       ? 'cls'
       : 'mean';
   const nameOrPath = typeof config._name_or_path === 'string' ? config._name_or_path : '';

@@ -153,7 +153,8 @@ export function uniqueSlug(base: string, isTaken: (slug: string) => boolean): st
   }
 }
 
-function parseJson(name: string, text: string): Record<string, unknown> {
+/** A JSON object from a picked file, or a ModelImportError naming the file. */
+export function parseJson(name: string, text: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(text);
     if (value && typeof value === 'object' && !Array.isArray(value))
