@@ -60,6 +60,12 @@ export async function queueNotes(modelId: string, noteIds: string[]): Promise<vo
   await guardQuota(() => getDb().jobs.bulkPut(rows));
 }
 
+/** Every live note's content hash, by id (metadata rows only, no note text). */
+export async function liveNoteHashes(): Promise<Map<string, string>> {
+  const notes = await getDb().notes.where('deletedAt').equals(0).toArray();
+  return new Map(notes.map((n) => [n.id, n.hash]));
+}
+
 export async function allJobs(modelId: string): Promise<EmbedJobRecord[]> {
   return (await getDb().jobs.where('kind').equals(jobKind(modelId)).toArray()) as EmbedJobRecord[];
 }

@@ -8,7 +8,7 @@ import { chunkNote } from './chunker';
 import { quantizeInt8 } from './quantize';
 import { planNote, type PlannedChunk } from './chunk-plan';
 import * as repo from '../db/memory-repo';
-import { liveNoteIds, readNotesForIndex } from '../db/search-source';
+import { readNotesForIndex } from '../db/search-source';
 import { errorMessage } from '../errors';
 
 /** Chunks are sized for retrieval, not for the model's limit: shorter is faster on a CPU. */
@@ -93,26 +93,18 @@ export class Indexer {
 
   /** Queues every live note whose indexed text is not its current text, and drops deleted ones. */
   async syncWithVault(): Promise<void> {
-    const [live, jobs] = await Promise.all([liveNoteIds(), repo.allJobs(this.modelId)]);
+    // Note metadata only: the hashes say what changed, no note text is read here.
+    const [hashes, jobs] = await Promise.all([repo.liveNoteHashes(), repo.allJobs(this.modelId)]);
     const jobsByNote = new Map(jobs.map((j) => [j.payload.noteId, j]));
-    const liveSet = new Set(live);
-    const hashes = new Map<string, string>();
-    for (let i = 0; i < live.length; i += 2_000) {
-      const notes = await readNotesForIndex(live.slice(i, i + 2_000));
-      for (const note of notes) hashes.set(note.id, note.hash);
-    }
-    const stale = live.filter((id) => {
+    const stale = [...hashes].filter(([id, hash]) => {
       const job = jobsByNote.get(id);
-      return !job || job.status === 'failed' || job.payload.noteHash !== hashes.get(id);
+      return !job || job.status === 'failed' || job.payload.noteHash !== hash;
     });
-    const gone = jobs.filter((j) => !liveSet.has(j.payload.noteId)).map((j) => j.payload.noteId);
-    await repo.queueNotes(
-      this.modelId,
-      [...stale, ...gone].filter((id) => !isQueued(id)),
+    const gone = jobs.filter((j) => !hashes.has(j.payload.noteId)).map((j) => j.payload.noteId);
+    const toQueue = [...stale.map(([id]) => id), ...gone].filter(
+      (id) => jobsByNote.get(id)?.status !== 'queued',
     );
-    function isQueued(id: string) {
-      return jobsByNote.get(id)?.status === 'queued';
-    }
+    await repo.queueNotes(this.modelId, toQueue);
     this.kick();
   }
 
