@@ -6,7 +6,6 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 // eslint-disable-next-line no-restricted-imports
 import { env } from '@huggingface/transformers';
 import type { Page } from '@playwright/test';
@@ -14,6 +13,7 @@ import { test, expect } from './fixtures';
 import { SearchPage } from './pages/search-page';
 import { MemoryPage, goInApp, type StoredChunk } from './pages/memory-page';
 import { readAll } from './idb';
+import { corpusDir } from '../fixtures/corpus';
 import { TINY_BERT_DIR } from './model-fixtures';
 import { tinyBertSpec } from '../fixtures/tiny-bert';
 import { chunkNote } from '../../src/lib/search/chunker';
@@ -22,7 +22,7 @@ import { loadEmbedder } from '../../src/lib/llm/transformers/embedder';
 import { noNetwork } from '../../src/lib/llm/transformers/activity';
 import type { TextEmbedder } from '../../src/lib/search/embedding-types';
 
-const corpus = fileURLToPath(new URL('../../../shared/corpus/tldr/', import.meta.url));
+const corpus = corpusDir;
 
 /** `count` pages of each language, the first in name order, copied into a fresh vault folder. */
 function corpusSlice(perLanguage: number): { dir: string; files: number } {

@@ -1,11 +1,11 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test, expect } from './fixtures';
 import { SearchPage } from './pages/search-page';
+import { corpusDir } from '../fixtures/corpus';
 
-const corpus = fileURLToPath(new URL('../../../shared/corpus/tldr/', import.meta.url));
+const corpus = corpusDir;
 
 /** Own notes for the filters: two tagged notes and a journal day sharing one word. */
 const ownNotes: Record<string, string> = {

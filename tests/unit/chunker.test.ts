@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { chunkNote } from '../../src/lib/search/chunker';
+import { corpusDir } from '../fixtures/corpus';
 import type { ChunkOptions, NoteChunk } from '../../src/lib/search/embedding-types';
 
 /** Stand-in for a model tokenizer: one token per space-separated word and per CJK character. */
@@ -352,44 +352,39 @@ describe('chunkNote: properties on generated notes', () => {
   });
 });
 
-const corpus = fileURLToPath(new URL('../../../shared/corpus/tldr/', import.meta.url));
-const haveCorpus = existsSync(corpus);
-if (!haveCorpus) console.warn(`chunker corpus samples skipped: ${corpus} not found`);
+const corpus = corpusDir;
 
-describe.skipIf(!haveCorpus)(
-  'chunkNote: tldr corpus samples (skipped when ../shared/corpus is absent)',
-  () => {
-    const languages = ['pages', 'pages.de', 'pages.ja', 'pages.zh'];
-    const commands = ['tar', 'git-commit', 'find', 'ls', 'ssh'];
+describe('chunkNote: tldr corpus samples', () => {
+  const languages = ['pages', 'pages.de', 'pages.ja', 'pages.zh'];
+  const commands = ['tar', 'git-commit', 'find', 'ls', 'ssh'];
 
-    for (const language of languages) {
-      it(`chunks ${language} pages with every command line whole`, () => {
-        for (const command of commands) {
-          const full = readFileSync(`${corpus}${language}/common/${command}.md`, 'utf8');
-          const title = /^# (.+)$/m.exec(full)![1]!;
-          const chunks = chunkNote(full, options(64, 12).options);
-          checkChunks(full, chunks, 64);
-          const firstBlock = full.indexOf('\n>');
-          expect(covered(chunks, firstBlock, full.length, full)).toBe(true);
-          // The page title is context for every chunk, and no chunk carries it as a heading.
-          for (const chunk of chunks) {
-            expect(chunk.embedText.startsWith(`${title}\n\n`)).toBe(true);
-            expect(chunk.headingPath).toEqual([]);
-          }
-          for (const line of full.split('\n').filter((l) => l.startsWith('`'))) {
-            expect(chunks.some((c) => c.text.includes(line))).toBe(true);
-          }
+  for (const language of languages) {
+    it(`chunks ${language} pages with every command line whole`, () => {
+      for (const command of commands) {
+        const full = readFileSync(`${corpus}${language}/common/${command}.md`, 'utf8');
+        const title = /^# (.+)$/m.exec(full)![1]!;
+        const chunks = chunkNote(full, options(64, 12).options);
+        checkChunks(full, chunks, 64);
+        const firstBlock = full.indexOf('\n>');
+        expect(covered(chunks, firstBlock, full.length, full)).toBe(true);
+        // The page title is context for every chunk, and no chunk carries it as a heading.
+        for (const chunk of chunks) {
+          expect(chunk.embedText.startsWith(`${title}\n\n`)).toBe(true);
+          expect(chunk.headingPath).toEqual([]);
         }
-      });
-    }
-
-    it('gives a short English page two or three chunks at 128 tokens', () => {
-      const full = readFileSync(`${corpus}pages/common/tar.md`, 'utf8');
-      const chunks = chunkNote(full, options(128, 16).options);
-      expect(chunks.length).toBeGreaterThanOrEqual(2);
-      expect(chunks.length).toBeLessThanOrEqual(3);
-      expect(chunks[0]!.text.startsWith('> Archiving utility.')).toBe(true);
-      expect(chunks.at(-1)!.text.endsWith('--wildcards "{{*.html}}"`')).toBe(true);
+        for (const line of full.split('\n').filter((l) => l.startsWith('`'))) {
+          expect(chunks.some((c) => c.text.includes(line))).toBe(true);
+        }
+      }
     });
-  },
-);
+  }
+
+  it('gives a short English page two or three chunks at 128 tokens', () => {
+    const full = readFileSync(`${corpus}pages/common/tar.md`, 'utf8');
+    const chunks = chunkNote(full, options(128, 16).options);
+    expect(chunks.length).toBeGreaterThanOrEqual(2);
+    expect(chunks.length).toBeLessThanOrEqual(3);
+    expect(chunks[0]!.text.startsWith('> Archiving utility.')).toBe(true);
+    expect(chunks.at(-1)!.text.endsWith('--wildcards "{{*.html}}"`')).toBe(true);
+  });
+});

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { corpusDir } from '../fixtures/corpus';
 import {
   KeywordIndex,
   type IndexableNote,
@@ -99,7 +99,7 @@ describe('KeywordIndex', () => {
 });
 
 describe('KeywordIndex on the tldr Japanese and Chinese pages', () => {
-  const root = fileURLToPath(new URL('../../../shared/corpus/tldr/', import.meta.url));
+  const root = corpusDir;
   const index = KeywordIndex.create();
 
   beforeAll(() => {

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { corpusDir } from '../fixtures/corpus';
 import { describe, expect, it } from 'vitest';
 import { buildSnippet, snippetChars } from '../../src/lib/search/snippet';
 import { splitFrontmatter } from '../../src/lib/vault/frontmatter';
@@ -6,10 +8,7 @@ import type { SnippetPart } from '../../src/lib/types';
 
 const marked = (parts: SnippetPart[]) => parts.filter((p) => p.hit).map((p) => p.text);
 const plain = (parts: SnippetPart[]) => parts.map((p) => p.text).join('');
-const page = (path: string) =>
-  splitFrontmatter(
-    readFileSync(new URL(`../../../shared/corpus/tldr/${path}`, import.meta.url), 'utf8'),
-  ).body;
+const page = (path: string) => splitFrontmatter(readFileSync(join(corpusDir, path), 'utf8')).body;
 
 describe('buildSnippet', () => {
   it('marks every occurrence of each query word, whatever its case', () => {

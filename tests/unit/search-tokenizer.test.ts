@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { corpusDir } from '../fixtures/corpus';
 import { describe, expect, it } from 'vitest';
 import { tokenizeDocument, tokenizeQuery, wordSpans } from '../../src/lib/search/tokenizer';
 
-const corpus = new URL('../../../shared/corpus/tldr/', import.meta.url);
-const page = (path: string) => readFileSync(new URL(path, corpus), 'utf8');
+const page = (path: string) => readFileSync(join(corpusDir, path), 'utf8');
 
 /** What a pure dictionary tokenizer would index: the segmenter's words. */
 const dictionaryWords = (text: string) => new Set(wordSpans(text).map((s) => s.norm));

@@ -4,16 +4,8 @@
 // millisecond still come back in the order they were made.
 import { liveQuery } from 'dexie';
 import { getDb, type ConversationRecord, type MessageRecord } from './db';
-import { NotFoundError, StorageFullError, isQuotaError } from '../errors';
-
-async function guardQuota<T>(what: string, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (error) {
-    if (isQuotaError(error)) throw new StorageFullError(what, { cause: error });
-    throw error;
-  }
-}
+import { NotFoundError } from '../errors';
+import { guardQuota } from './quota';
 
 const byConversation = (id: string) =>
   getDb().messages.where('[conversationId+createdAt]').between([id, -Infinity], [id, Infinity]);

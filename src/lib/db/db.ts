@@ -25,6 +25,11 @@
  * - jobs           the indexing queue: one row per (model, note) still to (re)embed.
  * - indexBlocks    the vector index's persisted snapshot, in parts of a few MB, per model; its
  *                  header (kind, labels covered, generation) is in `meta`.
+ * Added in version 4 (nothing typed or imported is lost):
+ * - drafts         the editor's unsaved text, one row per open note, written on every keystroke
+ *                  (IndexedDB takes any size, unlike localStorage), with the version it was based on.
+ * - attachments    every non-note file of the vault (images, PDFs, audio, anything): path, type,
+ *                  size, hash; attachmentBlobs: its bytes as a Blob, kept apart so lists stay light.
  */
 import Dexie, { type EntityTable } from 'dexie';
 import type { Note, NoteBody } from '../types';
@@ -127,6 +132,36 @@ export interface EmbedJobRecord extends JobRecord {
   payload: { modelId: string; noteId: string; noteHash?: string; error?: string };
 }
 
+/** Unsaved editor text: what was typed, when, and the note version (hash) it was typed over. */
+export interface DraftRecord {
+  noteId: string;
+  content: string;
+  /** The note's `hash` when the editor loaded it or last saved: the version the draft is based on. */
+  baseHash: string;
+  at: number;
+}
+
+/** A file of the vault that is not a note. Its bytes are in `attachmentBlobs` under the same id. */
+export interface AttachmentRecord {
+  id: string;
+  /** Vault-relative path, like a note's (`assets/photo.png`). */
+  path: string;
+  /** MIME type, from the extension (or the file's own type when the extension says nothing). */
+  mime: string;
+  sizeBytes: number;
+  /** SHA-256 of the bytes, hex. */
+  hash: string;
+  createdAt: number;
+  updatedAt: number;
+  /** 0 while live; the time it was moved to the trash otherwise. */
+  deletedAt: number;
+}
+
+export interface AttachmentBlobRecord {
+  id: string;
+  blob: Blob;
+}
+
 export interface RequestRecord {
   seq?: number;
   at: number;
@@ -160,6 +195,9 @@ export class HearthDb extends Dexie {
   models!: EntityTable<InstalledModel, 'key'>;
   settings!: EntityTable<SettingRecord, 'key'>;
   indexBlocks!: EntityTable<IndexBlockRecord, 'key'>;
+  drafts!: EntityTable<DraftRecord, 'noteId'>;
+  attachments!: EntityTable<AttachmentRecord, 'id'>;
+  attachmentBlobs!: EntityTable<AttachmentBlobRecord, 'id'>;
 
   constructor(name = DB_NAME) {
     super(name);
@@ -185,6 +223,11 @@ export class HearthDb extends Dexie {
       vectors: 'chunkId, [modelId+label]',
       jobs: 'id, kind, status, createdAt, [kind+status]',
       indexBlocks: 'key, modelId',
+    });
+    this.version(4).stores({
+      drafts: 'noteId',
+      attachments: 'id, &path, hash, updatedAt, deletedAt',
+      attachmentBlobs: 'id',
     });
   }
 }

@@ -2,7 +2,7 @@
 // keyed by embedding model. Every write that changes a model's vectors bumps that model's
 // generation in `meta`, so a saved index snapshot can tell whether it is still current.
 import { getDb, type ChunkRecord, type EmbedJobRecord, type VectorRecord } from './db';
-import { StorageFullError, isQuotaError } from '../errors';
+import { guardQuota } from './quota';
 
 export type { ChunkRecord, EmbedJobRecord, VectorRecord };
 
@@ -10,15 +10,6 @@ const jobKind = (modelId: string) => `embed:${modelId}`;
 const jobId = (modelId: string, noteId: string) => `${modelId}|${noteId}`;
 const generationKey = (modelId: string) => `vector-generation:${modelId}`;
 const labelKey = (modelId: string) => `vector-label:${modelId}`;
-
-async function guardQuota<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (isQuotaError(error)) throw new StorageFullError('the semantic index', { cause: error });
-    throw error;
-  }
-}
 
 async function bumpGeneration(modelId: string): Promise<void> {
   const meta = getDb().meta;
@@ -57,7 +48,7 @@ export async function queueNotes(modelId: string, noteIds: string[]): Promise<vo
     createdAt: now,
     payload: { modelId, noteId },
   }));
-  await guardQuota(() => getDb().jobs.bulkPut(rows));
+  await guardQuota('the semantic index', () => getDb().jobs.bulkPut(rows));
 }
 
 /** Every live note's content hash, by id (metadata rows only, no note text). */
@@ -107,7 +98,7 @@ export async function saveEmbedded(
   vectors: VectorRecord[],
 ): Promise<void> {
   const db = getDb();
-  await guardQuota(() =>
+  await guardQuota('the semantic index', () =>
     db.transaction('rw', db.chunks, db.vectors, db.meta, async () => {
       await db.chunks.bulkPut(chunks);
       await db.vectors.bulkPut(vectors);
@@ -129,7 +120,7 @@ export async function finishNote(
   current: ChunkRecord[],
 ): Promise<{ removedLabels: number[]; done: boolean }> {
   const db = getDb();
-  return guardQuota(() =>
+  return guardQuota('the semantic index', () =>
     db.transaction('rw', [db.chunks, db.vectors, db.jobs, db.meta, db.notes], async () => {
       const keep = new Set(current.map((c) => c.id));
       const existing = await db.chunks

@@ -3,22 +3,14 @@
 import { liveQuery } from 'dexie';
 import type { Note, NoteWithContent } from '../types';
 import { getDb } from './db';
-import { NotFoundError, PathConflictError, StorageFullError, isQuotaError } from '../errors';
+import { NotFoundError, PathConflictError } from '../errors';
+import { guardQuota } from './quota';
 import { buildNote, splitRecord } from '../vault/note-record';
 import { setFrontmatterFields } from '../vault/frontmatter';
 import { dirname, extension, slugify, uniquePath } from '../vault/paths';
 import { journalPath } from '../vault/derive';
 import { formatLongDate } from '../vault/dates';
 import { notifyVaultChange } from '../vault/changes';
-
-async function guardQuota<T>(what: string, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (error) {
-    if (isQuotaError(error)) throw new StorageFullError(what, { cause: error });
-    throw error;
-  }
-}
 
 async function put(record: NoteWithContent, what: string): Promise<NoteWithContent> {
   const db = getDb();

@@ -1,6 +1,7 @@
 // Syntax highlighting for fenced code in chat answers: highlight.js core with a handful of common
 // languages (the full build is ~1 MB). Its output is escaped text in <span class="hljs-…">, and it
 // still goes through DOMPurify with the rest of the answer.
+import { escapeHtml } from './escape';
 import hljs from 'highlight.js/lib/core';
 import bash from 'highlight.js/lib/languages/bash';
 import c from 'highlight.js/lib/languages/c';
@@ -40,9 +41,6 @@ const languages = {
   yaml,
 };
 for (const [name, language] of Object.entries(languages)) hljs.registerLanguage(name, language);
-
-const escapeHtml = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** The info string's first word, reduced to characters that are safe in a class name. */
 function languageOf(info: string | undefined): string {

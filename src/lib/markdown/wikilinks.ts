@@ -1,5 +1,6 @@
 // `[[Target]]` and `[[Target|label]]` links between notes, as a marked extension.
 import type { TokenizerAndRendererExtension, Tokens } from 'marked';
+import { escapeHtml } from './escape';
 
 interface WikilinkToken extends Tokens.Generic {
   type: 'wikilink';
@@ -8,10 +9,6 @@ interface WikilinkToken extends Tokens.Generic {
 }
 
 const WIKILINK = /^\[\[([^[\]|\n]{1,200})(?:\|([^[\]\n]{1,200}))?\]\]/;
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 export const wikilinkExtension: TokenizerAndRendererExtension = {
   name: 'wikilink',

@@ -22,7 +22,8 @@ export function serve<H extends HandlerMap, E extends EventMap = EventMap>(
   port.addEventListener('message', (event) => {
     const message = event.data;
     if (message.kind !== 'request') return;
-    const handler = handlers[message.method];
+    // Own keys only: a method named `constructor` or `__proto__` must not reach Object.prototype.
+    const handler = Object.hasOwn(handlers, message.method) ? handlers[message.method] : undefined;
     const transfers: Transferable[] = [];
     const ctx: HandlerContext<E> = { emit, transfer: (...buffers) => transfers.push(...buffers) };
     void (async () => {

@@ -6,7 +6,7 @@ import { errorMessage } from '../errors';
 import { assertFits } from '../llm/storage-check';
 import { etaSeconds, startRate, updateRate, type RateState } from '../llm/download-stats';
 import type { CatalogEntry, DownloadProgress, EngineKind, InstalledModel } from '../llm/types';
-import { formatBytes } from './storage.svelte';
+import { formatBytes } from '../format-bytes';
 import { networkSettings } from './network-settings.svelte';
 
 export type DownloadStatus = 'running' | 'cancelled' | 'failed' | 'done';

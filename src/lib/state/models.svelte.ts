@@ -21,7 +21,7 @@ import type {
 import { modelRole } from '../llm/types';
 import { ModelCatalog } from './model-catalog.svelte';
 import { ModelDownloads, storageEstimate } from './model-downloads.svelte';
-import { formatBytes } from './storage.svelte';
+import { formatBytes } from '../format-bytes';
 
 type EngineWorkers = typeof import('../llm/engine-workers');
 let loadedWorkers: EngineWorkers | null = null;

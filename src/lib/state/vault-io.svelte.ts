@@ -5,7 +5,7 @@ import type { ImportProgress, ImportReport } from '../types';
 import { RpcClient } from '../rpc/client';
 import type { ImportSource, VaultEvents, VaultHandlers } from '../vault/vault-handlers';
 import { droppedEntries, walkEntries } from '../vault/dropped-files';
-import { formatMegabytes } from '../vault/import-classify';
+import { formatMegabytes } from '../format-bytes';
 import { localDateKey } from '../vault/dates';
 import { downloadBytes } from '../vault/download';
 import { directoryPicker } from '../vault/directory-walk';

@@ -3,6 +3,7 @@
 // and in unit tests alike.
 import type { ImportSkip, ImportSkipReason } from '../types';
 import { hasNoteExtension, safeRelativePath } from './paths';
+import { formatMegabytes } from '../format-bytes';
 
 export const maxFileBytes = 5 * 1024 * 1024;
 
@@ -31,10 +32,6 @@ function skip(
   detail: string,
 ): { ok: false; skip: ImportSkip } {
   return { ok: false, skip: { path, reason, detail } };
-}
-
-export function formatMegabytes(sizeBytes: number): string {
-  return `${(sizeBytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 /** Checks what can be known before reading: a safe path, a note extension, a size within limits. */

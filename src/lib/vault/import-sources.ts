@@ -1,7 +1,8 @@
 // Turns what the user picked (files with their relative paths, and zip archives) into one flat
 // list of candidates, each with a size known before any bytes are read.
 import type { ImportSkip } from '../types';
-import { formatMegabytes, maxFileBytes } from './import-classify';
+import { maxFileBytes } from './import-classify';
+import { formatMegabytes, formatMegabytesCeil } from '../format-bytes';
 import { hasNoteExtension } from './paths';
 import { readZip, ZipTooLargeError } from './zip';
 
@@ -24,8 +25,6 @@ export const maxZipBytes = 512 * 1024 * 1024;
 /** The most note text one zip may unpack to (the tldr corpus is 38 MB). */
 export const maxZipTextBytes = 256 * 1024 * 1024;
 
-const megabytes = (bytes: number): string => `${Math.round(bytes / 2 ** 20)} MB`;
-
 export function fileCandidates(sources: readonly ImportSource[]): Candidate[] {
   return sources.map(({ path, file }) => ({
     path,
@@ -43,7 +42,7 @@ export async function zipCandidates(
   zip: File,
 ): Promise<{ candidates: Candidate[]; skips: ImportSkip[] }> {
   if (zip.size > maxZipBytes) {
-    const detail = `${formatMegabytes(zip.size)}; zips up to ${megabytes(maxZipBytes)} can be imported.`;
+    const detail = `${formatMegabytes(zip.size)}; zips up to ${formatMegabytesCeil(maxZipBytes)} can be imported.`;
     return { candidates: [], skips: [{ path: zip.name, reason: 'too-large', detail }] };
   }
   try {

@@ -4,6 +4,7 @@
 // Entries the caller has no use for (e.g. images in a notes zip) are listed but never inflated.
 import { unzipSync, zipSync, type Zippable } from 'fflate';
 import { ImportFailedError } from '../errors';
+import { formatMegabytesCeil } from '../format-bytes';
 
 export interface ZipEntry {
   /** The entry name exactly as stored in the archive. */
@@ -48,8 +49,9 @@ export function readZip(data: Uint8Array, limits: ZipLimits): ZipEntry[] {
         entries.push({ path: name, sizeBytes: originalSize, bytes: null, duplicate });
         if (inflate) totalBytes += originalSize;
         if (totalBytes > limits.maxTotalBytes) {
-          const limitMb = Math.round(limits.maxTotalBytes / 2 ** 20);
-          throw new ZipTooLargeError(`This zip unpacks to more than ${limitMb} MB of note text.`);
+          throw new ZipTooLargeError(
+            `This zip unpacks to more than ${formatMegabytesCeil(limits.maxTotalBytes)} of note text.`,
+          );
         }
         return inflate;
       },

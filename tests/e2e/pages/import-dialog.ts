@@ -4,6 +4,7 @@ import { expect, type Locator, type Page } from '@playwright/test';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { readAll } from '../idb';
+import { corpusDir as fixtureCorpus } from '../../fixtures/corpus';
 
 export interface ImportCounts {
   added: number;
@@ -120,4 +121,4 @@ export function listFiles(dir: string, prefix = ''): string[] {
   );
 }
 
-export const corpusDir = (): string => path.resolve(process.cwd(), '../shared/corpus/tldr');
+export const corpusDir = (): string => fixtureCorpus;

@@ -1,6 +1,7 @@
 // Model files in Cache Storage, keyed exactly as transformers.js keys them (hub.js
 // buildResourcePaths: `<remoteHost><repo>/resolve/main/<file>`), so a file stored here is found by
 // a later load without any request, and a file transformers.js stored counts as installed here.
+import { formatMegabytesCeil } from '../../format-bytes';
 import { ModelTooLargeError, isQuotaError } from '../../errors';
 import { HUB_ORIGIN } from '../net/hosts';
 
@@ -75,9 +76,8 @@ export async function assertFits(neededBytes: number, what: string): Promise<voi
   if (quota === undefined) return;
   const freeBytes = quota - usage;
   if (neededBytes > freeBytes) {
-    const mb = (bytes: number) => `${Math.ceil(bytes / (1024 * 1024))} MB`;
     throw new ModelTooLargeError(
-      `${what} needs ${mb(neededBytes)} more, but this browser grants Hearth only ${mb(Math.max(freeBytes, 0))} more. Remove a model or free disk space, then try again.`,
+      `${what} needs ${formatMegabytesCeil(neededBytes)} more, but this browser grants Hearth only ${formatMegabytesCeil(Math.max(freeBytes, 0))} more. Remove a model or free disk space, then try again.`,
     );
   }
 }

@@ -3,6 +3,7 @@
 // afterwards hasModelInCache() is true and a load touches no network. A cancelled or failed download
 // keeps every finished file; a retry skips them (resume per shard). Cache.put of a half-read body
 // stores nothing, so no file is ever half there.
+import { formatBytes } from '../../format-bytes';
 import {
   deleteChatConfigInCache,
   deleteModelInCache,
@@ -53,17 +54,13 @@ function fileName(url: string): string {
   return decodeURIComponent(url.split('/').pop() ?? url);
 }
 
-function gb(bytes: number): string {
-  return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
-}
-
 async function assertRoomFor(bytes: number): Promise<void> {
   const estimate = await navigator.storage?.estimate();
   if (!estimate?.quota) return;
   const free = estimate.quota - (estimate.usage ?? 0);
   if (bytes > free)
     throw new ModelTooLargeError(
-      `This model needs about ${gb(bytes)} more storage, but the browser grants Hearth only ${gb(free)} more. Delete other models or free disk space, then retry.`,
+      `This model needs about ${formatBytes(bytes)} more storage, but the browser grants Hearth only ${formatBytes(free)} more. Delete other models or free disk space, then retry.`,
     );
 }
 
