@@ -156,7 +156,7 @@ test.describe('chat', () => {
     await expect(chat.sendButton).toBeEnabled();
   });
 
-  test('Regenerate writes a new answer; editing a message drops what followed and resends', async ({
+  test('Regenerate and edit keep earlier versions (‹ 1/2 ›) with what followed them; a failed regenerate loses nothing', async ({
     page,
   }) => {
     await importTinyLlama(page);
@@ -164,37 +164,71 @@ test.describe('chat', () => {
     await chat.open();
     await chat.send('What is a good name for a cat');
     const first = await chat.waitForAnswer('done');
+    const version = (message = chat.answer()) => message.getByTestId('message-version');
+    await expect(version()).toHaveCount(0);
 
-    // Tag the answer's element: a regenerated answer is a new message, so a new element.
-    await chat.answer().evaluate((el) => el.setAttribute('data-old', 'yes'));
+    // The new version is stopped early, so it differs from the first (greedy decoding would
+    // otherwise write the same text again).
     await chat.answer().getByRole('button', { name: 'Regenerate' }).click();
     await expect(chat.answer()).toHaveAttribute('data-status', 'streaming');
     await expect(chat.answers).toHaveCount(1);
-    await expect(chat.log.locator('[data-old]')).toHaveCount(0);
-    const again = await chat.waitForAnswer('done');
-    // Greedy decoding of the same prompt: the old answer was not part of the new prompt.
-    expect(again).toBe(first);
+    await chat.stopOnceWriting();
+    await expect(version()).toHaveText('2/2');
+    await chat.answer().getByRole('button', { name: 'Previous version' }).click();
+    await expect(version()).toHaveText('1/2');
+    await expect(chat.answer()).toHaveAttribute('data-status', 'done');
+    await expect.poll(() => chat.shownText()).toBe(first);
 
     await chat.send('And a name for a dog');
-    await chat.waitForAnswer('done');
+    const dog = await chat.waitForAnswer('done');
     await expect(chat.messages).toHaveCount(4);
 
+    // Editing the first question sets aside the whole conversation after it, in one transaction.
     const firstUser = chat.userMessages.first();
     await firstUser.getByRole('button', { name: 'Edit message' }).click();
     const editor = firstUser.getByRole('textbox', { name: 'Edit message' });
     await expect(editor).toHaveValue('What is a good name for a cat');
     await editor.fill('What is a good name for a parrot');
     await firstUser.getByRole('button', { name: 'Save and resend' }).click();
-    await expect(chat.messages).toHaveCount(2);
-    await expect(chat.userTexts).toHaveText(['What is a good name for a parrot']);
     await expect(chat.answer()).toHaveAttribute('data-status', 'streaming');
+    await expect(chat.userTexts).toHaveText(['What is a good name for a parrot']);
     const edited = await chat.waitForAnswer('done');
     expect(edited).not.toBe(first);
+    await expect(chat.messages).toHaveCount(2);
+    await expect(version(firstUser)).toHaveText('2/2');
+
+    await firstUser.getByRole('button', { name: 'Previous version' }).click();
+    await expect(chat.userTexts).toHaveText([
+      'What is a good name for a cat',
+      'And a name for a dog',
+    ]);
+    await expect.poll(() => chat.shownText(chat.answer(0))).toBe(first);
+    await expect.poll(() => chat.shownText(chat.answer(1))).toBe(dog);
+    await expect(version(chat.answer(0))).toHaveText('1/2');
 
     await page.reload();
-    await expect(chat.messages).toHaveCount(2);
-    await expect(chat.userTexts).toHaveText(['What is a good name for a parrot']);
-    await expect.poll(() => chat.shownText()).toBe(edited);
+    await expect(chat.messages).toHaveCount(4);
+    await expect(version(chat.userMessages.first())).toHaveText('1/2');
+    await expect.poll(() => chat.shownText(chat.answer(1))).toBe(dog);
+
+    // The model's weights vanish from the cache: the regenerate fails to load the model, and the
+    // answer it would have replaced is still one click away, after a reload too.
+    await page.evaluate(async () => {
+      const cache = await caches.open('transformers-cache');
+      for (const request of await cache.keys())
+        if (request.url.endsWith('/model.onnx')) await cache.delete(request);
+    });
+    await chat.answer(1).getByRole('button', { name: 'Regenerate' }).click();
+    await expect(chat.answer(1)).toHaveAttribute('data-status', 'error', { timeout: 60_000 });
+    await expect(chat.answer(1).getByTestId('message-error')).toBeVisible();
+    await expect(version(chat.answer(1))).toHaveText('2/2');
+    await chat.answer(1).getByRole('button', { name: 'Previous version' }).click();
+    await expect(chat.answer(1)).toHaveAttribute('data-status', 'done');
+    await expect.poll(() => chat.shownText(chat.answer(1))).toBe(dog);
+    await page.reload();
+    await expect(chat.messages).toHaveCount(4);
+    await expect.poll(() => chat.shownText(chat.answer(1))).toBe(dog);
+    await expect(version(chat.answer(1))).toHaveText('1/2');
   });
 
   test('a conversation survives a reload', async ({ page }) => {

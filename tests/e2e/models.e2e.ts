@@ -6,6 +6,7 @@ import { test, expect, isLocalUrl } from './fixtures';
 import { ModelFileStub } from './hub-stub';
 import { TINY_LLAMA_DIR } from './model-fixtures';
 import { cacheEntries, ModelsPage, shownBytes, totalBytes } from './pages/models-page';
+import { setAnswerTokens } from './pages/chat-page';
 
 const CACHE = 'transformers-cache';
 const IMPORTED_KEY = 'transformers:imported/tiny-llama@fp32';
@@ -36,6 +37,7 @@ test('an imported model loads and answers with the network off, and Delete frees
   context,
 }) => {
   const models = new ModelsPage(page);
+  await setAnswerTokens(page, 24);
   await models.openControlled();
   const before = await cacheEntries(page, CACHE);
 

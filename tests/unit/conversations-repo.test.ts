@@ -3,12 +3,13 @@ import {
   appendMessage,
   createConversation,
   deleteConversation,
-  deleteMessagesAfter,
   getConversation,
   listConversations,
   listMessages,
   observeConversations,
   restoreConversation,
+  saveNewVersion,
+  showVersion,
   updateConversation,
   updateMessage,
 } from '../../src/lib/db/conversations-repo';
@@ -84,22 +85,51 @@ describe('conversations repository', () => {
     });
   });
 
-  it('deletes the messages after one (regenerate / edit), or from it when inclusive', async () => {
+  it('keeps every version of a message with what followed it, and flips between them', async () => {
     const c = await createConversation();
-    const [q1, a1, q2, a2] = [
-      await say(c.id, 'q1'),
-      await say(c.id, 'a1', 'assistant'),
-      await say(c.id, 'q2'),
-      await say(c.id, 'a2', 'assistant'),
-    ];
+    const q1 = await say(c.id, 'q1');
+    const a1 = await say(c.id, 'a1', 'assistant');
+    const q2 = await say(c.id, 'q2');
+    const a2 = await say(c.id, 'a2', 'assistant');
     const other = await createConversation();
     await say(other.id, 'untouched');
-    expect(await deleteMessagesAfter(q2.id)).toEqual([a2.id]);
-    expect((await listMessages(c.id)).map((m) => m.content)).toEqual(['q1', 'a1', 'q2']);
-    await deleteMessagesAfter(a1.id, { inclusive: true });
-    expect((await listMessages(c.id)).map((m) => m.id)).toEqual([q1.id]);
+    await updateMessage(a1.id, { status: 'done', modelKey: 'm1', stats: undefined });
+
+    // Regenerating the first answer sets it aside with the two messages that followed it.
+    const regenerated = await saveNewVersion(a1.id, { content: 'a1 again', status: 'streaming' });
+    expect(regenerated).toMatchObject({
+      content: 'a1 again',
+      status: 'streaming',
+      versionIndex: 1,
+    });
+    expect(regenerated.modelKey).toBeUndefined();
+    expect((await listMessages(c.id)).map((m) => m.content)).toEqual(['q1', 'a1 again']);
+    await updateMessage(a1.id, { content: 'a1 again, done', status: 'done' });
+
+    await showVersion(a1.id, 0);
+    let shown = await listMessages(c.id);
+    expect(shown.map((m) => m.content)).toEqual(['q1', 'a1', 'q2', 'a2']);
+    expect(shown.map((m) => m.id)).toEqual([q1.id, a1.id, q2.id, a2.id]);
+    expect(shown[1]).toMatchObject({ status: 'done', modelKey: 'm1', versionIndex: 0 });
+
+    await showVersion(a1.id, 1);
+    shown = await listMessages(c.id);
+    expect(shown.map((m) => m.content)).toEqual(['q1', 'a1 again, done']);
+    expect(shown[1]?.modelKey).toBeUndefined();
+    expect(shown[1]?.versions?.map((v) => v.content)).toEqual(['a1', 'a1 again, done']);
+
+    // Editing a question is the same move; an answer's versions travel inside the tail.
+    await saveNewVersion(q1.id, { content: 'q1 edited' });
+    expect((await listMessages(c.id)).map((m) => m.content)).toEqual(['q1 edited']);
+    await showVersion(q1.id, 0);
+    shown = await listMessages(c.id);
+    expect(shown.map((m) => m.content)).toEqual(['q1', 'a1 again, done']);
+    expect(shown[1]?.versions).toHaveLength(2);
+    await showVersion(a1.id, 0);
+    expect((await listMessages(c.id)).map((m) => m.content)).toEqual(['q1', 'a1', 'q2', 'a2']);
+
     expect(await listMessages(other.id)).toHaveLength(1);
-    await expect(deleteMessagesAfter('missing')).rejects.toThrow(/no longer exists/);
+    await expect(saveNewVersion('missing', { content: 'x' })).rejects.toThrow(/no longer exists/);
   });
 
   it('deletes a conversation with its messages, and an undo puts both back', async () => {

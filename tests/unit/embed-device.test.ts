@@ -14,9 +14,15 @@ const spec: TransformersSpec = {
   embedding: { dimensions: 4, pooling: 'mean', queryPrefix: '', passagePrefix: '', maxTokens: 512 },
 };
 
+/**
+ * Embedders that "take" `delayMs` per batch on a fake clock: timings are exact and no real timer
+ * runs, so a busy machine cannot flip which device wins.
+ */
 function fakeLoader(delayMs: Record<'wasm' | 'webgpu', number | 'fail'>) {
   const disposed: string[] = [];
   const calls = { wasm: 0, webgpu: 0 };
+  let clockMs = 0;
+  const now = () => clockMs;
   const load = (s: TransformersSpec): Promise<TextEmbedder> => {
     const delay = delayMs[s.device];
     if (delay === 'fail') return Promise.reject(new Error(`no ${s.device} adapter`));
@@ -28,7 +34,8 @@ function fakeLoader(delayMs: Record<'wasm' | 'webgpu', number | 'fail'>) {
       countTokens: (t) => t.length,
       embed: async (texts) => {
         calls[s.device]++;
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        await Promise.resolve();
+        clockMs += delay;
         return new Float32Array(texts.length * 4);
       },
       dispose: () => {
@@ -37,39 +44,55 @@ function fakeLoader(delayMs: Record<'wasm' | 'webgpu', number | 'fail'>) {
       },
     });
   };
-  return { load, disposed, calls };
+  return { load, disposed, calls, now };
 }
 
 describe('chooseEmbedDevice', () => {
   it('loads WASM without timing when there is no WebGPU', async () => {
-    const { load } = fakeLoader({ wasm: 1, webgpu: 1 });
-    const { embedder, choice } = await chooseEmbedDevice(spec, { webgpu: false, load });
+    const { load, now } = fakeLoader({ wasm: 1, webgpu: 1 });
+    const { embedder, choice } = await chooseEmbedDevice(spec, { webgpu: false, load, now });
     expect(embedder.device).toBe('wasm');
     expect(choice).toEqual({ device: 'wasm', timings: [] });
   });
 
   it('keeps the faster device loaded and reports both timings', async () => {
-    const { load, disposed } = fakeLoader({ wasm: 40, webgpu: 5 });
-    const { embedder, choice } = await chooseEmbedDevice(spec, { webgpu: true, load, runs: 1 });
+    const { load, disposed, now } = fakeLoader({ wasm: 40, webgpu: 5 });
+    const { embedder, choice } = await chooseEmbedDevice(spec, {
+      webgpu: true,
+      load,
+      runs: 1,
+      now,
+    });
     expect(embedder.device).toBe('webgpu');
     expect(choice.device).toBe('webgpu');
-    expect(choice.timings.map((t) => t.device)).toEqual(['wasm', 'webgpu']);
-    const [wasm, gpu] = choice.timings;
-    expect(wasm?.msPerText).toBeGreaterThan(gpu?.msPerText ?? Infinity);
+    expect(choice.timings).toEqual([
+      { device: 'wasm', msPerText: 40 / 8, warmupMs: 40, error: null },
+      { device: 'webgpu', msPerText: 5 / 8, warmupMs: 5, error: null },
+    ]);
     expect(disposed).toEqual(['wasm']);
   });
 
   it('does not keep timing a device whose first batch is hopelessly slow', async () => {
-    const { load, calls } = fakeLoader({ wasm: 2, webgpu: 300 });
-    const { choice } = await chooseEmbedDevice(spec, { webgpu: true, load, runs: 3 });
+    const { load, calls, now } = fakeLoader({ wasm: 2, webgpu: 300 });
+    const { choice } = await chooseEmbedDevice(spec, { webgpu: true, load, runs: 3, now });
     expect(choice.device).toBe('wasm');
     expect(calls).toEqual({ wasm: 4, webgpu: 1 });
-    expect(choice.timings[1]?.msPerText).toBeCloseTo((choice.timings[1]?.warmupMs ?? 0) / 8, 5);
+    expect(choice.timings[1]).toEqual({
+      device: 'webgpu',
+      msPerText: 300 / 8,
+      warmupMs: 300,
+      error: null,
+    });
   });
 
   it('falls back to WASM when WebGPU fails, with the error recorded', async () => {
-    const { load } = fakeLoader({ wasm: 1, webgpu: 'fail' });
-    const { embedder, choice } = await chooseEmbedDevice(spec, { webgpu: true, load, runs: 1 });
+    const { load, now } = fakeLoader({ wasm: 1, webgpu: 'fail' });
+    const { embedder, choice } = await chooseEmbedDevice(spec, {
+      webgpu: true,
+      load,
+      runs: 1,
+      now,
+    });
     expect(embedder.device).toBe('wasm');
     expect(choice.timings[1]).toEqual({
       device: 'webgpu',
@@ -80,7 +103,7 @@ describe('chooseEmbedDevice', () => {
   });
 
   it('throws when WASM itself fails', async () => {
-    const { load } = fakeLoader({ wasm: 'fail', webgpu: 1 });
-    await expect(chooseEmbedDevice(spec, { webgpu: true, load })).rejects.toThrow(/no wasm/);
+    const { load, now } = fakeLoader({ wasm: 'fail', webgpu: 1 });
+    await expect(chooseEmbedDevice(spec, { webgpu: true, load, now })).rejects.toThrow(/no wasm/);
   });
 });

@@ -3,7 +3,8 @@
 // `createdAt`, which is kept strictly increasing per conversation so two writes in the same
 // millisecond still come back in the order they were made.
 import { liveQuery } from 'dexie';
-import { getDb, type ConversationRecord, type MessageRecord } from './db';
+import { getDb, type ConversationRecord, type MessageRecord, type VersionFields } from './db';
+import { withNewVersion, withVersion } from './message-versions';
 import { NotFoundError } from '../errors';
 import { guardQuota } from './quota';
 
@@ -139,24 +140,68 @@ export async function updateMessage(
   id: string,
   patch: Partial<Omit<MessageRecord, 'id' | 'conversationId' | 'createdAt'>>,
 ): Promise<void> {
-  await guardQuota('the message', () => getDb().messages.update(id, patch));
+  // A modify callback: Dexie's key-path typing of an update spec cannot follow `versions`, whose
+  // set-aside tails hold messages again.
+  await guardQuota('the message', () =>
+    getDb()
+      .messages.where('id')
+      .equals(id)
+      .modify((message) => void Object.assign(message, patch)),
+  );
 }
 
-/** Deletes the messages that come after `messageId` (and that message too when `inclusive`). */
-export async function deleteMessagesAfter(
-  messageId: string,
-  options: { inclusive?: boolean } = {},
-): Promise<string[]> {
+/** The messages after `message` in its conversation. */
+const after = (message: MessageRecord) =>
+  getDb()
+    .messages.where('[conversationId+createdAt]')
+    .between(
+      [message.conversationId, message.createdAt],
+      [message.conversationId, Infinity],
+      false,
+      true,
+    );
+
+async function rewriteFrom(
+  id: string,
+  change: (
+    message: MessageRecord,
+    tail: MessageRecord[],
+  ) => {
+    message: MessageRecord;
+    tail: MessageRecord[];
+  },
+): Promise<MessageRecord> {
   const db = getDb();
-  return db.transaction('rw', db.messages, async () => {
-    const anchor = await db.messages.get(messageId);
-    if (!anchor) throw new NotFoundError('That message no longer exists.');
-    const from = options.inclusive ? anchor.createdAt : anchor.createdAt + 1;
-    const doomed = db.messages
-      .where('[conversationId+createdAt]')
-      .between([anchor.conversationId, from], [anchor.conversationId, Infinity], true, true);
-    const ids = await doomed.primaryKeys();
-    await db.messages.bulkDelete(ids);
-    return ids;
-  });
+  return guardQuota('the message', () =>
+    db.transaction('rw', db.conversations, db.messages, async () => {
+      const current = await db.messages.get(id);
+      if (!current) throw new NotFoundError('That message no longer exists.');
+      const { message, tail } = change(current, await after(current).toArray());
+      await after(current).delete();
+      await db.messages.put(message);
+      await db.messages.bulkPut(tail);
+      await db.conversations.update(message.conversationId, { updatedAt: Date.now() });
+      return message;
+    }),
+  );
+}
+
+/**
+ * Makes `fresh` the shown version of the message, in one transaction: the version it replaces is
+ * kept with the conversation that followed it (regenerate, edit and resend never delete).
+ */
+export function saveNewVersion(
+  id: string,
+  fresh: VersionFields & { content: string },
+  at = Date.now(),
+): Promise<MessageRecord> {
+  return rewriteFrom(id, (message, tail) => ({
+    message: withNewVersion(message, tail, fresh, at),
+    tail: [],
+  }));
+}
+
+/** Shows version `index` of the message and the conversation that followed it, in one transaction. */
+export function showVersion(id: string, index: number): Promise<MessageRecord> {
+  return rewriteFrom(id, (message, tail) => withVersion(message, tail, index));
 }

@@ -69,6 +69,38 @@ export interface MessageRecord {
   stats?: GenerationStats;
   status?: MessageStatus;
   error?: string;
+  /**
+   * Added with answer versions (no index): every version of this message — regenerated answers,
+   * edited questions — the shown one included at `versionIndex`. The top-level fields always hold
+   * the shown version, so everything that reads messages reads what the user sees.
+   */
+  versions?: MessageVersion[];
+  versionIndex?: number;
+}
+
+/** The fields that differ between two versions of one message. */
+export const versionFields = [
+  'content',
+  'taskOverride',
+  'modelOverride',
+  'modelKey',
+  'modelName',
+  'task',
+  'routeReason',
+  'stats',
+  'status',
+  'error',
+] as const satisfies readonly (keyof MessageRecord)[];
+
+export type VersionFields = Partial<Pick<MessageRecord, (typeof versionFields)[number]>>;
+
+/** One version of a message, with the messages that followed it while it was the shown one. */
+export interface MessageVersion extends VersionFields {
+  content: string;
+  /** When this version was written. */
+  at: number;
+  /** The conversation after this message, set aside while another version is shown. */
+  tail: MessageRecord[];
 }
 
 export interface MemoryRecord {

@@ -2,7 +2,13 @@
 // answer and record how it ended. Every outcome lands on the assistant message itself: done
 // (with stats), stopped (with what was shown) or error (with a message the user can act on).
 import type { ConversationRecord, MessageRecord } from '../db/db';
-import { saveMessage, updateMessage, type NewMessage } from '../db/conversations-repo';
+import {
+  saveMessage,
+  saveNewVersion,
+  updateMessage,
+  type NewMessage,
+} from '../db/conversations-repo';
+import { withNewVersion } from '../db/message-versions';
 import { errorMessage, HearthError } from '../errors';
 import { buildPrompt, systemPromptOf } from '../llm/chat-prompt';
 import { classifyTask, pickModel, TASK_LABELS } from '../llm/router';
@@ -29,6 +35,11 @@ export interface AnswerJob {
     readyEngine?(key: string): LlmEngine | null;
   };
   settings: { persona: string; routing: Record<Task, string | null>; maxAnswerTokens: number };
+  /**
+   * Regenerate: the answer becomes a new version of this message; the one shown now, and `tail`
+   * (what followed it), are kept as an earlier version.
+   */
+  into?: { message: MessageRecord; tail: MessageRecord[] };
   /** Builds the answer's record in memory, ordered after the conversation's messages. */
   newMessage: (message: NewMessage) => MessageRecord;
   onCreated: (message: MessageRecord, answer: AnswerStream) => void;
@@ -63,19 +74,28 @@ export async function runAnswer(job: AnswerJob): Promise<void> {
   );
   // The answer's record is made in memory and stored in the background, first in the answer's
   // write queue: nothing between Send and the engine waits for the disk.
-  const message = job.newMessage({
-    conversationId: conversation.id,
-    role: 'assistant',
+  const fresh = {
     content: '',
     task: route.task,
     routeReason: route.routeReason,
-    status: 'streaming',
+    status: 'streaming' as const,
     ...(route.model ? { modelKey: route.model.key, modelName: route.model.name } : {}),
-  });
+  };
+  const at = Date.now();
+  const { into } = job;
+  const message = into
+    ? withNewVersion(into.message, into.tail, fresh, at)
+    : job.newMessage({ conversationId: conversation.id, role: 'assistant', ...fresh });
   const answer = new AnswerStream(job.onText, (text) =>
     updateMessage(message.id, { content: text }).catch(job.onError),
   );
-  answer.queueWrite(() => saveMessage(message)).catch(job.onError);
+  // A new version replaces the shown answer in one transaction that keeps the old one.
+  answer
+    .queueWrite(async () => {
+      if (into) await saveNewVersion(message.id, fresh, at);
+      else await saveMessage(message);
+    })
+    .catch(job.onError);
   job.onCreated(message, answer);
   let patch: Partial<MessageRecord>;
   try {

@@ -5,12 +5,13 @@ import type { ConversationRecord, MessageRecord } from '../db/db';
 import {
   buildConversation,
   buildMessage,
-  deleteMessagesAfter,
   getConversation,
   listMessages,
   updateConversation,
   saveConversation,
   saveMessage,
+  saveNewVersion,
+  showVersion,
   updateMessage,
   type NewMessage,
 } from '../db/conversations-repo';
@@ -135,25 +136,40 @@ export class ChatSession {
       .catch(this.#fail);
   }
 
+  /** Writes a new version of the answer; the shown one stays as an earlier version (‹ 1/2 ›). */
   async regenerate(assistantId: string): Promise<void> {
     const index = this.messages.findIndex((m) => m.id === assistantId);
     const user = this.messages.slice(0, index).findLast((m) => m.role === 'user');
-    if (this.busy || index < 0 || !user) return;
-    await deleteMessagesAfter(assistantId, { inclusive: true });
-    this.messages = this.messages.slice(0, index);
-    void this.#answerTo(user);
+    const message = this.messages[index];
+    if (this.busy || !message || !user) return;
+    // The answer being replaced must be stored before its new version can set it aside.
+    await this.#writes;
+    void this.#answerTo(user, { message, tail: this.messages.slice(index + 1) });
   }
 
+  /** The edited question becomes a new version (one transaction); the old one keeps its answers. */
   async editAndResend(userId: string, newText: string): Promise<void> {
     const content = newText.trim();
     const index = this.messages.findIndex((m) => m.id === userId);
     const original = this.messages[index];
     if (this.busy || !content || !original || original.role !== 'user') return;
-    await updateMessage(userId, { content });
-    await deleteMessagesAfter(userId);
-    const edited = { ...original, content };
+    await this.#writes;
+    const edited = await saveNewVersion(userId, {
+      content,
+      taskOverride: original.taskOverride ?? null,
+      modelOverride: original.modelOverride ?? null,
+    });
     this.messages = [...this.messages.slice(0, index), edited];
     void this.#answerTo(edited);
+  }
+
+  /** Shows another version of a message, with the conversation that followed that version. */
+  async showVersion(messageId: string, index: number): Promise<void> {
+    const conversation = this.conversation;
+    if (this.busy || !conversation) return;
+    await this.#writes;
+    await showVersion(messageId, index);
+    this.messages = await listMessages(conversation.id);
   }
 
   async rename(title: string): Promise<void> {
@@ -192,7 +208,10 @@ export class ChatSession {
     this.error = errorMessage(error);
   };
 
-  async #answerTo(user: MessageRecord): Promise<void> {
+  async #answerTo(
+    user: MessageRecord,
+    into?: { message: MessageRecord; tail: MessageRecord[] },
+  ): Promise<void> {
     const conversation = this.conversation;
     if (!conversation) return;
     if (!chatSettings.loaded) await chatSettings.load().catch(this.#fail);
@@ -203,9 +222,12 @@ export class ChatSession {
       models: this.models,
       settings: chatSettings,
       newMessage: this.#newMessage,
+      ...(into ? { into } : {}),
       onCreated: (message, answer) => {
         this.#answer = answer;
-        this.messages = [...this.messages, message];
+        const at = this.messages.findIndex((m) => m.id === message.id);
+        this.messages =
+          at < 0 ? [...this.messages, message] : [...this.messages.slice(0, at), message];
         this.streaming = { id: message.id, text: '', phase: 'loading' };
       },
       onPhase: (phase) => {

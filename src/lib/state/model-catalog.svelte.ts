@@ -77,7 +77,7 @@ export class ModelCatalog {
   }
 
   async load(): Promise<void> {
-    const { engineFor } = await import('../llm/engine-workers');
+    const { engineFor } = await import('./engine-workers');
     const kinds: EngineKind[] = ['transformers', 'webllm'];
     const [results, custom] = await Promise.all([
       Promise.allSettled(kinds.map(async (kind) => (await engineFor(kind)).catalog())),

@@ -32,7 +32,7 @@ interface Running {
   publishedAtMs: number;
 }
 
-const workers = () => import('../llm/engine-workers');
+const workers = () => import('./engine-workers');
 
 export async function storageEstimate(): Promise<StorageEstimate> {
   return navigator.storage?.estimate ? navigator.storage.estimate() : {};

@@ -23,12 +23,12 @@ import { ModelCatalog } from './model-catalog.svelte';
 import { ModelDownloads, storageEstimate } from './model-downloads.svelte';
 import { formatBytes } from '../format-bytes';
 
-type EngineWorkers = typeof import('../llm/engine-workers');
+type EngineWorkers = typeof import('./engine-workers');
 let loadedWorkers: EngineWorkers | null = null;
 
 async function workers(): Promise<EngineWorkers> {
   if (loadedWorkers) return loadedWorkers;
-  const module = await import('../llm/engine-workers');
+  const module = await import('./engine-workers');
   if (!loadedWorkers) {
     loadedWorkers = module;
     module.onEngineLost((kind) => models.engineLost(kind));

@@ -13,13 +13,7 @@ export const FIRST_ANSWER_TIMEOUT_MS = 60_000;
  * short answers keep tests quick.
  */
 export async function importTinyLlama(page: Page, answerTokens = 96): Promise<string> {
-  await page.goto('/settings');
-  const longest = page.getByRole('spinbutton', { name: 'Longest answer (tokens)' });
-  await longest.fill(String(answerTokens));
-  await longest.press('Tab');
-  await expect
-    .poll(() => readSetting(page, 'maxAnswerTokens'), { timeout: 10_000 })
-    .toBe(answerTokens);
+  await setAnswerTokens(page, answerTokens);
   await page.goto('/models');
   await expect(page.getByRole('heading', { name: 'Models', level: 1 })).toBeVisible();
   await page.getByLabel('Model folder').setInputFiles(TINY_LLAMA_DIR);
@@ -29,6 +23,21 @@ export async function importTinyLlama(page: Page, answerTokens = 96): Promise<st
   await expect(row).toHaveCount(1, { timeout: 30_000 });
   await expect(page.getByTestId('model-import-error')).toHaveCount(0);
   return ((await row.getByRole('heading').textContent()) ?? '').trim();
+}
+
+/**
+ * Sets Settings → "Longest answer (tokens)" as a user would. The random-weight tiny model never
+ * stops early, so every test that chats keeps its answers short: on a busy machine a 1,024-token
+ * answer can take minutes.
+ */
+export async function setAnswerTokens(page: Page, answerTokens: number): Promise<void> {
+  await page.goto('/settings');
+  const longest = page.getByRole('spinbutton', { name: 'Longest answer (tokens)' });
+  await longest.fill(String(answerTokens));
+  await longest.press('Tab');
+  await expect
+    .poll(() => readSetting(page, 'maxAnswerTokens'), { timeout: 10_000 })
+    .toBe(answerTokens);
 }
 
 /** One app setting, read straight from IndexedDB. */

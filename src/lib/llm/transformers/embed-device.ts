@@ -31,6 +31,8 @@ export interface EmbedDeviceDeps {
   load: (spec: TransformersSpec) => Promise<TextEmbedder>;
   /** Timed runs after the warm-up; the median counts. */
   runs?: number;
+  /** The clock (ms), `performance.now` unless a test drives time itself. */
+  now?: () => number;
 }
 
 /** About 100 tokens of ordinary prose, so a run costs what an indexing batch costs. */
@@ -53,18 +55,19 @@ async function time(
   embedder: TextEmbedder,
   runs: number,
   bestMsPerText: number,
+  now: () => number,
 ): Promise<Omit<DeviceTiming, 'device'>> {
-  let started = performance.now();
+  let started = now();
   await embedder.embed(SAMPLE_BATCH, 'passage');
-  const warmupMs = performance.now() - started;
+  const warmupMs = now() - started;
   const warmupPerText = warmupMs / SAMPLE_BATCH.length;
   if (warmupPerText > HOPELESS_FACTOR * bestMsPerText)
     return { msPerText: warmupPerText, warmupMs, error: null };
   const perText: number[] = [];
   for (let i = 0; i < runs; i++) {
-    started = performance.now();
+    started = now();
     await embedder.embed(SAMPLE_BATCH, 'passage');
-    perText.push((performance.now() - started) / SAMPLE_BATCH.length);
+    perText.push((now() - started) / SAMPLE_BATCH.length);
   }
   perText.sort((a, b) => a - b);
   return { msPerText: perText[Math.floor(perText.length / 2)] ?? null, warmupMs, error: null };
@@ -82,13 +85,14 @@ export async function chooseEmbedDevice(
   if (!deps.webgpu)
     return { embedder: await deps.load(wasmSpec), choice: { device: 'wasm', timings: [] } };
   const runs = deps.runs ?? 3;
+  const now = deps.now ?? (() => performance.now());
   const candidates: { timing: DeviceTiming; embedder: TextEmbedder | null }[] = [];
   for (const device of ['wasm', 'webgpu'] as const) {
     let embedder: TextEmbedder | null = null;
     try {
       embedder = await deps.load({ ...spec, device });
       const best = Math.min(...candidates.map((c) => c.timing.msPerText ?? Infinity));
-      candidates.push({ timing: { device, ...(await time(embedder, runs, best)) }, embedder });
+      candidates.push({ timing: { device, ...(await time(embedder, runs, best, now)) }, embedder });
     } catch (error) {
       await embedder?.dispose();
       // WASM is the floor every device has: its failure is the caller's to see.

@@ -1,9 +1,10 @@
-// The model workers of this window: at most one per engine, created on first use (the worker
+// The model workers of this window (app state, not llm/: it ties worker lifetimes to the saved
+// network settings): at most one per engine, created on first use (the worker
 // chunks, web-llm's 6 MB among them, load only then), given the network settings before any other
 // call, and replaced on the next use after a crash or a forced stop.
-import { WorkerEngine } from './engine-client';
-import type { EngineKind, NetworkSettings } from './types';
-import { networkSettings } from '../state/network-settings.svelte';
+import { WorkerEngine } from '../llm/engine-client';
+import type { EngineKind, NetworkSettings } from '../llm/types';
+import { networkSettings } from './network-settings.svelte';
 
 const live = new Map<EngineKind, WorkerEngine>();
 const lostListeners = new Set<(kind: EngineKind) => void>();
