@@ -1,5 +1,8 @@
 import { test, expect } from './fixtures';
+import { readFileSync } from 'node:fs';
+import { strFromU8, unzipSync } from 'fflate';
 import { NotesPage } from './pages/notes-page';
+import { readVault } from './pages/import-dialog';
 
 test.describe('notes', () => {
   test('shows an empty state, then creates, edits and keeps a note across reloads', async ({
@@ -43,6 +46,96 @@ test.describe('notes', () => {
         (await new NotesPage(again).storedContent(id))?.endsWith('typed just before closing'),
       )
       .toBe(true);
+  });
+
+  test('keeps a draft of any size in IndexedDB when the tab closes right after typing', async ({
+    page,
+    context,
+    notes,
+  }) => {
+    await notes.open();
+    const id = await notes.create();
+    // 1.2 M characters: more than the old localStorage drafts would take. (No preview to render.)
+    await page.getByRole('button', { name: 'Write' }).click();
+    const big = `${'All work and no play. '.repeat(55_000)}\nthe very end`;
+    await notes.text.fill(big);
+    await page.close({ runBeforeUnload: false });
+
+    const again = await context.newPage();
+    const reopened = new NotesPage(again);
+    await reopened.openNote(id);
+    await reopened.saved();
+    const text = await reopened.text.inputValue();
+    expect(text.length).toBe(big.length);
+    expect(text.endsWith('\nthe very end')).toBe(true);
+    expect(
+      await again.evaluate(() => Object.keys(localStorage).filter((k) => k.includes('draft'))),
+    ).toEqual([]);
+    expect((await reopened.storedContent(id))?.length).toBe(big.length);
+  });
+
+  test('export saves the last keystrokes first', async ({ page, context, notes }) => {
+    // The clock is held after typing, so the autosave cannot run before the export.
+    await context.clock.install();
+    await notes.open();
+    const id = await notes.create();
+    await context.clock.pauseAt(Date.now() + 1000);
+    await notes.typeAtEnd('Typed a moment before the export.');
+    await expect(notes.status).toHaveText('Unsaved changes');
+    const download = page.waitForEvent('download');
+    await page.keyboard.press('Alt+E');
+    const zip = unzipSync(readFileSync(await (await download).path()));
+    const path = (await readVault(page)).find((n) => n.id === id)?.path ?? '';
+    expect(strFromU8(zip[path]!)).toMatch(/Typed a moment before the export\.$/);
+  });
+
+  test('a failed save stays on screen, leaving asks first, closing warns, and nothing is lost', async ({
+    page,
+    context,
+    notes,
+  }) => {
+    await notes.open();
+    const id = await notes.create();
+    await notes.rename('Doomed');
+    await notes.typeAtEnd('Written before.\n');
+    await notes.saved();
+
+    // Another tab deletes the note for good while this one still has it open.
+    const other = await context.newPage();
+    const otherNotes = new NotesPage(other);
+    await otherNotes.openNote(id);
+    await other.getByRole('button', { name: 'Move to trash' }).click();
+    await other.getByRole('link', { name: /^Trash/ }).click();
+    await other.getByRole('button', { name: 'Empty trash' }).click();
+    await other.getByRole('button', { name: 'Delete forever' }).click();
+    await expect(other.getByRole('heading', { name: 'The trash is empty' })).toBeVisible();
+
+    await notes.typeAtEnd('Typed after it was deleted.\n');
+    await expect(notes.status).toHaveText('Not saved');
+    await expect(notes.saveError).toContainText('no longer exists');
+
+    // Leaving asks; staying keeps the text where it was.
+    await page.getByRole('link', { name: /^Trash/ }).click();
+    await expect(notes.leaveDialog).toBeVisible();
+    await notes.leaveDialog.getByRole('button', { name: 'Stay' }).click();
+    await expect(notes.leaveDialog).toBeHidden();
+    expect(notes.noteId()).toBe(id);
+    await expect(notes.text).toHaveValue(/Written before\.\nTyped after it was deleted\.\n$/);
+
+    // Closing the tab asks the browser to warn.
+    const warned = page.waitForEvent('dialog');
+    await page.close({ runBeforeUnload: true });
+    const dialog = await warned;
+    expect(dialog.type()).toBe('beforeunload');
+    await dialog.dismiss();
+
+    // The way out: keep the text as a new note.
+    await notes.saveError.getByRole('button', { name: 'Save as a new note' }).click();
+    await page.waitForURL((url) => !url.pathname.endsWith(id));
+    await notes.saved();
+    expect(await notes.storedContent(notes.noteId())).toMatch(
+      /title: Doomed[\s\S]*Written before\.\nTyped after it was deleted\.\n$/,
+    );
   });
 
   test('tags a note through the frontmatter and keeps other frontmatter intact', async ({

@@ -1,19 +1,19 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   createNote,
+  deleteForGood,
   emptyTrash,
-  findByLinkTarget,
-  getNote,
   openOrCreateJournal,
   renameNote,
   restoreNote,
-  saveContent,
   setTags,
   trashNote,
   wipeVault,
-} from '../../src/lib/db/notes-repo';
+} from '../../src/lib/vault/notes';
+import { findByLinkTarget, getNote } from '../../src/lib/db/notes-repo';
 import { getDb } from '../../src/lib/db/db';
 import { onVaultChange, type VaultChange } from '../../src/lib/vault/changes';
+import { saveContent } from '../fixtures/notes';
 
 beforeEach(async () => {
   await wipeVault();
@@ -49,9 +49,9 @@ describe('notes repository', () => {
   it('renames the file with the title, avoiding clashes, and tags through frontmatter', async () => {
     await createNote('Taken');
     const note = await createNote('Draft');
-    const renamed = await renameNote(note.id, 'Taken');
+    const { note: renamed } = await renameNote(note.id, 'Taken', note.content, note.hash);
     expect(renamed.path).toBe('Taken 2.md');
-    const tagged = await setTags(note.id, ['a', 'b']);
+    const { note: tagged } = await setTags(note.id, ['a', 'b'], renamed.content, renamed.hash);
     expect(tagged.tags).toEqual(['a', 'b']);
     expect(tagged.content).toContain('title: Taken');
   });
@@ -67,6 +67,24 @@ describe('notes repository', () => {
     expect(await emptyTrash()).toBe(1);
     expect(await getNote(note.id)).toBeUndefined();
     expect(await getDb().bodies.count()).toBe(0);
+  });
+
+  it('deletes a note for good at once, with its text and drafts (the full-disk way out)', async () => {
+    const note = await createNote('Huge');
+    const other = await createNote('Other');
+    await getDb().drafts.put({
+      id: `${note.id}|tab`,
+      noteId: note.id,
+      tabId: 'tab',
+      content: 'x',
+      baseHash: note.hash,
+      at: 1,
+    });
+    await deleteForGood(note.id);
+    expect(await getNote(note.id)).toBeUndefined();
+    expect(await getDb().bodies.count()).toBe(1);
+    expect(await getDb().drafts.count()).toBe(0);
+    expect((await getNote(other.id))?.title).toBe('Other');
   });
 
   it('opens the same journal entry for a day instead of duplicating it', async () => {
@@ -103,9 +121,15 @@ describe('notes repository', () => {
   it('keeps the file extension on rename and never moves an imported file', async () => {
     const note = await createNote('Plain');
     await getDb().notes.update(note.id, { path: 'Plain.txt' });
-    expect((await renameNote(note.id, 'Renamed')).path).toBe('Renamed.txt');
+    const { note: renamed } = await renameNote(note.id, 'Renamed', note.content, note.hash);
+    expect(renamed.path).toBe('Renamed.txt');
     await getDb().notes.update(note.id, { importedHash: 'from-a-folder' });
-    const imported = await renameNote(note.id, 'New title');
+    const { note: imported } = await renameNote(
+      note.id,
+      'New title',
+      renamed.content,
+      renamed.hash,
+    );
     expect(imported).toMatchObject({ path: 'Renamed.txt', title: 'New title' });
   });
 });

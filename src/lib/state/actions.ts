@@ -1,7 +1,13 @@
 // App-wide actions shared by buttons, shortcuts and empty states.
-import { createNote, openOrCreateJournal, trashNote, restoreNote } from '../db/notes-repo';
+import {
+  createNote,
+  deleteForGood,
+  openOrCreateJournal,
+  restoreNote,
+  trashNote,
+} from '../vault/notes';
 import { localDateKey } from '../vault/dates';
-import { errorMessage } from '../errors';
+import { StorageFullError, errorMessage } from '../errors';
 import { journalHref, noteHref, router } from './router.svelte';
 import { toasts } from './toasts.svelte';
 
@@ -26,8 +32,20 @@ export async function openTodaysJournal(): Promise<void> {
 }
 
 export async function moveToTrash(id: string, title: string): Promise<void> {
-  const done = await attempt(() => trashNote(id).then(() => true));
-  if (!done) return;
+  try {
+    await trashNote(id);
+  } catch (error) {
+    if (!(error instanceof StorageFullError)) {
+      toasts.error(errorMessage(error));
+      return;
+    }
+    // With no room to mark it trashed, deleting it for good is the way to free space.
+    toasts.show(`${error.message} Deleting “${title}” for good instead frees space.`, {
+      tone: 'error',
+      action: { label: `Delete “${title}” for good`, run: () => attempt(() => deleteForGood(id)) },
+    });
+    return;
+  }
   toasts.show(`Moved “${title}” to the trash.`, {
     action: { label: 'Undo', run: () => attempt(() => restoreNote(id)) },
   });

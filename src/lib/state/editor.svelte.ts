@@ -1,14 +1,34 @@
-// One open note: its text, autosave and save status. A keystroke is never lost: it lands in a
-// synchronous draft at once, in IndexedDB after a short pause, and is flushed when the page hides.
+// One open note: its text, autosave and save status. What the user types is never lost silently:
+// - every keystroke goes to an IndexedDB draft at once (storage/drafts.ts), and to the note after
+//   a short pause, and both are flushed when the page hides;
+// - every save names the version the text was based on, so a note changed elsewhere meanwhile
+//   (another tab, an import) is never overwritten blindly: the other text is kept as a conflict
+//   copy and the user is told (vault/notes.ts);
+// - a failed save stays on screen with Retry; if even the draft cannot be written (a full disk),
+//   the editor says that the text now lives only in this tab, and the page warns before closing.
 import type { NoteWithContent } from '../types';
-import { getNote, renameNote, saveContent, setTags, observeNote } from '../db/notes-repo';
-import { clearDraft, readDraft, writeDraft } from '../storage/drafts';
-import { errorMessage } from '../errors';
+import { getNote, observeNote } from '../db/notes-repo';
+import {
+  createNote,
+  renameNote,
+  saveContent,
+  setTags,
+  trashNote,
+  type ConflictCopy,
+  type SaveOutcome,
+} from '../vault/notes';
+import { recoverDrafts, type Recovery } from '../vault/draft-recovery';
 import { setFrontmatterFields } from '../vault/frontmatter';
+import { DraftWriter, migrateLegacyDrafts } from '../storage/drafts';
+import { holdTabLock, isTabAlive, tabId } from '../storage/tab-lock';
+import { NotFoundError, errorMessage, isQuotaError } from '../errors';
+import { reportConflict, reportRecovery, reportPersistence } from './editor-notices';
 import { storageStatus } from './storage.svelte';
 import { toasts } from './toasts.svelte';
 
 export type SaveStatus = 'loading' | 'missing' | 'saved' | 'pending' | 'saving' | 'error';
+/** How the user settles a conflict: which text stays (both: the note and its copy). */
+export type Keep = 'mine' | 'theirs' | 'both';
 
 const saveDelayMs = 400;
 
@@ -18,58 +38,111 @@ export class EditorSession {
   content = $state('');
   status = $state<SaveStatus>('loading');
   error = $state<string | null>(null);
+  /** Set while the note is deleted for good: Retry cannot help, saving as a new note can. */
+  gone = $state(false);
+  /** Why the last draft write failed (short, to follow “because”), or null once one lands. */
+  draftError = $state<string | null>(null);
+  /** Conflict copies made while this editor saved, newest last, until the user settles them. */
+  conflicts = $state.raw<ConflictCopy[]>([]);
+  /** Why the note could not be opened (status `missing` then), or null. */
+  loadError = $state<string | null>(null);
+  /** Called whenever every typed character is saved (the sessions registry listens). */
+  onSettled: (() => void) | null = null;
 
+  /** The stored version (hash) the text in the editor builds on. */
+  #base = '';
   #savedContent = '';
+  #loading: Promise<void> | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #chain: Promise<unknown> = Promise.resolve();
   #stopObserving: () => void = () => {};
-  #disposed = false;
-  #onHide = () => void this.flush();
+  #closed = false;
+  readonly #drafts: DraftWriter;
+  #onHide = () => {
+    this.#drafts.flushNow();
+    void this.flush();
+  };
   #onVisibility = () => {
-    if (document.visibilityState === 'hidden') void this.flush();
+    if (document.visibilityState === 'hidden') this.#onHide();
   };
 
   constructor(id: string) {
     this.id = id;
+    this.#drafts = new DraftWriter(id, (error) => {
+      if (error === null) this.draftError = null;
+      else this.draftError = isQuotaError(error) ? 'the storage is full' : errorMessage(error);
+    });
+    holdTabLock();
     addEventListener('pagehide', this.#onHide);
     document.addEventListener('visibilitychange', this.#onVisibility);
   }
 
-  async load(): Promise<void> {
-    const note = await getNote(this.id);
+  /** Text typed here that the note does not hold yet. */
+  get unsaved(): boolean {
+    return this.status !== 'loading' && this.status !== 'missing' && this.status !== 'saved';
+  }
+
+  /** Unsaved text that is not safe on disk either: a failed save, or a failed draft. */
+  get atRisk(): boolean {
+    return this.unsaved && (this.status === 'error' || this.draftError !== null);
+  }
+
+  load(): Promise<void> {
+    this.#loading ??= this.#load().catch((error: unknown) => {
+      this.loadError = errorMessage(error);
+      this.status = 'missing';
+    });
+    return this.#loading;
+  }
+
+  async #load(): Promise<void> {
+    try {
+      await migrateLegacyDrafts();
+    } catch (error) {
+      toasts.error(`Couldn't move older unsaved drafts into storage: ${errorMessage(error)}`);
+    }
+    const recovery = await recoverDrafts(
+      this.id,
+      async (draft) => draft.tabId === tabId || !(await isTabAlive(draft.tabId)),
+    );
+    if (this.#closed) return;
+    this.#adopt(recovery);
+    this.#stopObserving = observeNote(this.id, (meta) => void this.#onExternalChange(meta?.hash));
+  }
+
+  #adopt({ note, restored, conflicts, unsaved }: Recovery): void {
     if (!note) {
       this.status = 'missing';
       return;
     }
     this.note = note;
-    this.#savedContent = note.content;
-    const draft = readDraft(this.id);
-    if (draft && draft.at >= note.updatedAt && draft.content !== note.content) {
-      this.content = draft.content;
-      this.status = 'pending';
-      toasts.show('Recovered text you typed before the page closed.');
-      await this.flush();
-    } else {
-      if (draft) clearDraft(this.id);
-      this.content = note.content;
-      this.status = 'saved';
+    this.#base = note.hash;
+    this.content = this.#savedContent = note.content;
+    this.status = 'saved';
+    if (restored > 0) reportRecovery(note.title, conflicts, (c) => this.#showConflict(c));
+    if (unsaved) {
+      // Still in the drafts table; held here until a save succeeds.
+      this.#base = unsaved.draft.baseHash;
+      this.content = unsaved.draft.content;
+      this.status = 'error';
+      this.error = `Recovered text you typed earlier, but ${errorMessage(unsaved.error)}`;
     }
-    if (this.#disposed) return;
-    this.#stopObserving = observeNote(this.id, (meta) => void this.#onExternalChange(meta?.hash));
   }
 
-  /** Another tab or an import changed this note: take its text if we hold no unsaved edits. */
+  /** Another tab or an import changed this note. Without unsaved edits, take its text. */
   async #onExternalChange(hash: string | undefined): Promise<void> {
-    if (!hash || !this.note || hash === this.note.hash || this.status !== 'saved') return;
+    if (!hash || hash === this.#base || this.status !== 'saved') return;
     const fresh = await getNote(this.id);
-    if (!fresh || this.status !== 'saved') return;
+    // Typing began meanwhile: the next save will find the newer version and keep both.
+    if (!fresh || this.status !== 'saved' || this.#closed) return;
     this.note = fresh;
+    this.#base = fresh.hash;
     this.content = this.#savedContent = fresh.content;
   }
 
   edit(text: string): void {
     this.content = text;
-    writeDraft(this.id, text);
+    this.#drafts.write(text, this.#base);
     this.status = 'pending';
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => void this.flush(), saveDelayMs);
@@ -78,22 +151,66 @@ export class EditorSession {
   /** Saves now if anything is unsaved. Writes are chained so they land in order. */
   flush(): Promise<unknown> {
     clearTimeout(this.#timer);
-    if (
-      this.status === 'loading' ||
-      this.status === 'missing' ||
-      this.content === this.#savedContent
-    ) {
+    if (!this.unsaved) return this.#chain;
+    if (this.status !== 'saving' && this.content === this.#savedContent) {
+      // Typed and undone before the save: nothing to write.
+      this.#settle();
       return this.#chain;
     }
-    return this.#write(() => saveContent(this.id, this.content));
+    const content = this.content;
+    return this.#write(content, (base) => saveContent(this.id, content, base, { tabId }));
+  }
+
+  retry(): Promise<unknown> {
+    if (this.status !== 'error') return this.#chain;
+    // Writing the draft again tells whether there is room for it now.
+    this.#drafts.write(this.content, this.#base);
+    return this.flush();
   }
 
   rename(title: string): Promise<unknown> {
-    return this.#editFields({ title }, () => renameNote(this.id, title, this.content));
+    return this.#editFields({ title }, (content, base) =>
+      renameNote(this.id, title, content, base, { tabId }),
+    );
   }
 
   setTags(tags: string[]): Promise<unknown> {
-    return this.#editFields({ tags }, () => setTags(this.id, tags, this.content));
+    return this.#editFields({ tags }, (content, base) =>
+      setTags(this.id, tags, content, base, { tabId }),
+    );
+  }
+
+  /** The note was deleted for good elsewhere: keep the text as a new note. */
+  async saveAsNew(): Promise<string | null> {
+    try {
+      const title = this.note?.title ?? 'Recovered note';
+      const note = await createNote(title, '', this.content);
+      this.#savedContent = this.content;
+      this.#settle();
+      return note.id;
+    } catch (error) {
+      this.error = errorMessage(error);
+      return null;
+    }
+  }
+
+  /** Settles a conflict: `mine` trashes the copy, `theirs` puts its text in the note, `both` keeps both. */
+  async settle(conflict: ConflictCopy, keep: Keep): Promise<void> {
+    this.conflicts = this.conflicts.filter((c) => c !== conflict);
+    if (keep === 'both') return;
+    if (keep === 'theirs') {
+      const mine = this.content;
+      this.edit(conflict.theirs);
+      await this.flush();
+      toasts.show('Put the other version in the note.', {
+        action: { label: 'Undo', run: () => this.edit(mine) },
+      });
+    }
+    try {
+      await trashNote(conflict.id);
+    } catch (error) {
+      toasts.error(`Couldn't move “${conflict.title}” to the trash: ${errorMessage(error)}`);
+    }
   }
 
   /**
@@ -102,7 +219,7 @@ export class EditorSession {
    */
   #editFields(
     fields: Record<string, unknown>,
-    save: () => Promise<NoteWithContent>,
+    save: (content: string, base: string) => Promise<SaveOutcome>,
   ): Promise<unknown> {
     clearTimeout(this.#timer);
     try {
@@ -112,52 +229,71 @@ export class EditorSession {
       this.error = errorMessage(error);
       return this.#chain;
     }
-    writeDraft(this.id, this.content);
-    return this.#write(save);
+    this.#drafts.write(this.content, this.#base);
+    const content = this.content;
+    return this.#write(content, (base) => save(content, base));
   }
 
-  #write(save: () => Promise<NoteWithContent>): Promise<unknown> {
-    const typed = this.content;
+  #write(content: string, save: (base: string) => Promise<SaveOutcome>): Promise<unknown> {
     this.status = 'saving';
     this.#chain = this.#chain.then(async () => {
       try {
-        const saved = await save();
-        this.note = saved;
-        this.#savedContent = saved.content;
-        if (this.content === typed) this.content = saved.content;
-        this.error = null;
-        if (this.content === saved.content) {
-          this.status = 'saved';
-          clearDraft(this.id);
-        } else this.status = 'pending';
+        const { note, conflict } = await save(this.#base);
+        this.#saved(content, note);
+        if (conflict) this.#showConflict(conflict);
         // Outside the chain: a permission prompt must not hold up later saves.
         void storageStatus.askOnFirstSave().then(
-          (asked) => asked && this.#reportPersistence(),
+          (asked) => asked && reportPersistence(),
           (error: unknown) =>
             toasts.error(`Couldn't ask for persistent storage: ${errorMessage(error)}`),
         );
       } catch (error) {
         this.status = 'error';
         this.error = errorMessage(error);
+        this.gone = error instanceof NotFoundError;
       }
     });
     return this.#chain;
   }
 
-  #reportPersistence(): void {
-    const granted = storageStatus.persist === 'granted';
-    toasts.show(
-      granted
-        ? 'Your browser will keep Hearth’s notes even when space runs low.'
-        : 'Your browser may clear Hearth’s data if space runs low. Export backups from Settings.',
-    );
+  /** `sent` is the text the save was given; `note` what it stored. */
+  #saved(sent: string, note: NoteWithContent): void {
+    this.note = note;
+    this.#base = note.hash;
+    this.#savedContent = note.content;
+    // The save normalised the text (frontmatter) and nothing was typed since: show what is stored.
+    if (this.content === sent) this.content = note.content;
+    if (this.content === note.content) this.#settle();
+    else {
+      // Typed while saving: its draft now builds on the version just saved.
+      this.status = 'pending';
+      this.error = null;
+      this.gone = false;
+      this.#drafts.write(this.content, this.#base);
+      clearTimeout(this.#timer);
+      this.#timer = setTimeout(() => void this.flush(), saveDelayMs);
+    }
   }
 
-  async dispose(): Promise<void> {
-    this.#disposed = true;
+  #settle(): void {
+    this.#drafts.dropQueued();
+    this.status = 'saved';
+    this.error = null;
+    this.gone = false;
+    this.onSettled?.();
+  }
+
+  #showConflict(conflict: ConflictCopy): void {
+    this.conflicts = [...this.conflicts, conflict];
+    reportConflict(this.note?.title ?? 'This note', conflict);
+  }
+
+  /** Stops listening. Only the sessions registry calls this, once nothing is unsaved. */
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#timer);
     removeEventListener('pagehide', this.#onHide);
     document.removeEventListener('visibilitychange', this.#onVisibility);
     this.#stopObserving();
-    await this.flush();
   }
 }

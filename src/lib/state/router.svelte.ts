@@ -16,7 +16,7 @@ function parseRange(search: string): TextRange | null {
 }
 
 export type Route =
-  | { view: 'notes'; noteId: string | null; at: TextRange | null }
+  | { view: 'notes'; noteId: string | null; at: TextRange | null; heading: string | null }
   | { view: 'journal'; date: string | null }
   | { view: 'search'; query: string }
   | { view: 'chat'; conversationId: string | null }
@@ -39,9 +39,16 @@ export function parseRoute(pathname: string, search: string): Route {
   const [head, arg] = parts;
   switch (head) {
     case undefined:
-      return { view: 'notes', noteId: null, at: null };
+      return { view: 'notes', noteId: null, at: null, heading: null };
     case 'notes':
-      return { view: 'notes', noteId: arg ?? null, at: arg ? parseRange(search) : null };
+      return {
+        view: 'notes',
+        noteId: arg ?? null,
+        at: arg ? parseRange(search) : null,
+        // A one-off read of the query string, not reactive state.
+        // eslint-disable-next-line svelte/prefer-svelte-reactivity
+        heading: (arg && new URLSearchParams(search).get('heading')) || null,
+      };
     case 'journal':
       return { view: 'journal', date: arg ?? null };
     case 'search':
@@ -63,23 +70,52 @@ export function parseRoute(pathname: string, search: string): Route {
   }
 }
 
+/**
+ * Asked before the route changes. Returns true to let it go ahead, or false to hold it and call
+ * `proceed` later (or never, to stay): the editor flushes unsaved text, or asks, first.
+ */
+export type LeaveGuard = (proceed: () => void) => boolean;
+
 class Router {
   route = $state<Route>(parseRoute(location.pathname, location.search));
+  #here = location.pathname + location.search;
+  #guard: LeaveGuard | null = null;
 
   constructor() {
-    addEventListener('popstate', () => this.#sync());
+    addEventListener('popstate', () => {
+      const target = location.pathname + location.search;
+      // Back/forward already moved the address: put it back while the guard decides.
+      const proceed = () => {
+        history.pushState(null, '', target);
+        this.#sync();
+      };
+      if (this.#guard && !this.#guard(proceed)) history.pushState(null, '', this.#here);
+      else this.#sync();
+    });
+  }
+
+  /** Installs the one guard (the editor sessions); returns its removal. */
+  guardLeaving(guard: LeaveGuard): () => void {
+    this.#guard = guard;
+    return () => {
+      if (this.#guard === guard) this.#guard = null;
+    };
   }
 
   #sync(): void {
+    this.#here = location.pathname + location.search;
     this.route = parseRoute(location.pathname, location.search);
   }
 
   navigate(href: string, options: { replace?: boolean } = {}): void {
     const url = new URL(href, location.href);
     if (url.pathname + url.search === location.pathname + location.search) return;
-    if (options.replace) history.replaceState(null, '', url);
-    else history.pushState(null, '', url);
-    this.#sync();
+    const go = () => {
+      if (options.replace) history.replaceState(null, '', url);
+      else history.pushState(null, '', url);
+      this.#sync();
+    };
+    if (!this.#guard || this.#guard(go)) go();
   }
 }
 
@@ -87,5 +123,8 @@ export const router = new Router();
 
 export const noteHref = (id: string, at?: TextRange): string =>
   `/notes/${encodeURIComponent(id)}${at ? `?at=${at.start}-${at.end}` : ''}`;
+/** A note opened at a heading (a followed `[[Note#Heading]]` link). */
+export const noteHeadingHref = (id: string, heading: string): string =>
+  `/notes/${encodeURIComponent(id)}?heading=${encodeURIComponent(heading)}`;
 export const journalHref = (date: string): string => `/journal/${date}`;
 export const chatHref = (id: string): string => `/chat/${encodeURIComponent(id)}`;

@@ -36,11 +36,3 @@ export async function buildNote(
     deletedAt: existing?.deletedAt ?? 0,
   };
 }
-
-export function splitRecord(note: NoteWithContent): {
-  note: Note;
-  body: { id: string; content: string };
-} {
-  const { content, ...meta } = note;
-  return { note: meta, body: { id: note.id, content } };
-}

@@ -9,6 +9,12 @@ export class NotesPage {
   readonly tags: Locator;
   readonly status: Locator;
   readonly preview: Locator;
+  /** The failed-save alert, with its Retry (or Save as a new note) button. */
+  readonly saveError: Locator;
+  /** The banner that says the note was also changed elsewhere and where the other text went. */
+  readonly conflict: Locator;
+  readonly compareDialog: Locator;
+  readonly leaveDialog: Locator;
 
   constructor(page: Page) {
     this.page = page;
@@ -17,6 +23,12 @@ export class NotesPage {
     this.tags = page.getByRole('textbox', { name: 'Tags' });
     this.status = page.getByTestId('save-status');
     this.preview = page.getByRole('article', { name: 'Preview' });
+    this.saveError = page
+      .getByRole('alert')
+      .filter({ has: page.getByRole('button', { name: /^(Retry|Save as a new note)$/ }) });
+    this.conflict = page.getByRole('alert').filter({ hasText: 'also changed elsewhere' });
+    this.compareDialog = page.getByRole('dialog', { name: 'Compare the two versions' });
+    this.leaveDialog = page.getByRole('dialog', { name: 'Leave with unsaved text?' });
   }
 
   async open(path = '/'): Promise<void> {
@@ -34,6 +46,12 @@ export class NotesPage {
     );
     await expect(this.status).toHaveText('Saved');
     return this.noteId();
+  }
+
+  /** Opens a note by id and waits for its text to load. */
+  async openNote(id: string): Promise<void> {
+    await this.page.goto(`/notes/${id}`);
+    await expect(this.text).toBeEnabled();
   }
 
   noteId(): string {
