@@ -1,8 +1,16 @@
-// Import of the whole tldr corpus through the real UI: notes/s, total ms, and the longest
+// Import of the whole tldr corpus (../shared/corpus/ when present, else the committed subset:
+// `corpus` in the JSON says which) through the real UI: notes/s, total ms, and the longest
 // main-thread task while it runs, once through the folder input (webkitdirectory) and once through
 // the File System Access picker (answered with an origin-private copy of the corpus). Baseline in
 // the same run: the page only reading every file's text (no parsing, hashing or storage).
-import { launch, guard, startPreview, corpusFileInput, importCorpus } from './harness.mjs';
+import {
+  launch,
+  guard,
+  startPreview,
+  corpusFileInput,
+  corpusSource,
+  importCorpus,
+} from './harness.mjs';
 
 /** Copies the corpus into the origin-private file system, then imports it with "Import folder". */
 async function importThroughPicker(browser, url, blocked) {
@@ -50,8 +58,8 @@ async function importThroughPicker(browser, url, blocked) {
   };
 }
 
-export async function benchImport(port = 4192) {
-  const server = await startPreview(port);
+export async function benchImport(port = 4192, { outDir } = {}) {
+  const server = await startPreview(port, { outDir });
   const browser = await launch();
   try {
     const context = await browser.newContext();
@@ -92,6 +100,7 @@ export async function benchImport(port = 4192) {
     const viaDirectoryPicker = await importThroughPicker(browser, server.url, blocked);
     if (blocked.length) throw new Error(`requests left localhost: ${blocked.join(', ')}`);
     return {
+      corpus: corpusSource,
       viaDirectoryPicker,
       viaFolderInput: {
         files: added,
@@ -110,5 +119,8 @@ export async function benchImport(port = 4192) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(JSON.stringify(await benchImport(), null, 2));
+  const port = Number(process.env.HEARTH_BENCH_PORT ?? 4192);
+  console.log(
+    JSON.stringify(await benchImport(port, { outDir: process.env.HEARTH_OUT_DIR }), null, 2),
+  );
 }

@@ -113,6 +113,7 @@ test.describe('export', () => {
       app: 'Hearth',
       exportedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
       notes: before.length,
+      attachments: 0,
     });
     for (const note of before) {
       const bytes = Buffer.from(entries[note.path]!);

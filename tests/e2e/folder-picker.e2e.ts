@@ -6,7 +6,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test, expect } from './fixtures';
-import { ImportDialog, readVault } from './pages/import-dialog';
+import { ImportDialog, readAttachments, readVault } from './pages/import-dialog';
 
 const files: Record<string, string | number[]> = {
   'notes/plan.md': '---\ntitle: Plan\ntags: [work]\n---\nShip it.\n',
@@ -46,8 +46,11 @@ test('Import folder walks the picked folder in the worker and matches folder-inp
 
   const dialog = new ImportDialog(page);
   await page.getByRole('button', { name: 'Import folder' }).click();
-  expect(await dialog.report()).toEqual({ added: 3, updated: 0, unchanged: 0, skipped: 2 });
-  expect((await dialog.skippedLines()).join('\n')).toMatch(/picked-vault\/fake\.md.*binary/);
+  expect(await dialog.report()).toEqual({ added: 3, updated: 0, unchanged: 0, skipped: 1 });
+  expect(await dialog.attachmentReport()).toEqual({ added: 1, updated: 0, unchanged: 0 });
+  expect(await dialog.skippedLines()).toEqual([
+    expect.stringMatching(/^picked-vault\/fake\.md — binary file \(PNG image\)/),
+  ]);
   await dialog.close();
   const stored = await readVault(page);
   expect(stored.map((n) => [n.path, n.kind, n.title])).toEqual([
@@ -55,6 +58,10 @@ test('Import folder walks the picked folder in the worker and matches folder-inp
     ['picked-vault/notes/plan.md', 'note', 'Plan'],
     ['picked-vault/日本語/メモ.md', 'note', 'メモ'],
   ]);
+  // The photo is kept as an attachment, byte for byte; the hidden folder is never walked.
+  expect(
+    (await readAttachments(page)).map((a) => [a.path, a.mime, a.sizeBytes, a.blobBytes]),
+  ).toEqual([['picked-vault/photo.jpg', 'image/jpeg', 6, 6]]);
 
   // The same folder through the classic folder input gives the same paths: nothing changes.
   const disk = mkdtempSync(path.join(tmpdir(), 'hearth-picker-'));
@@ -66,7 +73,8 @@ test('Import folder walks the picked folder in the worker and matches folder-inp
     }
     rmSync(path.join(disk, 'picked-vault', '.obsidian'), { recursive: true });
     await dialog.importFolder(path.join(disk, 'picked-vault'));
-    expect(await dialog.report()).toEqual({ added: 0, updated: 0, unchanged: 3, skipped: 2 });
+    expect(await dialog.report()).toEqual({ added: 0, updated: 0, unchanged: 3, skipped: 1 });
+    expect(await dialog.attachmentReport()).toEqual({ added: 0, updated: 0, unchanged: 1 });
   } finally {
     rmSync(disk, { recursive: true, force: true });
   }

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { unzipSync, strFromU8 } from 'fflate';
 import { getDb } from '../../src/lib/db/db';
 import { readLiveNotes } from '../../src/lib/db/import-repo';
+import { clearAttachments, readLiveAttachments } from '../../src/lib/db/attachments-repo';
 import {
   buildManifest,
   manifestName,
@@ -15,12 +16,13 @@ const paths = (list: string[]) =>
   unwrapExportRoots(list.map((path) => ({ path }))).map((c) => c.path);
 
 describe('buildManifest', () => {
-  it('describes format 1 with the note count and time', () => {
-    expect(buildManifest(3, new Date(Date.UTC(2026, 10, 26, 8)))).toEqual({
+  it('describes format 1 with the note and attachment counts and the time', () => {
+    expect(buildManifest(3, 2, new Date(Date.UTC(2026, 10, 26, 8)))).toEqual({
       format: 1,
       app: 'Hearth',
       exportedAt: '2026-11-26T08:00:00.000Z',
       notes: 3,
+      attachments: 2,
     });
   });
 });
@@ -82,6 +84,18 @@ describe('export, then import in the vault worker', () => {
     { path: 'journal/2026-11-26.md', content: '---\nkind: journal\ndate: 2026-11-26\n---\n' },
     { path: 'deep/er/c.txt', content: '\uFEFFc\r\n' },
   ];
+  /** Binary files, compressible or not, at paths with spaces and non-Latin names. */
+  const binaries = [
+    {
+      path: 'assets/My photo.png',
+      bytes: Uint8Array.from({ length: 4000 }, (_, i) => (i * 7919) % 251),
+    },
+    { path: 'deep/録音.mp3', bytes: Uint8Array.from({ length: 3000 }, (_, i) => (i * 31) % 256) },
+    {
+      path: 'drawing.svg',
+      bytes: new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"/>'),
+    },
+  ];
   const file = (path: string, body: BlobPart) => ({
     path,
     file: new File([body], path.split('/').pop()!),
@@ -97,37 +111,71 @@ describe('export, then import in the vault worker', () => {
         kind,
       }))
       .sort((a, b) => (a.path < b.path ? -1 : 1));
+  const storedBinaries = async () => {
+    const out: { path: string; bytes: Uint8Array }[] = [];
+    for (const a of await readLiveAttachments()) {
+      const blob = (await db.attachmentBlobs.get(a.id))!.blob;
+      out.push({ path: a.path, bytes: new Uint8Array(await blob.arrayBuffer()) });
+    }
+    return out;
+  };
   const wipe = async () => {
     await db.notes.clear();
     await db.bodies.clear();
+    await clearAttachments();
   };
   const expectClean = (report: ImportReport) =>
-    expect(report).toMatchObject({ added: seed.length, updated: 0, unchanged: 0, skipped: [] });
+    expect(report).toMatchObject({
+      added: seed.length,
+      updated: 0,
+      unchanged: 0,
+      attachments: { added: binaries.length, updated: 0, unchanged: 0 },
+      skipped: [],
+    });
+  const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : 1);
 
   let before: Awaited<ReturnType<typeof snapshot>>;
-  let zipped: Uint8Array;
+  let zipped: Blob;
   let entries: Record<string, Uint8Array>;
 
   beforeEach(async () => {
     await wipe();
-    await vault.importFiles({ files: seed.map((s) => file(s.path, s.content)) }, ctx);
+    await vault.importFiles(
+      {
+        files: [
+          ...seed.map((s) => file(s.path, s.content)),
+          ...binaries.map((b) => file(b.path, b.bytes)),
+        ],
+      },
+      ctx,
+    );
     before = await snapshot();
-    zipped = await vault.exportZip({}, ctx);
-    entries = unzipSync(zipped);
+    expect(await storedBinaries()).toEqual([...binaries].sort(byPath));
+    zipped = await vault.exportZip({});
+    entries = unzipSync(new Uint8Array(await zipped.arrayBuffer()));
     await wipe();
   });
 
-  it('writes the manifest at the root of the zip', () => {
-    expect(Object.keys(entries).sort()).toEqual([manifestName, ...seed.map((s) => s.path)].sort());
+  it('writes the manifest at the root of the zip, and every attachment at its path', () => {
+    expect(Object.keys(entries).sort()).toEqual(
+      [manifestName, ...seed.map((s) => s.path), ...binaries.map((b) => b.path)].sort(),
+    );
     const manifest = JSON.parse(strFromU8(entries[manifestName]!)) as Record<string, unknown>;
-    expect(manifest).toMatchObject({ format: 1, app: 'Hearth', notes: seed.length });
+    expect(manifest).toMatchObject({
+      format: 1,
+      app: 'Hearth',
+      notes: seed.length,
+      attachments: binaries.length,
+    });
     expect(new Date(manifest.exportedAt as string).toISOString()).toBe(manifest.exportedAt);
+    for (const b of binaries) expect(entries[b.path]).toEqual(b.bytes);
   });
 
   it('reproduces the vault from the zip, with no skips', async () => {
-    const zip = new File([zipped as Uint8Array<ArrayBuffer>], 'hearth-export-2026-11-26.zip');
+    const zip = new File([zipped], 'hearth-export-2026-11-26.zip');
     expectClean(await vault.importFiles({ files: [], zips: [zip] }, ctx));
     expect(await snapshot()).toEqual(before);
+    expect(await storedBinaries()).toEqual([...binaries].sort(byPath));
   });
 
   it('reproduces the vault from the unzipped folder, whose paths start with its name', async () => {
@@ -136,5 +184,6 @@ describe('export, then import in the vault worker', () => {
     );
     expectClean(await vault.importFiles({ files: folder }, ctx));
     expect(await snapshot()).toEqual(before);
+    expect(await storedBinaries()).toEqual([...binaries].sort(byPath));
   });
 });

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   checkPathAndSize,
   decodeNoteText,
+  maxAttachmentBytes,
   maxFileBytes,
 } from '../../src/lib/vault/import-classify';
-import { skipReasonLabel } from '../../src/lib/vault/import-reasons';
+import { importLimitsText, skipReasonLabel } from '../../src/lib/vault/import-reasons';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
@@ -13,8 +14,9 @@ describe('checkPathAndSize', () => {
     expect(checkPathAndSize('tldr/pages/common/tar.md', 100)).toEqual({
       ok: true,
       path: 'tldr/pages/common/tar.md',
+      kind: 'note',
     });
-    expect(checkPathAndSize('a\\b.txt', 1)).toEqual({ ok: true, path: 'a/b.txt' });
+    expect(checkPathAndSize('a\\b.txt', 1)).toEqual({ ok: true, path: 'a/b.txt', kind: 'note' });
     expect(checkPathAndSize('Notes/Plan.MARKDOWN', 1).ok).toBe(true);
   });
 
@@ -25,16 +27,36 @@ describe('checkPathAndSize', () => {
     }
   });
 
-  it('skips other file types, checking the path before the size', () => {
-    const check = checkPathAndSize('photo.png', maxFileBytes * 10);
-    expect(check.ok ? null : check.skip.reason).toBe('unsupported-type');
+  it('keeps every other file as an attachment, up to 100 MB', () => {
+    expect(maxAttachmentBytes).toBe(100 * 1024 * 1024);
+    for (const path of ['a/photo.png', 'doc.PDF', 'voice memo.m4a', 'Makefile', 'data.bin'])
+      expect(checkPathAndSize(path, maxAttachmentBytes)).toEqual({
+        ok: true,
+        path,
+        kind: 'attachment',
+      });
+    const check = checkPathAndSize('film.mp4', maxAttachmentBytes + 1);
+    expect(check.ok ? null : check.skip).toEqual({
+      path: 'film.mp4',
+      reason: 'too-large',
+      detail: '100.0 MB; the limit for an attachment is 100 MB.',
+    });
   });
 
-  it('skips files over 5 MB without reading them', () => {
+  it('skips hidden files and folders (app settings), but not notes inside them', () => {
+    for (const path of ['.DS_Store', 'v/.obsidian/app.json', 'v/.git/HEAD']) {
+      const check = checkPathAndSize(path, 10);
+      expect(check.ok ? null : check.skip.reason, path).toBe('hidden');
+    }
+    expect(checkPathAndSize('v/.notes/a.md', 1).ok).toBe(true);
+    expect(checkPathAndSize('v/a.b/c.png', 1).ok).toBe(true);
+  });
+
+  it('skips notes over 5 MB without reading them', () => {
+    expect(maxFileBytes).toBe(5 * 1024 * 1024);
     expect(checkPathAndSize('big.md', maxFileBytes).ok).toBe(true);
     const check = checkPathAndSize('big.md', 20 * 1024 * 1024);
-    expect(check.ok ? null : check.skip.reason).toBe('too-large');
-    expect(check.ok ? '' : check.skip.detail).toContain('20.0 MB');
+    expect(check.ok ? null : check.skip.detail).toBe('20.0 MB; the limit for a note is 5 MB.');
   });
 });
 
@@ -77,6 +99,17 @@ describe('skipReasonLabel', () => {
     expect(skipReasonLabel('invalid-utf8')).toBe('not valid UTF-8 text');
     expect(skipReasonLabel('too-large')).toBe('too large');
     expect(skipReasonLabel('unsafe-path')).toBe('unsafe path (would escape the folder)');
-    expect(skipReasonLabel('unsupported-type')).toBe('not a .md, .markdown or .txt file');
+    expect(skipReasonLabel('hidden')).toBe('hidden file or folder');
+    expect(skipReasonLabel('corrupt')).toBe('damaged inside the zip; nothing of it was stored');
+  });
+});
+
+describe('importLimitsText', () => {
+  it('states every limit the importer enforces', () => {
+    expect(importLimitsText()).toBe(
+      'Notes (.md, .markdown, .txt) up to 5 MB each; every other file (images, PDFs, audio, ' +
+        'anything) is kept as an attachment, up to 100 MB each. Zips up to 512 MB, unpacking to ' +
+        'at most 1 GB in at most 100,000 files. Hidden files and folders (.obsidian, .git) are left out.',
+    );
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { firstByPath, planImport, type ExistingNote } from '../../src/lib/vault/import-plan';
+import {
+  firstByPath,
+  planAttachments,
+  planImport,
+  type ExistingNote,
+} from '../../src/lib/vault/import-plan';
 
 const file = (path: string, hash: string) => ({ path, content: `text of ${path}`, hash });
 /** A note as it came from an earlier import (not edited in Hearth since). */
@@ -87,5 +92,35 @@ describe('firstByPath', () => {
       { path: 'b.md', n: 2 },
     ]);
     expect(repeats).toEqual([{ path: 'a.md', n: 3 }]);
+  });
+});
+
+describe('planAttachments', () => {
+  const incoming = (path: string, hash: string) => ({
+    path,
+    hash,
+    sizeBytes: 1,
+    mime: 'image/png',
+    blob: new Blob(['x']),
+  });
+
+  it('adds new paths, replaces changed bytes in place, and leaves equal ones alone', () => {
+    const existing = new Map([
+      ['a.png', { id: 'id-a', hash: 'h1' }],
+      ['b.png', { id: 'id-b', hash: 'h2' }],
+    ]);
+    const plan = planAttachments(
+      [incoming('a.png', 'h1'), incoming('b.png', 'new'), incoming('c.png', 'h3')],
+      existing,
+    );
+    expect(plan.unchanged.map((f) => f.path)).toEqual(['a.png']);
+    expect(plan.updates.map((u) => [u.file.path, u.existingId])).toEqual([['b.png', 'id-b']]);
+    expect(plan.adds.map((f) => f.path)).toEqual(['c.png']);
+  });
+
+  it('matches the exact path only: another folder or case is another file', () => {
+    const existing = new Map([['a/x.png', { id: 'id', hash: 'h' }]]);
+    const plan = planAttachments([incoming('b/x.png', 'h'), incoming('a/X.png', 'h')], existing);
+    expect(plan.adds.map((f) => f.path)).toEqual(['b/x.png', 'a/X.png']);
   });
 });

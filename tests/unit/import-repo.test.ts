@@ -7,8 +7,14 @@ import {
   readLiveNotes,
   VaultChangedError,
 } from '../../src/lib/db/import-repo';
-import { buildNote, splitRecord } from '../../src/lib/vault/note-record';
+import { buildNote } from '../../src/lib/vault/note-record';
+import { splitRecord } from '../../src/lib/db/note-rows';
 import type { NoteWithContent } from '../../src/lib/types';
+import {
+  clearAttachments,
+  readAttachmentIndex,
+  type AttachmentWrite,
+} from '../../src/lib/db/attachments-repo';
 
 const db = getDb();
 
@@ -99,6 +105,101 @@ describe('applyImport', () => {
       applyImport([await buildNote('race.md', 'imported', 2000)], { plannedAgainst: planned }),
     ).rejects.toThrow(VaultChangedError);
     expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe('applyImport with attachments', () => {
+  const bytes = (n: number, seed: number) =>
+    Uint8Array.from({ length: n }, (_, i) => (i * seed) % 256);
+  const write = (path: string, data: Uint8Array, id = crypto.randomUUID()): AttachmentWrite => ({
+    record: {
+      id,
+      path,
+      mime: 'image/png',
+      sizeBytes: data.length,
+      hash: `h-${path}-${data.length}`,
+      createdAt: 1,
+      updatedAt: 1,
+      deletedAt: 0,
+    },
+    blob: new Blob([data as Uint8Array<ArrayBuffer>], { type: 'image/png' }),
+  });
+  const attachmentSnapshot = async () => ({
+    rows: await db.attachments.toArray(),
+    blobs: await Promise.all(
+      (await db.attachmentBlobs.toArray()).map(async (b) => [b.id, await b.blob.arrayBuffer()]),
+    ),
+  });
+
+  beforeEach(() => clearAttachments());
+
+  it('writes notes and attachments in one transaction, progress counting both', async () => {
+    const progress: [number, number][] = [];
+    const photo = bytes(3000, 7);
+    await applyImport([await buildNote('n.md', 'n', 1)], {
+      plannedAgainst: await readExistingIndex(),
+      attachments: {
+        writes: [write('a/p.png', photo)],
+        plannedAgainst: await readAttachmentIndex(),
+      },
+      onProgress: (done, total) => progress.push([done, total]),
+    });
+    expect(progress).toEqual([
+      [1, 2],
+      [2, 2],
+    ]);
+    const [row] = await db.attachments.toArray();
+    expect(row).toMatchObject({ path: 'a/p.png', name: 'p.png', sizeBytes: 3000 });
+    const blob = (await db.attachmentBlobs.get(row!.id))!.blob;
+    expect(new Uint8Array(await blob.arrayBuffer())).toEqual(photo);
+  });
+
+  it('leaves notes and attachments untouched when an attachment write fails', async () => {
+    await seed(await buildNote('keep.md', 'keep me', 1000));
+    await applyImport([], {
+      plannedAgainst: await readExistingIndex(),
+      attachments: { writes: [write('old.png', bytes(10, 3))], plannedAgainst: new Map() },
+    });
+    const before = { notes: await snapshot(), attachments: await attachmentSnapshot() };
+    // The 30th attachment repeats a path: the unique index fails in the second batch.
+    const writes = Array.from({ length: 30 }, (_, i) => write(`many/${i}.png`, bytes(100, i)));
+    writes[29] = write('many/3.png', bytes(5, 1));
+    await expect(
+      applyImport([await buildNote('new.md', 'new', 2)], {
+        plannedAgainst: await readExistingIndex(),
+        attachments: { writes, plannedAgainst: await readAttachmentIndex() },
+      }),
+    ).rejects.toThrow();
+    expect({ notes: await snapshot(), attachments: await attachmentSnapshot() }).toEqual(before);
+  });
+
+  it('turns a full disk while writing attachments into the storage-full error', async () => {
+    vi.spyOn(db.attachmentBlobs, 'bulkPut').mockRejectedValue(
+      new DOMException('The quota has been exceeded.', 'QuotaExceededError'),
+    );
+    const error = await applyImport([await buildNote('n.md', 'n', 1)], {
+      plannedAgainst: await readExistingIndex(),
+      attachments: { writes: [write('big.png', bytes(50, 1))], plannedAgainst: new Map() },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImportStorageFullError);
+    expect((error as Error).message).toMatch(/none of the 2 files were imported/);
+    expect(await db.notes.count()).toBe(0);
+    expect(await db.attachments.count()).toBe(0);
+  });
+
+  it('refuses to write when an attachment changed since the import was planned', async () => {
+    const planned = await readAttachmentIndex();
+    await applyImport([], {
+      plannedAgainst: await readExistingIndex(),
+      attachments: { writes: [write('race.png', bytes(10, 1))], plannedAgainst: planned },
+    });
+    await expect(
+      applyImport([], {
+        plannedAgainst: await readExistingIndex(),
+        attachments: { writes: [write('race.png', bytes(20, 1))], plannedAgainst: planned },
+      }),
+    ).rejects.toThrow(VaultChangedError);
+    expect((await db.attachments.toArray()).map((a) => a.sizeBytes)).toEqual([10]);
   });
 });
 

@@ -2,11 +2,13 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { zipSync, strToU8 } from 'fflate';
 import { getDb } from '../../src/lib/db/db';
 import { readLiveNotes } from '../../src/lib/db/import-repo';
+import { clearAttachments, readLiveAttachments } from '../../src/lib/db/attachments-repo';
 import { fileCandidates, zipCandidates } from '../../src/lib/vault/import-sources';
 import { runImport } from '../../src/lib/vault/import-run';
+import { forEachBounded } from '../../src/lib/vault/bounded-reads';
 import { ImportControl, ImportCancelledError } from '../../src/lib/vault/import-control';
 import type { ImportProgress } from '../../src/lib/types';
-import { saveContent } from '../../src/lib/db/notes-repo';
+import { saveContent } from '../../src/lib/vault/notes';
 
 const db = getDb();
 const source = (path: string, body: BlobPart) => ({
@@ -23,6 +25,7 @@ async function importSources(sources: ReturnType<typeof source>[]) {
 beforeEach(async () => {
   await db.notes.clear();
   await db.bodies.clear();
+  await clearAttachments();
 });
 
 describe('runImport', () => {
@@ -51,8 +54,8 @@ describe('runImport', () => {
 
   it('never overwrites an edit made in Hearth: unchanged files keep it, changed ones conflict', async () => {
     await importSources([source('v/a.md', '# A')]);
-    const id = (await db.notes.where('path').equals('v/a.md').first())!.id;
-    await saveContent(id, '# A, edited in Hearth');
+    const stored = (await db.notes.where('path').equals('v/a.md').first())!;
+    await saveContent(stored.id, '# A, edited in Hearth', stored.hash);
 
     const again = await importSources([source('v/a.md', '# A')]);
     expect(again.report).toMatchObject({ added: 0, updated: 0, unchanged: 1, skipped: [] });
@@ -94,20 +97,87 @@ describe('runImport', () => {
       source('h/huge.md', new Uint8Array(6 * 1024 * 1024).fill(0x61)),
       source('../../evil.md', 'evil'),
       source('h/photo.jpg', 'x'),
+      source('h/.obsidian/workspace.json', '{}'),
       source('h/good.md', 'second copy'),
     ]);
     expect(report.added).toBe(1);
+    expect(report.attachments.added).toBe(1);
     expect(report.skipped.map((s) => [s.path, s.reason])).toEqual([
       ['../../evil.md', 'unsafe-path'],
+      ['h/.obsidian/workspace.json', 'hidden'],
       ['h/good.md', 'duplicate-path'],
       ['h/huge.md', 'too-large'],
       ['h/image.md', 'binary'],
       ['h/latin1.md', 'invalid-utf8'],
-      ['h/photo.jpg', 'unsupported-type'],
     ]);
     expect((await readLiveNotes()).map((n) => [n.path, n.content])).toEqual([
       ['h/good.md', 'fine'],
     ]);
+  });
+
+  it('keeps every other file as an attachment, byte for byte, and re-imports by path and hash', async () => {
+    const png = Uint8Array.from({ length: 2048 }, (_, i) => (i * 13) % 256);
+    png.set([0x89, 0x50, 0x4e, 0x47]);
+    const pdf = new TextEncoder().encode('%PDF-1.4\n%âãÏÓ\n1 0 obj\n<<>>\nendobj\n');
+    const files = [
+      source('v/note.md', '![[My photo.png]]'),
+      source('v/assets/My photo.png', png),
+      source('v/docs/Résumé.pdf', pdf),
+      source('v/Makefile', 'all:\n'),
+    ];
+    const stored = async () => {
+      const rows = await readLiveAttachments();
+      return Promise.all(
+        rows.map(async (a) => ({
+          path: a.path,
+          mime: a.mime,
+          id: a.id,
+          bytes: new Uint8Array(await (await db.attachmentBlobs.get(a.id))!.blob.arrayBuffer()),
+        })),
+      );
+    };
+
+    const first = await importSources(files);
+    expect(first.report).toMatchObject({
+      added: 1,
+      attachments: { added: 3, updated: 0, unchanged: 0, bytes: png.length + pdf.length + 5 },
+      skipped: [],
+      total: 4,
+    });
+    const one = await stored();
+    expect(one.map((a) => [a.path, a.mime])).toEqual([
+      ['v/Makefile', 'application/octet-stream'],
+      ['v/assets/My photo.png', 'image/png'],
+      ['v/docs/Résumé.pdf', 'application/pdf'],
+    ]);
+    expect(one[1]!.bytes).toEqual(png);
+    expect(one[2]!.bytes).toEqual(pdf);
+
+    const again = await importSources(files);
+    expect(again.report.attachments).toEqual({ added: 0, updated: 0, unchanged: 3, bytes: 0 });
+
+    const newPng = png.map((b) => b ^ 0xff);
+    const changed = await importSources([
+      ...files.filter((f) => !f.path.endsWith('.png')),
+      source('v/assets/My photo.png', newPng),
+      source('v/assets/new.gif', 'GIF89a'),
+    ]);
+    expect(changed.report.attachments).toMatchObject({ added: 1, updated: 1, unchanged: 2 });
+    const two = await stored();
+    expect(two).toHaveLength(4);
+    const photo = two.find((a) => a.path === 'v/assets/My photo.png')!;
+    // Updated in place: same id, new bytes.
+    expect(photo.id).toBe(one[1]!.id);
+    expect(photo.bytes).toEqual(newPng);
+  });
+
+  it('still refuses a binary file that claims a note extension, and stores nothing of it', async () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+    const { report } = await importSources([source('v/fake.md', png)]);
+    expect(report.skipped).toEqual([{ path: 'v/fake.md', reason: 'binary', detail: 'PNG image' }]);
+    expect(report.attachments.added).toBe(0);
+    expect(await db.notes.count()).toBe(0);
+    expect(await db.attachments.count()).toBe(0);
   });
 
   it('imports a zip with entry names as paths and skips an unsafe entry', async () => {
@@ -125,5 +195,46 @@ describe('runImport', () => {
     expect(unpacked.skips).toEqual([
       expect.objectContaining({ path: 'fake.zip', reason: 'unreadable' }),
     ]);
+  });
+});
+
+describe('forEachBounded', () => {
+  it('keeps the declared bytes in flight within the budget, letting a larger item run alone', async () => {
+    const sizes = [40, 30, 30, 100, 10, 10, 10, 60, 5];
+    let inFlight = 0;
+    let alone = true;
+    const peaks: number[] = [];
+    const seen: number[] = [];
+    await forEachBounded(
+      sizes.map((sizeBytes) => ({ sizeBytes })),
+      async (item, index) => {
+        inFlight += item.sizeBytes;
+        if (item.sizeBytes > 64 && inFlight !== item.sizeBytes) alone = false;
+        peaks.push(inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5 * ((index % 3) + 1)));
+        seen.push(index);
+        inFlight -= item.sizeBytes;
+      },
+      { concurrency: 3, budgetBytes: 64 },
+    );
+    expect(seen.sort((a, b) => a - b)).toEqual(sizes.map((_, i) => i));
+    expect(alone).toBe(true);
+    expect(Math.max(...peaks.filter((p) => p <= 64))).toBeLessThanOrEqual(64);
+    expect(peaks.filter((p) => p > 64)).toEqual([100]);
+  });
+
+  it('rejects with the first error and starts nothing after it', async () => {
+    const started: number[] = [];
+    const run = forEachBounded(
+      [1, 2, 3, 4].map((sizeBytes) => ({ sizeBytes })),
+      async (_item, index) => {
+        started.push(index);
+        await Promise.resolve();
+        if (index === 0) throw new ImportCancelledError();
+      },
+      { concurrency: 1, budgetBytes: 10 },
+    );
+    await expect(run).rejects.toBeInstanceOf(ImportCancelledError);
+    expect(started).toEqual([0]);
   });
 });

@@ -1,4 +1,6 @@
-// What the browser promises about Hearth's storage: persistence and quota, shown honestly.
+// What the browser promises about Hearth's storage: persistence and quota, shown honestly; and
+// what the vault itself takes, notes and attachments apart.
+import { vaultFigures, type VaultFigures } from '../db/storage-figures';
 
 export type PersistState = 'unknown' | 'unsupported' | 'granted' | 'denied';
 
@@ -8,8 +10,10 @@ class StorageStatus {
   persist = $state<PersistState>('unknown');
   usageBytes = $state<number | null>(null);
   quotaBytes = $state<number | null>(null);
+  vault = $state.raw<VaultFigures | null>(null);
 
   async refresh(): Promise<void> {
+    this.vault = await vaultFigures();
     if (!navigator.storage?.persisted) {
       this.persist = 'unsupported';
       return;

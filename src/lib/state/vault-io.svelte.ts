@@ -7,10 +7,11 @@ import type { ImportSource, VaultEvents, VaultHandlers } from '../vault/vault-ha
 import { droppedEntries, walkEntries } from '../vault/dropped-files';
 import { formatMegabytes } from '../format-bytes';
 import { localDateKey } from '../vault/dates';
-import { downloadBytes } from '../vault/download';
+import { downloadBlob } from '../vault/download';
 import { directoryPicker } from '../vault/directory-walk';
 import { errorMessage } from '../errors';
 import { toasts } from './toasts.svelte';
+import { editorSessions } from './editor-sessions.svelte';
 
 class ImportCancelled extends Error {}
 
@@ -201,13 +202,15 @@ class VaultIo {
     if (this.busy) return;
     this.busy = true;
     try {
+      // The open editors' last keystrokes belong in the export: save them first.
+      const unsaved = await editorSessions.flushAll();
+      if (unsaved.length > 0)
+        toasts.error(
+          `The export leaves out text that could not be saved in ${unsaved.map((t) => `“${t}”`).join(', ')}.`,
+        );
       const zip = await this.#ensureClient().call('exportZip', {});
-      downloadBytes(
-        zip as Uint8Array<ArrayBuffer>,
-        `hearth-export-${localDateKey()}.zip`,
-        'application/zip',
-      );
-      toasts.show(`Exported your vault (${formatMegabytes(zip.byteLength)}).`);
+      downloadBlob(zip, `hearth-export-${localDateKey()}.zip`);
+      toasts.show(`Exported your vault (${formatMegabytes(zip.size)}).`);
     } catch (error) {
       toasts.error(`Export failed: ${errorMessage(error)}`);
     } finally {

@@ -1,11 +1,7 @@
-// Saves bytes as a file through the browser's download flow (a Blob URL and `<a download>`).
+// Saves a file through the browser's download flow (a Blob URL and `<a download>`).
 
-export function downloadBytes(
-  bytes: Uint8Array<ArrayBuffer>,
-  fileName: string,
-  type: string,
-): void {
-  const url = URL.createObjectURL(new Blob([bytes], { type }));
+export function downloadBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;

@@ -12,10 +12,16 @@ export interface ExportManifest {
   exportedAt: string;
   /** How many notes (journal entries included) the export holds. */
   notes: number;
+  /** How many attachments (every other file, at its path) the export holds. */
+  attachments: number;
 }
 
-export function buildManifest(notes: number, now: Date = new Date()): ExportManifest {
-  return { format: 1, app: 'Hearth', exportedAt: now.toISOString(), notes };
+export function buildManifest(
+  notes: number,
+  attachments: number,
+  now: Date = new Date(),
+): ExportManifest {
+  return { format: 1, app: 'Hearth', exportedAt: now.toISOString(), notes, attachments };
 }
 
 /**

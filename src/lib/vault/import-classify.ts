@@ -1,11 +1,13 @@
-// Decides, file by file, whether an incoming file becomes a note: first from its path and size
-// alone (so oversized files are never read), then from its bytes. Pure, so it runs in the worker
-// and in unit tests alike.
+// Decides, file by file, what an incoming file becomes: a note (by its extension, then only if
+// its bytes are UTF-8 text) or an attachment (anything else, kept byte for byte). Path and size are
+// checked first, so oversized files are never read. Pure, so it runs in the worker and in unit
+// tests alike.
 import type { ImportSkip, ImportSkipReason } from '../types';
 import { hasNoteExtension, safeRelativePath } from './paths';
-import { formatMegabytes } from '../format-bytes';
+import { formatMegabytes, formatMegabytesCeil } from '../format-bytes';
+import { maxAttachmentBytes, maxFileBytes } from './import-limits';
 
-export const maxFileBytes = 5 * 1024 * 1024;
+export { maxAttachmentBytes, maxFileBytes };
 
 /** Bytes inspected for NUL bytes: enough to catch binary formats without scanning whole files. */
 const sniffBytes = 8192;
@@ -23,7 +25,9 @@ const magicNumbers: { label: string; bytes: number[] }[] = [
   { label: 'SQLite database', bytes: [0x53, 0x51, 0x4c, 0x69, 0x74, 0x65, 0x20, 0x66] },
 ];
 
-export type PathCheck = { ok: true; path: string } | { ok: false; skip: ImportSkip };
+export type FileKind = 'note' | 'attachment';
+export type PathCheck =
+  { ok: true; path: string; kind: FileKind } | { ok: false; skip: ImportSkip };
 export type TextCheck = { ok: true; content: string } | { ok: false; skip: ImportSkip };
 
 function skip(
@@ -34,15 +38,23 @@ function skip(
   return { ok: false, skip: { path, reason, detail } };
 }
 
-/** Checks what can be known before reading: a safe path, a note extension, a size within limits. */
+/** A folder or file whose name starts with a dot: tool state (`.obsidian`, `.git`, `.DS_Store`). */
+const hiddenSegment = /(^|\/)\./;
+
+/** Checks what can be known before reading: a safe path, what the file is, a size within limits. */
 export function checkPathAndSize(rawPath: string, sizeBytes: number): PathCheck {
   const path = safeRelativePath(rawPath);
   if (path === null) return skip(rawPath, 'unsafe-path', 'The path leaves the imported folder.');
-  if (!hasNoteExtension(path)) return skip(path, 'unsupported-type', 'Only notes are imported.');
-  if (sizeBytes > maxFileBytes) {
-    return skip(path, 'too-large', `${formatMegabytes(sizeBytes)}; the limit is 5 MB.`);
+  const kind: FileKind = hasNoteExtension(path) ? 'note' : 'attachment';
+  if (kind === 'attachment' && hiddenSegment.test(path)) {
+    return skip(path, 'hidden', 'Hidden files and folders hold app settings, not your vault.');
   }
-  return { ok: true, path };
+  const limit = kind === 'note' ? maxFileBytes : maxAttachmentBytes;
+  if (sizeBytes > limit) {
+    const detail = `${formatMegabytes(sizeBytes)}; the limit for ${kind === 'note' ? 'a note' : 'an attachment'} is ${formatMegabytesCeil(limit)}.`;
+    return skip(path, 'too-large', detail);
+  }
+  return { ok: true, path, kind };
 }
 
 export function binaryKind(bytes: Uint8Array): string | null {

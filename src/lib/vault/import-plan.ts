@@ -1,7 +1,10 @@
 // Compares incoming files with the notes already in the vault, by exact path (trashed notes
 // included) and content hash: what to add, what to update in place, what is already there, and
-// what changed on both sides since the last import (never overwritten).
-import type { Note } from '../types';
+// what changed on both sides since the last import (never overwritten). Attachments are planned
+// the same way, by path and hash.
+import type { ExistingIndex, ExistingNote } from '../types';
+
+export type { ExistingIndex, ExistingNote };
 
 export interface IncomingFile {
   path: string;
@@ -9,9 +12,6 @@ export interface IncomingFile {
   /** SHA-256 of the content as UTF-8, hex, like `Note.hash`. */
   hash: string;
 }
-
-export type ExistingNote = Pick<Note, 'id' | 'hash' | 'createdAt' | 'deletedAt' | 'importedHash'>;
-export type ExistingIndex = ReadonlyMap<string, ExistingNote>;
 
 export interface ImportPlan {
   adds: IncomingFile[];
@@ -53,4 +53,40 @@ export function firstByPath<T extends { path: string }>(
     }
   }
   return { kept, repeats };
+}
+
+/** An attachment read from the source, hashed, with its bytes ready to store. */
+export interface IncomingAttachment {
+  path: string;
+  /** SHA-256 of the bytes, hex. */
+  hash: string;
+  sizeBytes: number;
+  mime: string;
+  blob: Blob;
+}
+
+export type ExistingAttachmentIndex = ReadonlyMap<string, { id: string; hash: string }>;
+
+export interface AttachmentPlan {
+  adds: IncomingAttachment[];
+  updates: { file: IncomingAttachment; existingId: string }[];
+  unchanged: IncomingAttachment[];
+}
+
+/**
+ * Attachments match by exact path, like notes. Hearth never edits an attachment, so a different
+ * hash always means the source changed: it replaces the stored bytes in place (same id).
+ */
+export function planAttachments(
+  incoming: readonly IncomingAttachment[],
+  existing: ExistingAttachmentIndex,
+): AttachmentPlan {
+  const plan: AttachmentPlan = { adds: [], updates: [], unchanged: [] };
+  for (const file of incoming) {
+    const match = existing.get(file.path);
+    if (!match) plan.adds.push(file);
+    else if (match.hash === file.hash) plan.unchanged.push(file);
+    else plan.updates.push({ file, existingId: match.id });
+  }
+  return plan;
 }

@@ -1,19 +1,77 @@
-// One import from start to finish, in the worker: check and read every candidate, plan against
-// the vault, then write everything in one transaction. Nothing is written until the last step,
-// so stopping the worker before then leaves the vault untouched.
+// One import from start to finish, in the worker: check and read every candidate (notes as text,
+// everything else as attachments), plan against the vault, then write everything in one
+// transaction. Nothing is written until the last step, so stopping the worker before then leaves
+// the vault untouched.
 import type { ImportProgress, ImportReport, ImportSkip, NoteWithContent } from '../types';
 import { applyImport, readExistingIndex } from '../db/import-repo';
-import { checkPathAndSize, decodeNoteText } from './import-classify';
-import { firstByPath, planImport, type IncomingFile } from './import-plan';
+import { readAttachmentIndex, type AttachmentWrite } from '../db/attachments-repo';
+import { checkPathAndSize, decodeNoteText, type FileKind } from './import-classify';
+import {
+  firstByPath,
+  planAttachments,
+  planImport,
+  type IncomingAttachment,
+  type IncomingFile,
+} from './import-plan';
 import type { Candidate } from './import-sources';
+import { readAttachment } from './attachment-read';
+import { forEachBounded } from './bounded-reads';
 import { buildNote } from './note-record';
 import { sha256Hex } from './hash';
 import { notifyVaultChange } from './changes';
 import { ProgressThrottle } from './progress-throttle';
 import { ImportControl } from './import-control';
 
-/** Files read at once: enough to overlap file I/O with decoding and hashing. */
-const readConcurrency = 8;
+/** Files read at once, and the bytes they may hold together before they are hashed. */
+const readBounds = { concurrency: 8, budgetBytes: 64 * 1024 * 1024 };
+
+type Checked = Candidate & { path: string; kind: FileKind };
+
+/** A file that could not be read, or a zip entry that failed its checks, as a skip. */
+function readFailure(path: string, error: unknown): ImportSkip {
+  const detail = error instanceof Error ? error.message : String(error);
+  if (error instanceof Error && error.name === 'ZipEntryError')
+    return { path, reason: 'corrupt', detail: `${detail[0]!.toUpperCase()}${detail.slice(1)}.` };
+  return { path, reason: 'unreadable', detail };
+}
+
+/** Reads every checked file into notes and attachments; failures become skips. */
+async function readAll(
+  kept: readonly Checked[],
+  skipped: ImportSkip[],
+  onRead: () => void,
+  control: ImportControl,
+): Promise<{ notes: IncomingFile[]; attachments: IncomingAttachment[] }> {
+  const notes: (IncomingFile | null)[] = new Array<IncomingFile | null>(kept.length).fill(null);
+  const attachments: (IncomingAttachment | null)[] = new Array<IncomingAttachment | null>(
+    kept.length,
+  ).fill(null);
+  await forEachBounded(
+    kept,
+    async (candidate, index) => {
+      control.checkpoint();
+      try {
+        if (candidate.kind === 'attachment') attachments[index] = await readAttachment(candidate);
+        else {
+          const text = decodeNoteText(candidate.path, await candidate.read());
+          if (!text.ok) skipped.push(text.skip);
+          else {
+            const { path } = candidate;
+            notes[index] = { path, content: text.content, hash: await sha256Hex(text.content) };
+          }
+        }
+      } catch (error) {
+        skipped.push(readFailure(candidate.path, error));
+      }
+      onRead();
+    },
+    readBounds,
+  );
+  return {
+    notes: notes.filter((f): f is IncomingFile => f !== null),
+    attachments: attachments.filter((f): f is IncomingAttachment => f !== null),
+  };
+}
 
 export async function runImport(
   candidates: readonly Candidate[],
@@ -26,10 +84,10 @@ export async function runImport(
   const skipped: ImportSkip[] = [...earlySkips];
   const total = candidates.length + earlySkips.length;
 
-  const passing: (Candidate & { path: string })[] = [];
+  const passing: Checked[] = [];
   for (const candidate of candidates) {
     const check = checkPathAndSize(candidate.path, candidate.sizeBytes);
-    if (check.ok) passing.push({ ...candidate, path: check.path });
+    if (check.ok) passing.push({ ...candidate, path: check.path, kind: check.kind });
     else skipped.push(check.skip);
   }
   const { kept, repeats } = firstByPath(passing);
@@ -43,39 +101,17 @@ export async function runImport(
 
   let done = total - kept.length;
   progress.update({ phase: 'reading', done, total }, true);
-  const incoming: (IncomingFile | null)[] = new Array<IncomingFile | null>(kept.length).fill(null);
-  let next = 0;
-  const readOne = async (index: number): Promise<void> => {
-    control.checkpoint();
-    const candidate = kept[index]!;
-    let bytes: Uint8Array;
-    try {
-      bytes = await candidate.read();
-    } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
-      skipped.push({ path: candidate.path, reason: 'unreadable', detail });
-      return;
-    }
-    const text = decodeNoteText(candidate.path, bytes);
-    if (!text.ok) skipped.push(text.skip);
-    else
-      incoming[index] = {
-        path: candidate.path,
-        content: text.content,
-        hash: await sha256Hex(text.content),
-      };
-  };
-  const worker = async (): Promise<void> => {
-    while (next < kept.length) {
-      await readOne(next++);
-      progress.update({ phase: 'reading', done: ++done, total });
-    }
-  };
-  await Promise.all(Array.from({ length: readConcurrency }, worker));
+  const read = await readAll(
+    kept,
+    skipped,
+    () => progress.update({ phase: 'reading', done: ++done, total }),
+    control,
+  );
 
-  const files = incoming.filter((f): f is IncomingFile => f !== null);
   const existing = await readExistingIndex();
-  const plan = planImport(files, existing);
+  const existingAttachments = await readAttachmentIndex();
+  const plan = planImport(read.notes, existing);
+  const attachmentPlan = planAttachments(read.attachments, existingAttachments);
   const now = Date.now();
   const records: NoteWithContent[] = [];
   const imported = (file: IncomingFile) => ({ hash: file.hash, imported: true });
@@ -92,11 +128,14 @@ export async function runImport(
       detail: 'Edit the note in Hearth or rename the file to bring both versions together.',
     });
   }
+  const attachmentWrites = attachmentWritesOf(attachmentPlan, existingAttachments, now);
 
   control.beginSaving();
-  progress.update({ phase: 'saving', done: 0, total: records.length }, true);
+  const saving = records.length + attachmentWrites.length;
+  progress.update({ phase: 'saving', done: 0, total: saving }, true);
   await applyImport(records, {
     plannedAgainst: existing,
+    attachments: { writes: attachmentWrites, plannedAgainst: existingAttachments },
     onProgress: (written, count) =>
       progress.update({ phase: 'saving', done: written, total: count }),
   });
@@ -108,8 +147,39 @@ export async function runImport(
     added: plan.adds.length,
     updated: plan.updates.length,
     unchanged: plan.unchanged.length,
+    attachments: {
+      added: attachmentPlan.adds.length,
+      updated: attachmentPlan.updates.length,
+      unchanged: attachmentPlan.unchanged.length,
+      bytes: attachmentWrites.reduce((sum, w) => sum + w.record.sizeBytes, 0),
+    },
     skipped: skipped.sort((a, b) => a.path.localeCompare(b.path)),
     total,
     durationMs: Math.round(performance.now() - startedAt),
   };
+}
+
+/** The rows to write for new and changed attachments; a changed one keeps its id and creation time. */
+function attachmentWritesOf(
+  plan: ReturnType<typeof planAttachments>,
+  existing: Awaited<ReturnType<typeof readAttachmentIndex>>,
+  now: number,
+): AttachmentWrite[] {
+  const changed = [
+    ...plan.adds.map((file) => ({ file, previous: undefined })),
+    ...plan.updates.map(({ file }) => ({ file, previous: existing.get(file.path) })),
+  ];
+  return changed.map(({ file, previous }) => ({
+    blob: file.blob,
+    record: {
+      id: previous?.id ?? crypto.randomUUID(),
+      path: file.path,
+      mime: file.mime,
+      sizeBytes: file.sizeBytes,
+      hash: file.hash,
+      createdAt: previous?.createdAt ?? now,
+      updatedAt: now,
+      deletedAt: previous?.deletedAt ?? 0,
+    },
+  }));
 }

@@ -1,10 +1,10 @@
 // Turns what the user picked (files with their relative paths, and zip archives) into one flat
 // list of candidates, each with a size known before any bytes are read.
 import type { ImportSkip } from '../types';
-import { maxFileBytes } from './import-classify';
+import { checkPathAndSize } from './import-classify';
 import { formatMegabytes, formatMegabytesCeil } from '../format-bytes';
-import { hasNoteExtension } from './paths';
-import { readZip, ZipTooLargeError } from './zip';
+import { readZip, ZipTooLargeError, type ZipEntry } from './zip';
+import { maxZipBytes, maxZipUnpackedBytes } from './import-limits';
 
 export interface ImportSource {
   path: string;
@@ -14,48 +14,66 @@ export interface ImportSource {
 export interface Candidate {
   path: string;
   sizeBytes: number;
+  /** The type the browser gave the file, when it gave one. */
+  type?: string;
+  /** The bytes; a damaged zip entry rejects with a ZipEntryError. */
   read(): Promise<Uint8Array>;
+  /** The bytes as a Blob to store, sharing the File's data (no copy) when there is one. */
+  blob?(mime: string): Blob;
 }
 
-/**
- * Zips larger than this are refused outright rather than loaded into memory: the whole archive is
- * read into the worker, which also holds the notes it unpacks to.
- */
-export const maxZipBytes = 512 * 1024 * 1024;
-/** The most note text one zip may unpack to (the tldr corpus is 38 MB). */
-export const maxZipTextBytes = 256 * 1024 * 1024;
+export { maxZipBytes, maxZipUnpackedBytes };
 
 export function fileCandidates(sources: readonly ImportSource[]): Candidate[] {
   return sources.map(({ path, file }) => ({
     path,
     sizeBytes: file.size,
+    type: file.type,
     read: async () => new Uint8Array(await file.arrayBuffer()),
+    blob: (mime: string) => file.slice(0, file.size, mime),
   }));
 }
 
+function tooLarge(zip: File, detail: string): { candidates: []; skips: ImportSkip[] } {
+  return { candidates: [], skips: [{ path: zip.name, reason: 'too-large', detail }] };
+}
+
+/** What the entries that would be unpacked declare, all together. */
+function declaredBytes(entries: readonly ZipEntry[]): number {
+  let total = 0;
+  for (const entry of entries) {
+    if (!entry.duplicate && checkPathAndSize(entry.path, entry.sizeBytes).ok)
+      total += entry.sizeBytes;
+  }
+  return total;
+}
+
 /**
- * Candidates for every entry of a zip; a zip that cannot be used at all becomes one skip. Only
- * entries with a note extension are inflated: the others stay candidates (with their declared
- * size) so the import reports them as unsupported, exactly as it does files in a folder.
+ * Candidates for every entry of a zip; a zip that cannot be used at all becomes one skip. Nothing
+ * is unpacked here: each candidate unpacks and checks its own entry when it is read.
  */
 export async function zipCandidates(
   zip: File,
 ): Promise<{ candidates: Candidate[]; skips: ImportSkip[] }> {
   if (zip.size > maxZipBytes) {
-    const detail = `${formatMegabytes(zip.size)}; zips up to ${formatMegabytesCeil(maxZipBytes)} can be imported.`;
-    return { candidates: [], skips: [{ path: zip.name, reason: 'too-large', detail }] };
+    return tooLarge(
+      zip,
+      `${formatMegabytes(zip.size)}; zips up to ${formatMegabytesCeil(maxZipBytes)} can be imported.`,
+    );
   }
   try {
-    const entries = readZip(new Uint8Array(await zip.arrayBuffer()), {
-      maxEntryBytes: maxFileBytes,
-      maxTotalBytes: maxZipTextBytes,
-      wanted: hasNoteExtension,
-    });
+    const entries = readZip(new Uint8Array(await zip.arrayBuffer()));
+    const declared = declaredBytes(entries);
+    if (declared > maxZipUnpackedBytes) {
+      return tooLarge(
+        zip,
+        `It unpacks to ${formatMegabytes(declared)}; one zip may unpack to ${formatMegabytesCeil(maxZipUnpackedBytes)}. Import it unzipped, as a folder.`,
+      );
+    }
     const skips: ImportSkip[] = [];
     const candidates: Candidate[] = [];
     for (const entry of entries) {
-      // A repeated note is reported as such; a repeated non-note is just another unsupported file.
-      if (entry.duplicate && hasNoteExtension(entry.path)) {
+      if (entry.duplicate) {
         skips.push({
           path: entry.path,
           reason: 'duplicate-path',
@@ -63,11 +81,10 @@ export async function zipCandidates(
         });
         continue;
       }
-      const bytes = entry.bytes;
       candidates.push({
         path: entry.path,
         sizeBytes: entry.sizeBytes,
-        read: () => (bytes ? Promise.resolve(bytes) : Promise.reject(new Error('not inflated'))),
+        read: () => Promise.resolve().then(() => entry.read()),
       });
     }
     return { candidates, skips };

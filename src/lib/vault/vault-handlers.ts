@@ -2,13 +2,12 @@
 // reading files to hashing and zipping, happens here, off the main thread.
 import type { HandlerContext } from '../rpc/protocol';
 import type { ImportProgress, ImportReport, ImportSkip } from '../types';
-import { readLiveNotes } from '../db/import-repo';
 import { fileCandidates, zipCandidates, type Candidate, type ImportSource } from './import-sources';
 import { runImport } from './import-run';
 import { ImportControl, type CancelAnswer } from './import-control';
-import { writeZip } from './zip';
 import { walkDirectory } from './directory-walk';
-import { buildManifest, manifestName, unwrapExportRoots } from './export-manifest';
+import { unwrapExportRoots } from './export-manifest';
+import { exportVaultZip } from './export-zip';
 
 export type { ImportSource };
 
@@ -71,12 +70,13 @@ export function createVaultHandlers() {
       return list.length;
     },
 
+    /** Stops the running import unless it has begun saving; says which happened. */
+    cancelImport: (_args: Record<string, never>): CancelAnswer => running?.cancel() ?? 'stopped',
+
     /**
      * Imports files at their relative paths (those staged under `stagedId` first); `zips` are
      * unpacked with their entry names as paths.
      */
-    /** Stops the running import unless it has begun saving; says which happened. */
-    cancelImport: (_args: Record<string, never>): CancelAnswer => running?.cancel() ?? 'stopped',
 
     importFiles: async (
       args: { files: ImportSource[]; zips?: File[]; stagedId?: number },
@@ -103,19 +103,10 @@ export function createVaultHandlers() {
     },
 
     /**
-     * Every live note at its path with its exact text, and the manifest at the root, zipped; the
-     * buffer is transferred.
+     * Every live note and attachment at its path with its exact bytes, and the manifest at the
+     * root, zipped into a Blob (which crosses to the page without copying its bytes).
      */
-    exportZip: async (_args: Record<string, never>, ctx: Ctx): Promise<Uint8Array> => {
-      const notes = await readLiveNotes();
-      const manifest = `${JSON.stringify(buildManifest(notes.length), null, 2)}\n`;
-      const zip = writeZip([
-        { path: manifestName, content: manifest },
-        ...notes.map((n) => ({ path: n.path, content: n.content, modifiedAt: n.updatedAt })),
-      ]);
-      ctx.transfer(zip.buffer);
-      return zip;
-    },
+    exportZip: (_args: Record<string, never>): Promise<Blob> => exportVaultZip(),
   };
 }
 

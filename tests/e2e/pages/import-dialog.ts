@@ -66,6 +66,19 @@ export class ImportDialog {
     };
   }
 
+  /** The report's attachment figures (all 0 when the import held no attachments). */
+  async attachmentReport(): Promise<{ added: number; updated: number; unchanged: number }> {
+    await expect(this.dialog.getByTestId('import-added')).toBeVisible();
+    const line = this.dialog.getByTestId('import-attachments');
+    if ((await line.count()) === 0) return { added: 0, updated: 0, unchanged: 0 };
+    const figure = async (id: string) => toNumber(await this.dialog.getByTestId(id).textContent());
+    return {
+      added: await figure('import-attachments-added'),
+      updated: await figure('import-attachments-updated'),
+      unchanged: await figure('import-attachments-unchanged'),
+    };
+  }
+
   /** The skipped files as listed, one line each. */
   async skippedLines(): Promise<string[]> {
     return (await this.skippedList.getByRole('listitem').allTextContents()).map((t) =>
@@ -87,6 +100,63 @@ export async function readVault(page: Page): Promise<StoredNote[]> {
   );
   return notes
     .map((n) => ({ ...n, content: bodies.get(n.id) ?? '' }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+export interface StoredAttachment {
+  path: string;
+  mime: string;
+  sizeBytes: number;
+  /** SHA-256 (hex) of the stored Blob's bytes, computed in the page. */
+  sha256: string;
+  /** The stored Blob's size, which must equal `sizeBytes`. */
+  blobBytes: number;
+}
+
+/**
+ * Every attachment (trashed ones included) as IndexedDB holds it, sorted by path: the metadata
+ * row, and a SHA-256 of the bytes of its Blob read back from `attachmentBlobs`.
+ */
+export async function readAttachments(page: Page): Promise<StoredAttachment[]> {
+  const rows = await readAll<{ id: string; path: string; mime: string; sizeBytes: number }>(
+    page,
+    'attachments',
+  );
+  const digests = await page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('hearth');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () =>
+        reject(new Error(request.error?.message ?? 'IndexedDB request failed'));
+    });
+    try {
+      const blobs = await new Promise<{ id: string; blob: Blob }[]>((resolve, reject) => {
+        const request = db.transaction('attachmentBlobs').objectStore('attachmentBlobs').getAll();
+        request.onsuccess = () => resolve(request.result as { id: string; blob: Blob }[]);
+        request.onerror = () =>
+          reject(new Error(request.error?.message ?? 'IndexedDB request failed'));
+      });
+      const out: Record<string, { sha256: string; blobBytes: number }> = {};
+      for (const { id, blob } of blobs) {
+        const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
+        const sha256 = Array.from(new Uint8Array(digest), (b) =>
+          b.toString(16).padStart(2, '0'),
+        ).join('');
+        out[id] = { sha256, blobBytes: blob.size };
+      }
+      return out;
+    } finally {
+      db.close();
+    }
+  });
+  return rows
+    .map((row) => ({
+      path: row.path,
+      mime: row.mime,
+      sizeBytes: row.sizeBytes,
+      sha256: digests[row.id]?.sha256 ?? 'missing',
+      blobBytes: digests[row.id]?.blobBytes ?? -1,
+    }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
