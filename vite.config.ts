@@ -11,12 +11,14 @@ const modelMirrors = (process.env.HEARTH_MODEL_MIRRORS ?? '').split(/\s+/).filte
 const modelSources = [...hubOrigins, ...hubRedirectSources, ...modelMirrors];
 
 // One policy for every response. `style-src 'self'` holds because Svelte emits its CSS as files
-// and the app only sets styles through CSSOM; `img-src` keeps note images from reaching the net.
+// and the app only sets styles through CSSOM; `img-src` and `media-src` keep note images, audio
+// and video from reaching the net (attachments play from object URLs made from stored bytes).
 const cspDirectives: Record<string, string> = {
   'default-src': "'self'",
   'script-src': "'self' 'wasm-unsafe-eval'",
   'style-src': "'self'",
   'img-src': "'self' data: blob:",
+  'media-src': "'self' blob:",
   'font-src': "'self'",
   'connect-src': ["'self'", ...modelSources].join(' '),
   'worker-src': "'self'",

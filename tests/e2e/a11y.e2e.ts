@@ -16,12 +16,47 @@ for (const scheme of ['light', 'dark'] as const) {
     page,
     notes,
   }) => {
+    // Seven whole-page axe audits: each takes seconds on a loaded 2-core machine.
+    test.slow();
     await page.emulateMedia({ colorScheme: scheme });
     await notes.open();
     await audit(page);
     await notes.create();
     await notes.typeAtEnd('# Heading\n\nSome *text* with a [[link]].\n');
     await notes.saved();
+    await audit(page);
+    // Obsidian's constructs too: callouts (open and folded), a highlight, a tag chip, a task
+    // list, a section embed and a missing one, in both colour schemes (filled, not typed: the
+    // keystrokes above already went through the editor).
+    await notes.text.fill(
+      [
+        await notes.text.inputValue(),
+        'A ==highlight== and a #tag/nested chip.',
+        '',
+        '> [!warning] Careful',
+        '> A callout.',
+        '',
+        '> [!tip]- Folded',
+        '> Hidden.',
+        '',
+        '- [ ] to do',
+        '- [x] done',
+        '',
+        '![[Untitled#Part]]',
+        '',
+        '![[Nowhere]]',
+        '',
+        '## Part',
+        '',
+        'Shown twice.',
+        '',
+      ].join('\n'),
+    );
+    await notes.saved();
+    await expect(notes.preview.locator('.embed-content')).toHaveText('Part\nShown twice.');
+    await expect(notes.preview.locator('.callout')).toHaveCount(2);
+    await notes.preview.getByText('Folded', { exact: true }).click();
+    await expect(notes.preview.getByText('Hidden.')).toBeVisible();
     await audit(page);
     await page.getByRole('link', { name: 'Journal', exact: true }).click();
     await expect(page.getByRole('group', { name: 'Month view' })).toBeVisible();

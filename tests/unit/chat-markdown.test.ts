@@ -3,6 +3,7 @@
 // the DOM DOMPurify needs; the result is parsed again and searched for anything executable.
 import { describe, expect, it } from 'vitest';
 import { StreamRenderer, renderChatMarkdown } from '../../src/lib/markdown/stream-render';
+import { dangers } from './html-dangers';
 
 const payloads: Record<string, string> = {
   'script tag': '<script>window.__xss = 1</script>',
@@ -34,46 +35,6 @@ const payloads: Record<string, string> = {
   'base href': '<base href="https://evil.example/">',
   'unclosed tag spanning blocks': '<div>\n\n<img src=x onerror=alert(1)>\n\ntext',
 };
-
-/** Everything in rendered HTML that could run code or navigate to script. */
-function dangers(html: string): string[] {
-  const doc = new DOMParser().parseFromString(`<body>${html}</body>`, 'text/html');
-  const found: string[] = [];
-  for (const element of doc.body.querySelectorAll('*')) {
-    const tag = element.tagName.toLowerCase();
-    if (
-      [
-        'script',
-        'iframe',
-        'object',
-        'embed',
-        'style',
-        'form',
-        'meta',
-        'base',
-        'svg',
-        'math',
-        'button',
-      ].includes(tag)
-    )
-      found.push(`<${tag}>`);
-    for (const attribute of element.attributes) {
-      const name = attribute.name.toLowerCase();
-      const value = attribute.value.replace(/[\s\p{Cc}]/gu, '').toLowerCase();
-      if (name.startsWith('on')) found.push(`${tag}[${name}]`);
-      if (['href', 'src', 'action', 'formaction', 'xlink:href', 'data'].includes(name)) {
-        if (/^(javascript|vbscript):/.test(value)) found.push(`${tag}[${name}=${value}]`);
-        if (
-          /^data:/.test(value) &&
-          !(tag === 'img' && /^data:image\/(png|jpe?g|gif|webp)/.test(value))
-        )
-          found.push(`${tag}[${name}=data:…]`);
-      }
-      if (name === 'style') found.push(`${tag}[style]`);
-    }
-  }
-  return found;
-}
 
 describe('chat Markdown is inert', () => {
   it('has a checker that sees dangerous HTML (so a pass means something)', () => {

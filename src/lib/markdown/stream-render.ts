@@ -9,7 +9,7 @@
 import { Marked, type Token, type TokensList } from 'marked';
 import { filterRawHtml } from './raw-html';
 import { renderCodeBlock } from './highlight';
-import { sanitizeHtml } from './render';
+import { sanitizeHtml } from './sanitize';
 
 // Models write poems and addresses with single line breaks, so those are kept (breaks: true).
 const chatMarked = new Marked({ gfm: true, breaks: true, async: false });

@@ -1,6 +1,7 @@
 // Title, tags, date and kind of a note, derived from its path and text alone.
 import type { NoteKind, NoteMeta } from '../types';
 import { readFrontmatter, splitFrontmatter } from './frontmatter';
+import { extractInlineTags } from './inline-tags';
 import { basename, stripExtension } from './paths';
 import { isDateKey, toDateKey } from './dates';
 
@@ -29,9 +30,18 @@ export function normalizeTags(value: unknown): string[] {
   return [...new Set(tags)];
 }
 
-/** `fallbackDate` is used when neither frontmatter nor path names a day (e.g. the creation day). */
+/** The tags the frontmatter lists (what the editor's Tags field shows and edits). */
+export function frontmatterTags(content: string): string[] {
+  return normalizeTags(readFrontmatter(content)['tags']);
+}
+
+/**
+ * `fallbackDate` is used when neither frontmatter nor path names a day (e.g. the creation day).
+ * Tags are the frontmatter's followed by the inline `#tags` of the text, so both filter search.
+ */
 export function deriveMeta(path: string, content: string, fallbackDate: string): NoteMeta {
   const fm = readFrontmatter(content);
+  const { body } = splitFrontmatter(content);
   const pathDate = journalDateFromPath(path);
   const fmDate = toDateKey(fm['date']);
   const kind: NoteKind =
@@ -40,15 +50,11 @@ export function deriveMeta(path: string, content: string, fallbackDate: string):
     typeof fm['title'] === 'string' || typeof fm['title'] === 'number'
       ? String(fm['title']).trim()
       : '';
-  const title =
-    titleField ||
-    firstHeading(splitFrontmatter(content).body) ||
-    stripExtension(basename(path)) ||
-    'Untitled';
+  const title = titleField || firstHeading(body) || stripExtension(basename(path)) || 'Untitled';
   return {
     kind,
     title: title.slice(0, 300),
-    tags: normalizeTags(fm['tags']),
+    tags: normalizeTags([...normalizeTags(fm['tags']), ...extractInlineTags(body)]),
     date: (kind === 'journal' ? pathDate || fmDate : fmDate || pathDate) || fallbackDate,
   };
 }
