@@ -1,24 +1,46 @@
-// Vector indexes at 384 dims in Chromium, in a module worker: build, search p50/p95 and recall@10
-// against exact float search, serialize + IndexedDB write, restore from IndexedDB, bytes per
-// vector, at 10k / 100k / 1M synthetic clustered vectors (plus a uniform-random control). Builds
-// its own small page (bench/vector/) with the app's Vite config, so the app's CSP applies.
+// Vector indexes at 384 dims in Chromium, in a module worker, on the four shapes of data of
+// tests/fixtures/clustered-vectors.ts (tight clusters, loose clusters, clusters plus a shared mean
+// direction, uniform) at 100k vectors: build, the default index's recall self-check, search p50/p95
+// and recall@10 against exact float search at every search level (recall-vs-cost curve), the
+// levers (no centring, a sign-bit query, the first bq-int8), serialize + IndexedDB write, restore
+// and the check after restore, bytes per vector. Builds its own small page (bench/vector/) with the
+// app's Vite config, so the app's CSP applies. VECTOR_BENCH_QUICK=1: 10k only; VECTOR_BENCH_1M=1
+// adds 1M tight vectors.
 import { writeFileSync } from 'node:fs';
 import { build } from 'vite';
 import { guard, launch, machine, startPreview } from './harness.mjs';
 
 const outDir = 'bench/out/vector-site';
 
+const shapes = ['tight', 'loose', 'mean', 'uniform'];
+
 export const vectorBenchConfig = {
-  sizes: [10_000, 100_000, 1_000_000],
-  kinds: ['flat-f32', 'flat-int8', 'voy', 'bq-int8'],
   queries: 100,
-  // voy fails to build at 100k (FACTS); it is still tried there once so the failure is measured.
-  maxBuild: { voy: 100_000 },
-  // A float snapshot at 1M is 1.5 GB: not written.
-  maxPersist: { 'flat-f32': 100_000 },
-  uniformSizes: [100_000],
-  uniformKinds: ['flat-f32', 'flat-int8', 'bq-int8'],
+  runs: [
+    // voy fails to build at 100k (FACTS): measured at 10k only.
+    { shape: 'tight', size: 10_000, kinds: ['flat-int8', 'voy'], levers: false, persist: true },
+    ...shapes.map((shape) => ({
+      shape,
+      size: 100_000,
+      kinds: ['flat-int8'],
+      levers: true,
+      persist: true,
+    })),
+  ],
 };
+
+const quickConfig = {
+  queries: 100,
+  runs: shapes.map((shape) => ({
+    shape,
+    size: 10_000,
+    kinds: ['flat-int8'],
+    levers: true,
+    persist: true,
+  })),
+};
+
+const millionRun = { shape: 'tight', size: 1_000_000, kinds: [], levers: false, persist: false };
 
 export async function benchVector(port = 4195, config = vectorBenchConfig) {
   await build({
@@ -48,9 +70,8 @@ export async function benchVector(port = 4195, config = vectorBenchConfig) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const port = Number(process.env.HEARTH_BENCH_PORT ?? process.env.HEARTH_PORT ?? 4195);
-  const config = process.env.VECTOR_BENCH_QUICK
-    ? { ...vectorBenchConfig, sizes: [10_000], uniformSizes: [] }
-    : vectorBenchConfig;
+  const base = process.env.VECTOR_BENCH_QUICK ? quickConfig : vectorBenchConfig;
+  const config = process.env.VECTOR_BENCH_1M ? { ...base, runs: [...base.runs, millionRun] } : base;
   console.log(
     JSON.stringify({ machine: await machine(), vector: await benchVector(port, config) }, null, 2),
   );

@@ -1,125 +1,73 @@
-// Runs in a module worker, like the memory worker: builds each index kind over the same synthetic
-// vectors, times searches against exact float search, and saves/restores through the real
-// IndexedDB repository. Reports numbers only, asserts nothing.
+// Runs in a module worker, like the memory worker: for each shape of data (tight clusters, loose
+// clusters, clusters plus a shared mean direction, uniform), builds the exact float scan (the
+// baseline), the exact int8 scan and the default index over the same vectors; lets the default
+// index check its own recall; then measures recall@10 and p50 on held-out queries at every search
+// level (the recall-vs-cost curve) and, with `levers`, the same curve without centring, with a
+// sign-bit query (Hamming distance), and the first bq-int8. Reports numbers only.
 import type { VectorIndex, VectorIndexFactory } from '../../src/lib/search/vector-index';
 import { indexFactories, defaultIndexKind } from '../../src/lib/search/index-registry';
-import { bqTuning } from '../../src/lib/search/bq-index';
+import { BqInt8Index, bqInt8Factory } from '../../src/lib/search/bq-index';
+import { exactBelow } from '../../src/lib/search/search-levels';
+import { sampleGoal } from '../../src/lib/search/recall-check';
+import { LegacyBqIndex } from './legacy-bq';
+import { curve, d, persist, recall, round, timeTogether, type Search } from './measure';
 import {
-  deleteIndexSnapshot,
-  loadIndexSnapshot,
-  saveIndexSnapshot,
-} from '../../src/lib/db/index-blocks-repo';
-import { sequentialLabels, vectorSource } from '../../tests/fixtures/clustered-vectors';
+  sequentialLabels,
+  vectorSource,
+  type VectorShape,
+} from '../../tests/fixtures/clustered-vectors';
+
+interface Run {
+  shape: VectorShape;
+  size: number;
+  /** Besides flat-f32 (always) and bq-int8 (always): `flat-int8`, `voy`. */
+  kinds: string[];
+  levers: boolean;
+  persist: boolean;
+}
 
 interface Config {
-  sizes: number[];
-  kinds: string[];
   queries: number;
-  /** Per kind, the largest size to build (voy fails at 100k; float snapshots at 1M are 1.5 GB). */
-  maxBuild: Record<string, number>;
-  maxPersist: Record<string, number>;
-  uniformSizes: number[];
-  uniformKinds: string[];
+  runs: Run[];
 }
 
-const d = 384;
 const batchSize = 50_000;
-const round = (x: number, digits = 2) => +x.toFixed(digits);
 const log = (text: string) => postMessage({ kind: 'log', text });
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const pause = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-function timeSearches(index: VectorIndex, queries: Float32Array, count: number) {
-  const hits: number[][] = [];
-  const ms: number[] = [];
-  for (let q = 0; q < Math.min(10, count); q++)
-    index.search(queries.subarray(q * d, (q + 1) * d), 10);
-  for (let q = 0; q < count; q++) {
-    const t0 = performance.now();
-    const found = index.search(queries.subarray(q * d, (q + 1) * d), 10);
-    ms.push(performance.now() - t0);
-    hits.push(found.map((h) => h.label));
-  }
-  ms.sort((a, b) => a - b);
-  return { hits, p50Ms: round(pct(ms, 50)), p95Ms: round(pct(ms, 95)), maxMs: round(ms.at(-1)!) };
+interface Built {
+  kind: string;
+  index: VectorIndex;
+  factory?: VectorIndexFactory;
+  buildMs: number;
+  error?: string;
 }
 
-function recall(truth: number[][], found: number[][]): number {
-  let matched = 0;
-  truth.forEach((t, q) => {
-    const set = new Set(t);
-    matched += found[q]!.filter((l) => set.has(l)).length;
-  });
-  return round(matched / (truth.length * 10), 4);
-}
-
-async function persist(
-  kind: string,
-  factory: VectorIndexFactory,
-  index: VectorIndex,
-  n: number,
-  queries: Float32Array,
-) {
-  const modelId = `bench-${kind}-${n}`;
-  let t0 = performance.now();
-  const parts = index.serialize();
-  const serializeMs = performance.now() - t0;
-  const bytes = parts.reduce((sum, p) => sum + p.byteLength, 0);
-  t0 = performance.now();
-  await saveIndexSnapshot(
-    modelId,
-    { kind, dimensions: d, count: index.size, generation: 1 },
-    parts,
-  );
-  const writeMs = performance.now() - t0;
-  parts.length = 0;
-  t0 = performance.now();
-  const snapshot = await loadIndexSnapshot(modelId);
-  const readMs = performance.now() - t0;
-  const restored = await factory.restore(snapshot!.parts, d);
-  const restoreMs = performance.now() - t0;
-  const query = queries.subarray(0, d);
-  const same =
-    JSON.stringify(restored.search(query, 10)) === JSON.stringify(index.search(query, 10));
-  restored.dispose();
-  await deleteIndexSnapshot(modelId);
-  return {
-    serializeMs: Math.round(serializeMs),
-    idbWriteMs: Math.round(writeMs),
-    idbReadMs: Math.round(readMs),
-    restoreFromIdbMs: Math.round(restoreMs),
-    snapshotBytes: bytes,
-    bytesPerVector: Math.round(bytes / n),
-    restoredSearchIdentical: same,
-  };
-}
-
-async function runSize(n: number, config: Config, uniform: boolean) {
-  const kinds = (uniform ? config.uniformKinds : config.kinds).filter(
-    (k) => n <= (config.maxBuild[k] ?? Infinity),
-  );
-  const skipped = (uniform ? config.uniformKinds : config.kinds)
-    .filter((k) => !kinds.includes(k))
-    .map((k) => ({ kind: k, reason: `not built above ${config.maxBuild[k]} vectors` }));
-  log(`${uniform ? 'uniform' : 'clustered'} ${n}: ${kinds.join(', ')}`);
-  const source = vectorSource(n, { dimensions: d, seed: 1234 + n, uniform });
+async function build(run: Run) {
+  const source = vectorSource(run.size, { dimensions: d, seed: 1234 + run.size, shape: run.shape });
   const exact = await (await indexFactories['flat-f32']()).create(d);
-  const built: {
-    kind: string;
-    factory: VectorIndexFactory;
-    index: VectorIndex;
-    buildMs: number;
-    error?: string;
-  }[] = [];
-  for (const kind of kinds.filter((k) => k !== 'flat-f32')) {
+  const built: Built[] = [];
+  for (const kind of run.kinds) {
     const factory = await indexFactories[kind as keyof typeof indexFactories]();
     built.push({ kind, factory, index: await factory.create(d), buildMs: 0 });
   }
+  const bq = new BqInt8Index(d);
+  built.push({ kind: 'bq-int8', factory: bqInt8Factory, index: bq, buildMs: 0 });
+  if (run.levers) {
+    const uncentred = new BqInt8Index(d, { centre: false });
+    built.push({ kind: 'lever: no centring', index: uncentred, buildMs: 0 });
+    built.push({
+      kind: 'lever: sign-bit query',
+      index: new BqInt8Index(d, { signQuery: true }),
+      buildMs: 0,
+    });
+    built.push({ kind: 'bq-int8 v1 (before)', index: new LegacyBqIndex(d), buildMs: 0 });
+  }
   let exactBuildMs = 0;
   let generateMs = 0;
-  for (let at = 0; at < n; at += batchSize) {
+  for (let at = 0; at < run.size; at += batchSize) {
     let t0 = performance.now();
-    const vectors = source.batch(Math.min(batchSize, n - at));
+    const vectors = source.batch(Math.min(batchSize, run.size - at));
     const labels = sequentialLabels(vectors.length / d, at + 1);
     generateMs += performance.now() - t0;
     t0 = performance.now();
@@ -136,86 +84,84 @@ async function runSize(n: number, config: Config, uniform: boolean) {
       entry.buildMs += performance.now() - t0;
     }
   }
-  const queries = source.batch(config.queries);
-  log(`  generated in ${Math.round(generateMs)} ms; exact search…`);
-  const truth = timeSearches(exact, queries, config.queries);
-  const results: Record<string, unknown>[] = [];
-  const exactRow: Record<string, unknown> = {
+  return { source, exact, exactBuildMs, generateMs, built, bq };
+}
+
+async function runOne(run: Run, queryCount: number) {
+  log(`${run.shape} ${run.size}: building`);
+  const { source, exact, exactBuildMs, generateMs, built, bq } = await build(run);
+  const queries = source.batch(queryCount);
+  const exactSearch: Search = (q) => exact.search(q, 10);
+  const [truth] = timeTogether([exactSearch], queries, queryCount);
+  log('  bq-int8 recall check…');
+  const t0 = performance.now();
+  const report = await bq.checkRecall(pause);
+  const selfCheck = {
+    checkMs: Math.round(performance.now() - t0),
+    sampleSize: report.sampleSize,
+    sampleGoal,
+    sampleRecall: round(report.recall, 4),
+    chosenLevel: report.level,
+    exact: report.exact,
+    rescored: report.rescored,
+    levelsTried: report.tried.map((t) => ({ level: t.level, sampleRecall: round(t.recall, 4) })),
+  };
+  // The headline: every index over the same queries, in turns with the exact float scan.
+  const ranked = built.filter((e) => !e.error && !e.kind.startsWith('lever'));
+  const [baselineTimed, ...timed] = timeTogether(
+    [exactSearch, ...ranked.map((e) => (q: Float32Array) => e.index.search(q, 10))],
+    queries,
+    queryCount,
+  );
+  const baseline = {
     kind: 'flat-f32',
     buildMs: Math.round(exactBuildMs),
-    p50Ms: truth.p50Ms,
-    p95Ms: truth.p95Ms,
-    maxMs: truth.maxMs,
-    recallAt10: 1,
+    p50Ms: baselineTimed!.p50Ms,
+    p95Ms: baselineTimed!.p95Ms,
   };
-  if (!uniform && n <= (config.maxPersist['flat-f32'] ?? Infinity))
-    Object.assign(
-      exactRow,
-      await persist('flat-f32', await indexFactories['flat-f32'](), exact, n, queries),
-    );
-  else if (!uniform)
-    exactRow.persist = `skipped above ${config.maxPersist['flat-f32']} vectors (1.5 KB/vector)`;
-  results.push(exactRow);
-  for (const entry of built) {
+  const results: Record<string, unknown>[] = built
+    .filter((e) => e.error)
+    .map((e) => ({ kind: e.kind, failed: e.error }));
+  const levers: Record<string, unknown> = {};
+  for (const [i, entry] of ranked.entries()) {
     log(`  ${entry.kind}…`);
-    if (entry.error) {
-      results.push({
-        kind: entry.kind,
-        failed: entry.error,
-        failedAfterMs: Math.round(entry.buildMs),
-      });
-      entry.index.dispose();
-      continue;
-    }
-    let timed: ReturnType<typeof timeSearches>;
-    try {
-      timed = timeSearches(entry.index, queries, config.queries);
-    } catch (error) {
-      results.push({
-        kind: entry.kind,
-        buildMs: Math.round(entry.buildMs),
-        searchFailed: String(error),
-      });
-      continue;
-    }
     const row: Record<string, unknown> = {
       kind: entry.kind,
       buildMs: Math.round(entry.buildMs),
-      buildMsPerVector: round(entry.buildMs / n, 4),
-      p50Ms: timed.p50Ms,
-      p95Ms: timed.p95Ms,
-      maxMs: timed.maxMs,
-      recallAt10: recall(truth.hits, timed.hits),
+      p50Ms: timed[i]!.p50Ms,
+      p95Ms: timed[i]!.p95Ms,
+      recallAt10: recall(truth!.hits, timed[i]!.hits),
+      shareOfExact: round(timed[i]!.p50Ms / baselineTimed!.p50Ms, 3),
     };
-    if (entry.kind === 'bq-int8') {
-      const sweep: Record<string, unknown>[] = [];
-      const keep = bqTuning.keepShare;
-      for (const keepShare of [0.01, 0.1]) {
-        bqTuning.keepShare = keepShare;
-        const t = timeSearches(entry.index, queries, config.queries);
-        sweep.push({
-          keepShare,
-          p50Ms: t.p50Ms,
-          p95Ms: t.p95Ms,
-          recallAt10: recall(truth.hits, t.hits),
-        });
-      }
-      bqTuning.keepShare = keep;
-      row.keepShare = keep;
-      row.keepShareSweep = sweep;
-    }
-    if (!uniform && n <= (config.maxPersist[entry.kind] ?? Infinity))
+    if (entry.index === bq) row.curve = curve(bq, exactSearch, queries, queryCount, truth!.hits);
+    if (run.persist && entry.factory)
       try {
-        Object.assign(row, await persist(entry.kind, entry.factory, entry.index, n, queries));
+        Object.assign(
+          row,
+          await persist(entry.kind, entry.factory, entry.index, run.size, queries),
+        );
       } catch (error) {
         row.persistFailed = String(error);
-        await deleteIndexSnapshot(`bench-${entry.kind}-${n}`);
       }
     results.push(row);
-    entry.index.dispose();
   }
+  for (const entry of built.filter((e) => e.kind.startsWith('lever') && !e.error)) {
+    log(`  ${entry.kind}…`);
+    const index = entry.index as BqInt8Index;
+    if (entry.kind === 'lever: sign-bit query') index.recentre();
+    levers[entry.kind] = curve(index, exactSearch, queries, queryCount, truth!.hits, 7);
+  }
+  for (const entry of built) entry.index.dispose();
   exact.dispose();
-  return { vectors: n, data: uniform ? 'uniform' : 'clustered', skipped, results };
+  return {
+    shape: run.shape,
+    vectors: run.size,
+    generateMs: Math.round(generateMs),
+    baseline,
+    selfCheck,
+    results,
+    ...(run.levers ? { levers } : {}),
+  };
 }
 
 addEventListener('message', ({ data }: MessageEvent) => {
@@ -223,11 +169,10 @@ addEventListener('message', ({ data }: MessageEvent) => {
   void (async () => {
     try {
       const runs = [];
-      for (const n of config.sizes) runs.push(await runSize(n, config, false));
-      for (const n of config.uniformSizes) runs.push(await runSize(n, config, true));
+      for (const run of config.runs) runs.push(await runOne(run, config.queries));
       postMessage({
         kind: 'done',
-        result: { defaultIndexKind, dimensions: d, queries: config.queries, runs },
+        result: { defaultIndexKind, dimensions: d, queries: config.queries, exactBelow, runs },
       });
     } catch (error) {
       postMessage({

@@ -129,6 +129,52 @@ test.describe('semantic memory', () => {
     const textOf = (c: StoredChunk) =>
       bodies.find((b) => b.id === c.noteId)!.content.slice(c.start, c.end);
 
+    await test.step('Settings show the index’s own measured recall, sample and search cost', async () => {
+      await expect(memory.recall).toContainText(
+        /^1\.000 recall@10 on a sample of \d+ stored vectors against an exact scan \(goal ≥ 0\.95\)$/,
+      );
+      const sample = Number((await memory.recall.innerText()).match(/sample of (\d+)/)![1]);
+      expect(sample).toBe(Math.min(64, chunks.length));
+      // A slice this small is scanned exactly (below 5,000 vectors).
+      await expect(memory.searchCost).toContainText(
+        new RegExp(
+          `ms per search · exact: every one of ${chunks.length.toLocaleString('en-US')} vectors scored`,
+        ),
+      );
+    });
+
+    await test.step('a folder filter ranks only that folder’s chunks by meaning', async () => {
+      const notes = await readAll<{ id: string; path: string }>(page, 'notes');
+      const chinese = new Set(notes.filter((n) => n.path.includes('pages.zh/')).map((n) => n.id));
+      // A chunk from outside pages.zh, its own text as the query: unfiltered, it comes first.
+      const other = chunks.find((c) => !chinese.has(c.noteId) && c.seq === 0)!;
+      const title = (await readAll<{ id: string; title: string }>(page, 'notes')).find(
+        (n) => n.id === other.noteId,
+      )!.title;
+      const body = bodies.find((b) => b.id === other.noteId)!.content;
+      await goInApp(page, '/search');
+      await search.mode.selectOption({ label: 'Meaning only' });
+      await search.search(chunkNote(body, chunkOptions(title))[0]!.embedText);
+      await expect(search.results.first()).toHaveAttribute(
+        'href',
+        `/notes/${other.noteId}?at=${other.start}-${other.end}`,
+      );
+      const folder = (await search.folder.locator('option').allInnerTexts()).find((f) =>
+        f.endsWith('pages.zh'),
+      )!;
+      await search.folder.selectOption(folder);
+      await expect(search.results.first()).not.toHaveAttribute('href', new RegExp(other.noteId));
+      const hrefs = await search.results.evaluateAll((links) =>
+        links.map((a) => a.getAttribute('href')!),
+      );
+      const ids = hrefs.map((h) => h.split('/notes/')[1]!.split('?')[0]!);
+      // Every Chinese note with a chunk among the 30 best Chinese chunks, and nothing else.
+      expect(ids.length).toBeGreaterThanOrEqual(Math.min(chinese.size, 3));
+      expect(ids.every((id) => chinese.has(id))).toBe(true);
+      await search.folder.selectOption('');
+      await search.search('');
+    });
+
     await test.step('a query equal to a chunk’s text returns that chunk first, and opens at it', async () => {
       // A German chunk in the middle of its note, so the range is not the note's start.
       const notes = await readAll<{ id: string; path: string; title: string }>(page, 'notes');

@@ -15,13 +15,7 @@ import { chunkNote } from '../../src/lib/search/chunker';
 import { chunkOptionsFor } from '../../src/lib/search/indexer';
 import { semanticSearch } from '../../src/lib/search/semantic-search';
 import type { MemoryStatus } from '../../src/lib/search/memory-types';
-import {
-  createNote,
-  getNote,
-  saveContent,
-  trashNote,
-  wipeVault,
-} from '../../src/lib/db/notes-repo';
+import { createNote, getNote, saveContent, trashNote, wipeVault } from '../fixtures/notes';
 import { saveInstalledModel } from '../../src/lib/db/models-repo';
 import { getDb } from '../../src/lib/db/db';
 import { generateTinyBert, tinyBertSpec } from '../fixtures/tiny-bert';

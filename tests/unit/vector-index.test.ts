@@ -108,11 +108,48 @@ describe.each(adapters)('vector index %s', (factory, recallSize) => {
   });
 });
 
+describe.each(adapters)('filtered search with %s', (factory) => {
+  it('ranks only the allowed labels: a 1 % filter still returns k hits, the exact filtered top k', async () => {
+    const n = 6000;
+    const source = vectorSource(n, { dimensions: d, seed: 7 });
+    const vectors = source.batch(n);
+    const labels = sequentialLabels(n);
+    const index = await factory.create(d);
+    const exact = await flatF32Factory.create(d);
+    index.add(labels, vectors);
+    exact.add(labels, vectors);
+    // Every 100th label (1 %), plus labels that do not exist and a duplicate.
+    const allowed = [...labels.filter((l) => l % 100 === 7), 999_999, 107];
+    const allowedSet = new Set(allowed);
+    const queries = source.batch(5);
+    for (let q = 0; q < 5; q++) {
+      const hits = index.search(row(queries, q), 10, allowed);
+      expect(hits).toHaveLength(10);
+      expect(hits.every((h) => allowedSet.has(h.label))).toBe(true);
+      const truth = exact.search(row(queries, q), 10, allowed).map((h) => h.label);
+      const found = new Set(hits.map((h) => h.label));
+      expect(truth.filter((l) => found.has(l)).length).toBeGreaterThanOrEqual(9);
+    }
+    // Fewer allowed than k: all of them, best first; none allowed: nothing.
+    expect(
+      index
+        .search(row(queries, 0), 10, [3, 4, 5])
+        .map((h) => h.label)
+        .sort(),
+    ).toEqual([3, 4, 5]);
+    expect(index.search(row(queries, 0), 10, [])).toEqual([]);
+    index.dispose();
+  });
+});
+
 describe('index snapshots', () => {
   it('reject parts of another kind or cut short', async () => {
     const index = await flatInt8Factory.create(d);
     index.add(sequentialLabels(3), vectorSource(3, { dimensions: d, seed: 5 }).batch(3));
     await expect(bqInt8Factory.restore(index.serialize(), d)).rejects.toThrow(/flat-int8/);
+    // A bq-int8 snapshot of the first format (no centred codes) is refused, so it is rebuilt.
+    const old = packSections('bq-int8', { dimensions: d }, { labels: sequentialLabels(1) });
+    await expect(bqInt8Factory.restore(old, d)).rejects.toThrow(/older format/);
     const [bytes] = index.serialize();
     await expect(
       flatInt8Factory.restore([bytes!.slice(0, bytes!.length - 100)], d),

@@ -2,6 +2,8 @@
 // (`<modelId>|<part>`) and a header in `meta` (`vector-index:<modelId>`). A save replaces every
 // part and the header in one transaction, so a reader sees the old snapshot or the new one, never
 // a mix; a load that finds parts and header disagreeing reports no snapshot (the index is rebuilt).
+// Saved with it (`vector-notes:<modelId>`): the note of each label, so a restore knows which chunks
+// a filter may rank without reading every vector row's key.
 import { getDb } from './db';
 import { StorageFullError, isQuotaError } from '../errors';
 
@@ -18,18 +20,28 @@ export interface IndexSnapshotHeader {
   savedAt: number;
 }
 
+/** Which note each label of the snapshot belongs to: `notes[noteOf[i]]` for `labels[i]`. */
+export interface SavedLabelNotes {
+  labels: Uint32Array;
+  noteOf: Uint32Array;
+  notes: string[];
+}
+
 export interface IndexSnapshot {
   header: IndexSnapshotHeader;
   parts: Uint8Array[];
+  labelNotes?: SavedLabelNotes | undefined;
 }
 
 export const snapshotKey = (modelId: string) => `vector-index:${modelId}`;
+export const labelNotesKey = (modelId: string) => `vector-notes:${modelId}`;
 const blockKey = (modelId: string, part: number) => `${modelId}|${part}`;
 
 export async function saveIndexSnapshot(
   modelId: string,
   header: Omit<IndexSnapshotHeader, 'parts' | 'savedAt'>,
   parts: Uint8Array[],
+  labelNotes?: SavedLabelNotes,
 ): Promise<IndexSnapshotHeader> {
   const db = getDb();
   const saved: IndexSnapshotHeader = { ...header, parts: parts.length, savedAt: Date.now() };
@@ -40,6 +52,13 @@ export async function saveIndexSnapshot(
         parts.map((bytes, part) => ({ key: blockKey(modelId, part), modelId, part, bytes })),
       );
       await db.meta.put({ key: snapshotKey(modelId), value: saved, updatedAt: saved.savedAt });
+      if (labelNotes)
+        await db.meta.put({
+          key: labelNotesKey(modelId),
+          value: labelNotes,
+          updatedAt: saved.savedAt,
+        });
+      else await db.meta.delete(labelNotesKey(modelId));
     });
   } catch (error) {
     if (isQuotaError(error)) throw new StorageFullError('the semantic index', { cause: error });
@@ -58,7 +77,9 @@ export async function loadIndexSnapshot(modelId: string): Promise<IndexSnapshot 
     const blocks = await db.indexBlocks.where('modelId').equals(modelId).toArray();
     blocks.sort((a, b) => a.part - b.part);
     if (blocks.length !== header.parts || blocks.some((b, i) => b.part !== i)) return undefined;
-    return { header, parts: blocks.map((b) => b.bytes) };
+    const labelNotes = (await db.meta.get(labelNotesKey(modelId)))?.value as
+      SavedLabelNotes | undefined;
+    return { header, parts: blocks.map((b) => b.bytes), labelNotes };
   });
 }
 
@@ -66,6 +87,6 @@ export async function deleteIndexSnapshot(modelId: string): Promise<void> {
   const db = getDb();
   await db.transaction('rw', [db.indexBlocks, db.meta], async () => {
     await db.indexBlocks.where('modelId').equals(modelId).delete();
-    await db.meta.delete(snapshotKey(modelId));
+    await db.meta.bulkDelete([snapshotKey(modelId), labelNotesKey(modelId)]);
   });
 }

@@ -3,6 +3,7 @@
 // generation in `meta`, so a saved index snapshot can tell whether it is still current.
 import { getDb, type ChunkRecord, type EmbedJobRecord, type VectorRecord } from './db';
 import { guardQuota } from './quota';
+import type { Note } from '../types';
 
 export type { ChunkRecord, EmbedJobRecord, VectorRecord };
 
@@ -171,13 +172,38 @@ export async function vectorsByLabels(modelId: string, labels: number[]): Promis
     .toArray();
 }
 
-/** Every label of `modelId` that has a vector, read from the index alone (no values). */
-export async function vectorLabels(modelId: string): Promise<number[]> {
-  const keys = await getDb()
-    .vectors.where('[modelId+label]')
-    .between([modelId, 0], [modelId, Number.MAX_SAFE_INTEGER])
-    .keys();
-  return keys.map((k) => (k as unknown as [string, number])[1]);
+/**
+ * Every label of `modelId` that has a vector, with its chunk id, read from the index alone (no
+ * vector values): the index keys and primary keys of one range, in the same order.
+ */
+export async function vectorLabelChunks(
+  modelId: string,
+): Promise<{ labels: number[]; chunkIds: string[] }> {
+  const db = getDb();
+  return db.transaction('r', db.vectors, async () => {
+    const range = () =>
+      db.vectors.where('[modelId+label]').between([modelId, 0], [modelId, Number.MAX_SAFE_INTEGER]);
+    const [keys, chunkIds] = await Promise.all([range().keys(), range().primaryKeys()]);
+    return { labels: keys.map((k) => (k as unknown as [string, number])[1]), chunkIds };
+  });
+}
+
+/** The filterable metadata of the given notes (all notes when no ids are given); no note text. */
+export async function readNoteMetadata(
+  ids?: string[],
+): Promise<Pick<Note, 'id' | 'kind' | 'tags' | 'date' | 'path' | 'deletedAt'>[]> {
+  const notes = getDb().notes;
+  const rows = ids
+    ? (await notes.bulkGet(ids)).filter((n) => n !== undefined)
+    : await notes.toArray();
+  return rows.map(({ id, kind, tags, date, path, deletedAt }) => ({
+    id,
+    kind,
+    tags,
+    date,
+    path,
+    deletedAt,
+  }));
 }
 
 /** Streams `modelId`'s vectors in label order, `pageSize` rows at a time. */
@@ -244,6 +270,7 @@ export async function wipeModel(modelId: string): Promise<void> {
         generationKey(modelId),
         labelKey(modelId),
         `vector-index:${modelId}`,
+        `vector-notes:${modelId}`,
       ]);
     },
   );

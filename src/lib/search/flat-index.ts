@@ -2,7 +2,7 @@
 // The baseline every other index is measured against (1,536 bytes per 384-dim vector).
 import type { VectorHit, VectorIndex, VectorIndexFactory } from './vector-index';
 import { packSections, settle, unpackSections } from './index-bytes';
-import { TopK } from './top-k';
+import { TopK, positionsOf } from './top-k';
 
 export const flatF32Kind = 'flat-f32';
 
@@ -80,12 +80,16 @@ export class FlatF32Index implements VectorIndex {
     return this.#labels.slice(0, this.#size);
   }
 
-  search(query: Float32Array, k: number): VectorHit[] {
-    if (k < 1 || this.#size === 0) return [];
+  search(query: Float32Array, k: number, allowed?: ArrayLike<number>): VectorHit[] {
+    const positions = allowed ? positionsOf(this.#slots, allowed) : undefined;
+    const count = positions ? positions.length : this.#size;
+    if (k < 1 || count === 0) return [];
     const d = this.dimensions;
     const v = this.#vectors;
-    const top = new TopK(Math.min(k, this.#size));
-    for (let slot = 0, base = 0; slot < this.#size; slot++, base += d) {
+    const top = new TopK(Math.min(k, count));
+    for (let c = 0; c < count; c++) {
+      const slot = positions ? positions[c]! : c;
+      const base = slot * d;
       let s0 = 0;
       let s1 = 0;
       let s2 = 0;

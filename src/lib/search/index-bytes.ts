@@ -11,8 +11,8 @@ export class IndexSnapshotError extends Error {
   }
 }
 
-type Section = Float32Array | Int8Array | Uint8Array | Uint32Array | Int32Array;
-const sectionTypes = { Float32Array, Int8Array, Uint8Array, Uint32Array, Int32Array };
+type Section = Float32Array | Float64Array | Int8Array | Uint8Array | Uint32Array | Int32Array;
+const sectionTypes = { Float32Array, Float64Array, Int8Array, Uint8Array, Uint32Array, Int32Array };
 type SectionType = keyof typeof sectionTypes;
 
 interface Header {

@@ -1,5 +1,6 @@
 // A growable run of int8 vectors with one scale and one label each, scanned as one contiguous
-// block: the storage of the int8 flat index (one block) and of each IVF list (one block per list).
+// block: the storage of the int8 flat index and of bq-int8's rescoring (and the exact truth of its
+// recall check).
 import { IndexSnapshotError } from './index-bytes';
 import type { TopK } from './top-k';
 
@@ -72,23 +73,43 @@ export class Int8Block {
     return this.labels[at];
   }
 
-  /** Offers every vector's approximate cosine to `top`. */
-  scan(query: Float32Array, top: TopK): void {
+  /** The approximate cosine of `query` and the vector at `at`. */
+  score(query: Float32Array, at: number): number {
     const d = this.dimensions;
     const q = this.q;
-    for (let at = 0, base = 0; at < this.size; at++, base += d) {
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let i = 0; i < d; i += 4) {
-        s0 += query[i]! * q[base + i]!;
-        s1 += query[i + 1]! * q[base + i + 1]!;
-        s2 += query[i + 2]! * q[base + i + 2]!;
-        s3 += query[i + 3]! * q[base + i + 3]!;
-      }
-      top.push(this.labels[at]!, (s0 + s1 + s2 + s3) * this.scales[at]!);
+    const base = at * d;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let i = 0; i < d; i += 4) {
+      s0 += query[i]! * q[base + i]!;
+      s1 += query[i + 1]! * q[base + i + 1]!;
+      s2 += query[i + 2]! * q[base + i + 2]!;
+      s3 += query[i + 3]! * q[base + i + 3]!;
     }
+    return (s0 + s1 + s2 + s3) * this.scales[at]!;
+  }
+
+  /** Offers every vector's approximate cosine to `top`, or only those at `positions`. */
+  scan(query: Float32Array, top: TopK, positions?: ArrayLike<number>): void {
+    if (positions) {
+      for (let i = 0; i < positions.length; i++) {
+        const at = positions[i]!;
+        top.push(this.labels[at]!, this.score(query, at));
+      }
+      return;
+    }
+    for (let at = 0; at < this.size; at++) top.push(this.labels[at]!, this.score(query, at));
+  }
+
+  /** The vector at `at` as floats (int8 × scale). */
+  vector(at: number): Float32Array {
+    const d = this.dimensions;
+    const out = new Float32Array(d);
+    const scale = this.scales[at]!;
+    for (let i = 0; i < d; i++) out[i] = this.q[at * d + i]! * scale;
+    return out;
   }
 
   /** The live part of each array (views, not copies). */

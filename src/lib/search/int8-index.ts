@@ -4,7 +4,7 @@ import type { VectorHit, VectorIndex, VectorIndexFactory } from './vector-index'
 import { packSections, settle, unpackSections } from './index-bytes';
 import { Int8Block } from './int8-block';
 import { quantizeInt8 } from './quantize';
-import { TopK } from './top-k';
+import { TopK, positionsOf } from './top-k';
 
 export const flatInt8Kind = 'flat-int8';
 
@@ -57,10 +57,12 @@ export class FlatInt8Index implements VectorIndex {
     return this.#block.labels.slice(0, this.#block.size);
   }
 
-  search(query: Float32Array, k: number): VectorHit[] {
-    if (k < 1 || this.size === 0) return [];
-    const top = new TopK(Math.min(k, this.size));
-    this.#block.scan(query, top);
+  search(query: Float32Array, k: number, allowed?: ArrayLike<number>): VectorHit[] {
+    const positions = allowed ? positionsOf(this.#slots, allowed) : undefined;
+    const count = positions ? positions.length : this.size;
+    if (k < 1 || count === 0) return [];
+    const top = new TopK(Math.min(k, count));
+    this.#block.scan(query, top, positions);
     return top.hits();
   }
 

@@ -1,5 +1,6 @@
 // Words and numbers for the semantic-memory status, kept out of the view so they can be tested.
 import type { MemoryStatus } from './memory-types';
+import { searchLevels } from './search-levels';
 
 export function formatEta(ms: number | null): string {
   if (ms === null || !Number.isFinite(ms)) return 'estimating…';
@@ -29,4 +30,22 @@ export function progressText(status: MemoryStatus): string {
   if (p.state === 'paused') return `Paused: ${notes}${failed}`;
   if (p.state === 'error') return `Stopped: ${p.error ?? 'unknown error'}`;
   return `Up to date: ${notes}${failed}`;
+}
+
+/** The index's measured recall, in words: what was measured, on how much, against what. */
+export function recallText(status: MemoryStatus): string {
+  const r = status.recall;
+  if (!r) return status.vectors > 0 ? 'measuring…' : '—';
+  const sample = `a sample of ${r.sampleSize} stored vectors`;
+  return `${r.recall.toFixed(3)} recall@10 on ${sample} against an exact scan (goal ≥ ${r.goal})`;
+}
+
+/** What one search costs at the width the check chose. */
+export function searchCostText(status: MemoryStatus): string {
+  const r = status.recall;
+  if (!r) return '—';
+  const ms = `${r.searchMs < 10 ? r.searchMs.toFixed(1) : Math.round(r.searchMs)} ms per search`;
+  const vectors = status.vectors.toLocaleString();
+  if (r.exact) return `${ms} · exact: every one of ${vectors} vectors scored`;
+  return `${ms} · ${r.rescored.toLocaleString()} of ${vectors} vectors rescored exactly (width ${r.level + 1} of ${searchLevels.length})`;
 }

@@ -89,7 +89,7 @@ export function createMemoryHandlers(
       const slot = await service.serving();
       if (!slot || query.trim() === '') return unavailable(startedMs);
       const vector = await slot.queue.embed([query], 'query');
-      const hits = await semanticSearch(slot.store, vector, query, filters, k);
+      const hits = await semanticSearch(slot.store, vector, query, filters, k, service.notes);
       return {
         hits,
         unavailable: null,

@@ -13,6 +13,7 @@ import { listInstalledModels, readSetting, writeSetting } from '../db/models-rep
 import { onVaultChange, type VaultChange } from '../vault/changes';
 import { errorMessage } from '../errors';
 import { MemoryChannel, type MemoryMessage } from './memory-channel';
+import { NoteCatalog } from './note-catalog';
 
 export const TARGET_SETTING = 'memory.model';
 export const SERVING_SETTING = 'memory.serving';
@@ -59,14 +60,18 @@ export class MemoryService {
     restoreMs: null,
     restoredFromSnapshot: false,
     snapshotBytes: 0,
+    recall: null,
     device: null,
     error: null,
   };
+  /** Every note's filterable metadata, for filters applied before ranking (all tabs keep it). */
+  readonly notes = new NoteCatalog();
 
   constructor(deps: MemoryServiceDeps) {
     this.#deps = deps;
     this.#channel = new MemoryChannel((message) => void this.#onMessage(message));
     this.#unsubscribe = onVaultChange((change) => {
+      void this.notes.apply(change);
       // Chained, so `settled()` also waits for changes announced but not yet queued.
       this.#changes = this.#changes
         .then(() => this.#onVaultChange(change))
@@ -145,6 +150,7 @@ export class MemoryService {
       restoreMs: info.restoreMs,
       restoredFromSnapshot: info.restoredFromSnapshot,
       snapshotBytes: info.snapshotBytes,
+      recall: info.recall,
       device: servingSlot.queue.embedder.device,
     });
     if (!this.#writer) return this.#refreshCounts();
@@ -184,6 +190,9 @@ export class MemoryService {
           onError: (message) => this.#update({ error: message }),
           // Only the indexing tab saves snapshots: a follower's copy may lag behind the rows.
           mayPersist: () => this.#writer,
+          onCheck: (recall) => {
+            if (this.status.servingModel === modelId) this.#update({ recall });
+          },
         });
         return { modelId, queue: new EmbedQueue(embedder), store };
       })();
@@ -200,7 +209,7 @@ export class MemoryService {
       const slot = await pending.catch(() => null);
       if (!slot) continue;
       await slot.store.persist();
-      slot.store.index.dispose();
+      slot.store.dispose();
       await slot.queue.embedder.dispose();
     }
   }

@@ -1,8 +1,9 @@
 // What the memory worker answers and announces: semantic hits, its status and indexing progress.
 import type { NoteKind, SearchFilters, SnippetPart } from '../types';
 import type { IndexProgress } from './indexer';
+import type { RecallReport } from './recall-check';
 
-export type { IndexProgress };
+export type { IndexProgress, RecallReport };
 
 /** One chunk of a note that matched, with where it sits in the note's text. */
 export interface ChunkHit {
@@ -74,7 +75,9 @@ export interface MemoryStatus {
   restoreMs: number | null;
   restoredFromSnapshot: boolean;
   snapshotBytes: number;
-  /** On-device bytes per chunk: the int8 vector row plus the index snapshot's share. */
+  /** The serving index's last recall self-check (null for an exact index, or before the first). */
+  recall: RecallReport | null;
+  /** Where the embedding model runs. */
   device: 'wasm' | 'webgpu' | null;
   error: string | null;
 }

@@ -1,19 +1,24 @@
 // Semantic search over one model's vector store: nearest chunks, turned into hits with their
-// note's metadata, filtered like keyword results, with a snippet of the chunk's own text.
+// note's metadata, with a snippet of the chunk's own text. Filters (kind, tag, folder, dates) pick
+// the chunks the index may rank before it ranks them, so a filter matching 1 % of the notes still
+// returns k hits when k exist.
 import type { SearchFilters } from '../types';
 import type { VectorStore } from './vector-store';
 import type { ChunkHit } from './memory-types';
 import type { VectorHit } from './vector-index';
-import { matchesNoteFilters } from './note-filters';
+import { hasFilters, matchesNoteFilters } from './note-filters';
+import { NoteCatalog } from './note-catalog';
 import { buildSnippet } from './snippet';
 import { dequantizeInt8 } from './quantize';
 import * as repo from '../db/memory-repo';
 import { readNotesForIndex, type NoteForIndex } from '../db/search-source';
 import type { ChunkRecord } from '../db/db';
 
-/** Filters drop hits after the index search, so it is asked for more than `k`. */
-const overfetch = 5;
-const minCandidates = 50;
+/**
+ * Hits of trashed notes (not yet dropped by the indexer) are skipped after the index search, so it
+ * is asked for a few more than `k`, and again for more if that was not enough.
+ */
+const spare = 10;
 
 /** A passage of `note` as a search hit, its snippet marking the query's words. */
 export function chunkHit(
@@ -74,9 +79,20 @@ export async function semanticSearch(
   query: string,
   filters: SearchFilters,
   k: number,
+  notes?: NoteCatalog,
 ): Promise<ChunkHit[]> {
-  const found = store.index.search(queryVector, Math.max(minCandidates, k * overfetch));
-  return hitsFor(store, found, query, filters, k);
+  let allowed: number[] | undefined;
+  if (hasFilters(filters)) {
+    const catalog = notes ?? new NoteCatalog();
+    await catalog.ready();
+    allowed = store.labelNotes.labelsOf(catalog.matching(filters));
+    if (allowed.length === 0) return [];
+  }
+  for (let ask = k + spare; ; ask *= 4) {
+    const found = store.index.search(queryVector, ask, allowed);
+    const hits = await hitsFor(store, found, query, filters, k);
+    if (hits.length >= k || found.length < ask) return hits;
+  }
 }
 
 /** The mean of a note's chunk vectors, normalized: what the note is about as a whole. */

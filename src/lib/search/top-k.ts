@@ -34,3 +34,13 @@ export class TopK {
     return out;
   }
 }
+
+/** Positions (through `slots`) of the `allowed` labels present, each once. */
+export function positionsOf(slots: Map<number, number>, allowed: ArrayLike<number>): Uint32Array {
+  const seen = new Set<number>();
+  for (let i = 0; i < allowed.length; i++) {
+    const at = slots.get(allowed[i]!);
+    if (at !== undefined) seen.add(at);
+  }
+  return Uint32Array.from(seen);
+}

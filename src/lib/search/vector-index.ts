@@ -2,6 +2,7 @@
 // Vectors are L2-normalized, so cosine similarity is a dot product; ids are the chunks' numeric
 // labels (ChunkRecord.label). Operations are synchronous once the index exists: the memory worker
 // calls them between embedding batches, and a search must never wait on a promise chain.
+import type { RecallReport } from './recall-check';
 
 export interface VectorHit {
   label: number;
@@ -25,12 +26,22 @@ export interface VectorIndex {
   has(label: number): boolean;
   /** Every label in the index, in no particular order. */
   labels(): Uint32Array;
-  /** The `k` nearest vectors to `query` (length = dimensions), best first. */
-  search(query: Float32Array, k: number): VectorHit[];
+  /**
+   * The `k` nearest vectors to `query` (length = dimensions), best first. With `allowed`, only
+   * those labels are ranked (filters apply before ranking, so k hits come back when k exist).
+   */
+  search(query: Float32Array, k: number, allowed?: ArrayLike<number>): VectorHit[];
   /** The whole index as byte parts of at most `maxPartBytes` each, for IndexedDB. */
   serialize(): Uint8Array[];
   /** Frees WASM memory, if any. The index is unusable afterwards. */
   dispose(): void;
+  /**
+   * Approximate indexes measure their own recall (recall-check.ts): the last measurement, whether
+   * a new one is due (after growth), and the check itself, which may widen the search.
+   */
+  readonly recall?: RecallReport | null;
+  checkDue?(): boolean;
+  checkRecall?(pause: () => Promise<void>): Promise<RecallReport>;
 }
 
 /** Builds or restores one kind of index. Async because WASM adapters load their module first. */

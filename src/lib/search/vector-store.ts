@@ -1,8 +1,12 @@
 // One embedding model's vector index in memory, kept equal to its rows in IndexedDB: restored from
 // the saved snapshot (or built from the rows), reconciled with the rows when the snapshot is older,
 // and saved again a while after the last change. Writes and snapshots take turns through one lock,
-// so a snapshot's generation always names exactly the rows it contains.
+// so a snapshot's generation always names exactly the rows it contains. An approximate index checks
+// its own recall after a build, after a restore and after every 10 % of change, in the background
+// (recall-check.ts); the store also knows which note each vector belongs to, for filters.
 import type { VectorIndex } from './vector-index';
+import type { RecallReport } from './recall-check';
+import { LabelNotes, noteOfChunk } from './label-notes';
 import { indexFactories, defaultIndexKind, type IndexKind } from './index-registry';
 import { dequantizeInt8 } from './quantize';
 import * as repo from '../db/memory-repo';
@@ -20,12 +24,16 @@ export interface VectorStoreInfo {
   restoredFromSnapshot: boolean;
   restoreMs: number;
   snapshotBytes: number;
+  /** The index's last recall self-check (null for exact indexes, or before the first). */
+  recall: RecallReport | null;
 }
 
 export interface VectorStoreOptions {
   onError: (message: string) => void;
   /** False in tabs that only follow another tab's writes. */
   mayPersist?: () => boolean;
+  /** After each recall self-check. */
+  onCheck?: (report: RecallReport) => void;
 }
 
 const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -48,17 +56,28 @@ export class VectorStore {
   readonly dimensions: number;
   index!: VectorIndex;
   info!: VectorStoreInfo;
+  /** The note of every label in the index. */
+  readonly labelNotes = new LabelNotes();
   #lock: Promise<unknown> = Promise.resolve();
   #persistTimer: ReturnType<typeof setTimeout> | undefined;
   #dirtySinceMs = 0;
-  #onError: (message: string) => void;
-  #mayPersist: () => boolean;
+  #options: VectorStoreOptions;
+  #checking: Promise<void> | undefined;
+  /** Set by `dispose`: nothing is saved or checked afterwards (an empty index must never be saved). */
+  #disposed = false;
 
   private constructor(modelId: string, dimensions: number, options: VectorStoreOptions) {
     this.modelId = modelId;
     this.dimensions = dimensions;
-    this.#onError = options.onError;
-    this.#mayPersist = options.mayPersist ?? (() => true);
+    this.#options = options;
+  }
+
+  get #onError(): (message: string) => void {
+    return this.#options.onError;
+  }
+
+  #mayPersist(): boolean {
+    return this.#options.mayPersist?.() ?? true;
   }
 
   static async open(
@@ -94,11 +113,16 @@ export class VectorStore {
       await repo.forEachVectorPage(this.modelId, pageSize, async (rows) => {
         const { labels, vectors } = unpackRows(rows, this.dimensions);
         this.index.add(labels, vectors);
+        for (const row of rows)
+          this.labelNotes.set(row.label, noteOfChunk(this.modelId, row.chunkId));
         await yieldToEvents();
       });
       if (this.index.size > 0) this.#schedulePersist();
-    } else if (snapshot!.header.generation !== (await repo.readGeneration(this.modelId))) {
-      await this.reconcile();
+    } else {
+      // The saved note of each label holds while the rows are those the snapshot covers.
+      if (snapshot!.labelNotes?.labels.length === this.index.size)
+        this.labelNotes.load(snapshot!.labelNotes);
+      await this.reconcile(snapshot!.header.generation);
     }
     this.info = {
       modelId: this.modelId,
@@ -107,13 +131,26 @@ export class VectorStore {
       restoredFromSnapshot: restored,
       restoreMs: performance.now() - startedMs,
       snapshotBytes,
+      recall: this.index.recall ?? null,
     };
+    // At build and at restore: the check runs whatever is due.
+    this.#scheduleCheck(true);
   }
 
-  /** Makes the index hold exactly the labels that have rows: adds the missing, drops the extra. */
-  async reconcile(): Promise<void> {
+  /**
+   * Makes the index hold exactly the labels that have rows: adds the missing, drops the extra
+   * (skipped when the snapshot's `generation` is the rows' own), and re-reads which note each is
+   * of (unless the snapshot's copy is current).
+   */
+  async reconcile(generation?: number): Promise<void> {
     await this.#exclusive(async () => {
-      const stored = new Set(await repo.vectorLabels(this.modelId));
+      const current = generation === (await repo.readGeneration(this.modelId));
+      if (current && this.labelNotes.size === this.index.size) return;
+      const { labels, chunkIds } = await repo.vectorLabelChunks(this.modelId);
+      this.labelNotes.clear();
+      labels.forEach((l, i) => this.labelNotes.set(l, noteOfChunk(this.modelId, chunkIds[i]!)));
+      if (current) return;
+      const stored = new Set(labels);
       const extra = [...this.index.labels()].filter((l) => !stored.has(l));
       this.index.remove(extra);
       const missing = [...stored].filter((l) => !this.index.has(l));
@@ -134,13 +171,49 @@ export class VectorStore {
     await this.#exclusive(async () => {
       const { add = [], remove = [] } = await run();
       if (remove.length > 0) this.index.remove(remove);
+      for (const label of remove) this.labelNotes.delete(label);
       if (add.length > 0) {
         const { labels, vectors } = unpackRows(add, this.dimensions);
         this.index.add(labels, vectors);
       }
+      for (const row of add) this.labelNotes.set(row.label, noteOfChunk(this.modelId, row.chunkId));
       if (add.length > 0 || remove.length > 0) this.#schedulePersist();
     });
     this.info.size = this.index.size;
+    this.#scheduleCheck();
+  }
+
+  /**
+   * Runs the index's recall self-check in the background when due (or `force`d): one at a time,
+   * pausing between samples so searches and writes go on; the result is saved with the snapshot.
+   */
+  #scheduleCheck(force = false): void {
+    const index = this.index;
+    if (!index.checkRecall || this.#checking || this.#disposed || index.size === 0) return;
+    if (!force && !index.checkDue?.()) return;
+    const before = index.recall ?? null;
+    this.#checking = (async () => {
+      try {
+        const report = await index.checkRecall!(yieldToEvents);
+        if (this.#disposed || this.index !== index) return;
+        this.info.recall = report;
+        // Saved when the width or the sample's truths changed: a restore that found its sample
+        // current and kept its width rewrites nothing.
+        if (!before || report.level !== before.level || report.rescanned > 0)
+          this.#schedulePersist();
+        this.#options.onCheck?.(report);
+      } catch (error) {
+        this.#onError(`The semantic index could not check its recall: ${errorMessage(error)}`);
+      } finally {
+        this.#checking = undefined;
+      }
+      if (!this.#disposed && this.index === index && index.checkDue?.()) this.#scheduleCheck();
+    })();
+  }
+
+  /** Resolves when no recall check is running (tests, and before disposing). */
+  async checked(): Promise<void> {
+    while (this.#checking) await this.#checking;
   }
 
   /** Applies a change another tab made (its rows are already committed). */
@@ -158,6 +231,7 @@ export class VectorStore {
   }
 
   #schedulePersist(): void {
+    if (this.#disposed) return;
     clearTimeout(this.#persistTimer);
     this.#dirtySinceMs ||= Date.now();
     const waitMs = Math.min(persistDelayMs, this.#dirtySinceMs + persistMaxWaitMs - Date.now());
@@ -167,13 +241,17 @@ export class VectorStore {
   /** Saves a snapshot now (also called before the worker is replaced or the index wiped). */
   async persist(): Promise<void> {
     clearTimeout(this.#persistTimer);
-    if (!this.#dirtySinceMs) return;
+    if (!this.#dirtySinceMs || this.#disposed) return;
     // A follower keeps its changes unsaved; if it becomes the indexing tab it saves them then.
-    if (!this.#mayPersist()) return this.#schedulePersist();
+    if (!this.#mayPersist()) {
+      this.#persistTimer = setTimeout(() => void this.persist(), persistDelayMs);
+      return;
+    }
     this.#dirtySinceMs = 0;
     try {
       await this.#exclusive(async () => {
         const generation = await repo.readGeneration(this.modelId);
+        if (this.#disposed) return;
         const parts = this.index.serialize();
         await saveIndexSnapshot(
           this.modelId,
@@ -184,6 +262,7 @@ export class VectorStore {
             generation,
           },
           parts,
+          this.labelNotes.toSaved(),
         );
         this.info.snapshotBytes = parts.reduce((sum, p) => sum + p.byteLength, 0);
       });
@@ -197,6 +276,14 @@ export class VectorStore {
     clearTimeout(this.#persistTimer);
     this.#dirtySinceMs = 0;
     await this.#exclusive(() => deleteIndexSnapshot(this.modelId));
+    this.dispose();
+  }
+
+  /** Frees the index (a running check stops at its next pause). */
+  dispose(): void {
+    this.#disposed = true;
+    clearTimeout(this.#persistTimer);
     this.index.dispose();
+    this.labelNotes.clear();
   }
 }

@@ -52,11 +52,16 @@ export class MemoryPage {
   readonly page: Page;
   readonly settings: Locator;
   readonly progress: Locator;
+  /** The index's self-check: measured recall@10, sample size, goal. */
+  readonly recall: Locator;
+  readonly searchCost: Locator;
 
   constructor(page: Page) {
     this.page = page;
     this.settings = page.getByTestId('memory-settings');
     this.progress = page.getByTestId('memory-progress');
+    this.recall = page.getByTestId('memory-recall');
+    this.searchCost = page.getByTestId('memory-search-cost');
   }
 
   /** Imports the tiny BERT folder on /models; resolves to its installed key. */

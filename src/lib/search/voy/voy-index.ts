@@ -56,7 +56,9 @@ export class VoyIndex implements VectorIndex {
     return this.kept.labels();
   }
 
-  search(query: Float32Array, k: number): VectorHit[] {
+  search(query: Float32Array, k: number, allowed?: ArrayLike<number>): VectorHit[] {
+    // The tree cannot filter: a filtered search is an exact scan of the allowed float vectors.
+    if (allowed) return this.kept.search(query, k, allowed);
     if (k < 1 || this.size === 0) return [];
     const found = this.tree
       .search(query, Math.min(k, this.size))
