@@ -1,20 +1,40 @@
-// Keyword search over the whole tldr corpus imported through the real UI: query latency through
-// the search worker as seen from the main thread (p50/p95), index restore after a reload, and
-// snapshot size. Baseline in the same run: a naive `String.includes` scan over every body on the
-// page's main thread, for the same queries. No asserts on time.
-import { readdirSync, readFileSync } from 'node:fs';
+// Keyword search through the real UI and the real search worker, on two shapes of vault:
+//  - tldr: the tldr pages (small notes, 4 languages);
+//  - vault: a generated multilingual vault shaped like a real one (tests/fixtures/vault-generator.ts:
+//    6,000 notes of ≈ 7.6 KB in 30 languages by default, HEARTH_BENCH_VAULT_NOTES to change).
+// For each: import through the folder input; queries typed in the UI right after the import,
+// and again after a reload with no saved index (while everything is re-indexed), timed from the
+// input event to the answer in the page; then, after a reload from the saved snapshot, 200
+// queries through a second worker: p50/p95 with snippets, and the same queries ranking only.
+// Baselines measured in the same run: ranking only (no snippets, no body reads), a naive
+// `includes` scan of every body on the main thread, and, when HEARTH_BENCH_BASELINE_DIST names
+// another build (e.g. of the previous commit), that build's worker on the same generated vault.
+// No asserts on time.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { runnerImport } from 'vite';
 import {
   launch,
   guard,
   corpusDir,
-  importCorpus,
+  corpusSource,
+  importFolder,
   median,
   percentile,
   startPreview,
 } from './harness.mjs';
+import {
+  dropSavedIndexInPage,
+  naiveScanInPage,
+  timeQueriesInPage,
+  typeAndWaitInPage,
+} from './search/page-probes.mjs';
 
-const queryCounts = { en: 60, prefix: 20, de: 40, ja: 40, zh: 40 };
+const tldrCounts = { en: 60, prefix: 20, de: 40, ja: 40, zh: 40 };
+const vaultSpec = { notes: Number(process.env.HEARTH_BENCH_VAULT_NOTES ?? 6_000), seed: 2024 };
+const snippetLimit = 20;
 
 /** A small seeded PRNG so every run asks the same questions. */
 function random(seed) {
@@ -22,8 +42,8 @@ function random(seed) {
   return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
-/** Words from the description lines (`> …`) of random pages, per language. */
-function makeQueries() {
+/** Words from the description lines (`> …`) of random tldr pages, per language. */
+function tldrQueries() {
   const rand = random(42);
   const pick = (list) => list[Math.floor(rand() * list.length)];
   const descriptions = (dir) =>
@@ -46,103 +66,57 @@ function makeQueries() {
     return run.slice(at, at + len).join('');
   };
   const queries = [];
-  for (let i = 0; i < queryCounts.en; i++) {
+  for (let i = 0; i < tldrCounts.en; i++) {
     // A third are two-word queries, as people type them.
-    queries.push({ lang: 'en', q: i % 3 === 0 ? `${pick(en)} ${pick(en)}` : pick(en) });
+    queries.push({
+      lang: 'en',
+      kind: 'word',
+      q: i % 3 === 0 ? `${pick(en)} ${pick(en)}` : pick(en),
+    });
   }
-  for (let i = 0; i < queryCounts.prefix; i++) {
-    queries.push({ lang: 'prefix', q: pick(en).slice(0, 3 + (i % 3)) });
+  for (let i = 0; i < tldrCounts.prefix; i++) {
+    queries.push({ lang: 'en', kind: 'prefix', q: pick(en).slice(0, 3 + (i % 3)) });
   }
-  for (let i = 0; i < queryCounts.de; i++) queries.push({ lang: 'de', q: pick(de) });
-  for (let i = 0; i < queryCounts.ja; i++) queries.push({ lang: 'ja', q: cjkQuery(ja) });
-  for (let i = 0; i < queryCounts.zh; i++) queries.push({ lang: 'zh', q: cjkQuery(zh) });
+  for (let i = 0; i < tldrCounts.de; i++) queries.push({ lang: 'de', kind: 'word', q: pick(de) });
+  for (let i = 0; i < tldrCounts.ja; i++)
+    queries.push({ lang: 'ja', kind: 'word', q: cjkQuery(ja) });
+  for (let i = 0; i < tldrCounts.zh; i++)
+    queries.push({ lang: 'zh', kind: 'word', q: cjkQuery(zh) });
   return queries;
 }
 
-/** Runs in the page: a second search worker speaking the RPC protocol directly. */
-async function timeQueriesInPage({ workerUrl, queries }) {
-  const worker = new Worker(workerUrl, { type: 'module' });
-  let nextId = 1;
-  const pending = new Map();
-  const started = performance.now();
-  const ready = new Promise((resolve) => {
-    worker.addEventListener('message', ({ data }) => {
-      if (data.kind === 'ready') resolve();
-      if (data.kind !== 'response') return;
-      const done = pending.get(data.id);
-      pending.delete(data.id);
-      if (data.ok) done.resolve(data.result);
-      else done.reject(new Error(data.error.message));
-    });
-  });
-  await ready;
-  const call = (method, args) =>
-    new Promise((resolve, reject) => {
-      const id = nextId++;
-      pending.set(id, { resolve, reject });
-      worker.postMessage({ kind: 'request', id, method, args });
-    });
-  // The first search waits for the index: restore as the main thread sees it.
-  await call('search', { query: 'warmup', limit: 1 });
-  const firstSearchReadyMs = performance.now() - started;
-  const status = await call('status', undefined);
-  for (const { q } of queries.slice(0, 20)) await call('search', { query: q, limit: 20 });
-  const timings = [];
-  for (const { lang, q } of queries) {
-    const t0 = performance.now();
-    const { total } = await call('search', { query: q, limit: 20 });
-    timings.push({ lang, ms: performance.now() - t0, total });
-  }
-  // The same queries without snippets: the index alone, no body reads from IndexedDB.
-  const rankingOnly = [];
-  for (const { lang, q } of queries) {
-    const t0 = performance.now();
-    const { total } = await call('search', { query: q, limit: 0 });
-    rankingOnly.push({ lang, ms: performance.now() - t0, total });
-  }
-  worker.terminate();
-  return { firstSearchReadyMs, status, timings, rankingOnly };
+async function generator() {
+  const url = new URL('../tests/fixtures/vault-generator.ts', import.meta.url).pathname;
+  const { module } = await runnerImport(url, { configFile: false, logLevel: 'warn' });
+  return module;
 }
 
-/** Runs in the page: every body in memory, then a lower-cased `includes` scan per query word. */
-async function naiveScanInPage({ queries }) {
-  const db = await new Promise((resolve, reject) => {
-    const request = indexedDB.open('hearth');
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-  const bodies = await new Promise((resolve, reject) => {
-    const request = db.transaction('bodies').objectStore('bodies').getAll();
-    request.onsuccess = () => resolve(request.result.map((b) => b.content.toLowerCase()));
-    request.onerror = () => reject(request.error);
-  });
-  db.close();
-  const timings = [];
-  for (const { lang, q } of queries) {
-    const words = q.toLowerCase().split(/\s+/).filter(Boolean);
-    const t0 = performance.now();
-    let total = 0;
-    for (const body of bodies) if (words.every((w) => body.includes(w))) total++;
-    timings.push({ lang, ms: performance.now() - t0, total });
-  }
-  return { timings };
-}
+const round = (x) => +x.toFixed(2);
 
-const summarize = (timings) => {
+function summarize(timings) {
+  if (timings.length === 0) return { count: 0 };
   const ms = timings.map((t) => t.ms);
-  const round = (x) => +x.toFixed(2);
   return {
+    count: ms.length,
     p50Ms: round(median(ms)),
     p95Ms: round(percentile(ms, 95)),
     maxMs: round(Math.max(...ms)),
   };
-};
+}
 
-function byLanguage(timings) {
+function groupedBy(timings, field) {
   const out = {};
-  for (const lang of Object.keys(queryCounts))
-    out[lang] = summarize(timings.filter((t) => t.lang === lang));
+  for (const value of [...new Set(timings.map((t) => t[field]))].sort())
+    out[value] = summarize(timings.filter((t) => t[field] === value));
   return out;
+}
+
+/** Median time of each phase inside the worker (ranking, body reads, snippets). */
+function phaseMedians(timings) {
+  const withPhases = timings.filter((t) => t.phases);
+  if (withPhases.length === 0) return null;
+  const of = (key) => round(median(withPhases.map((t) => t.phases[key])));
+  return { rankMs: of('rankMs'), readMs: of('readMs'), snippetMs: of('snippetMs') };
 }
 
 async function searchWorkerUrl(page) {
@@ -156,69 +130,233 @@ async function searchWorkerUrl(page) {
   return handle.jsonValue();
 }
 
-export async function benchSearch(port = 4193) {
-  const queries = makeQueries();
-  const server = await startPreview(port);
-  const browser = await launch();
-  try {
-    const context = await browser.newContext();
-    const blocked = await guard(context);
-    const page = await context.newPage();
-    await page.goto(`${server.url}search`);
-    const importStarted = Date.now();
-    const { added, ms: importMs } = await importCorpus(page);
-    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+/**
+ * Leaves the app for a plain same-origin document, so its own workers stop: the timed worker
+ * then runs alone, as the app's one search worker does (both reading the vault's texts into
+ * memory at once doubled the tails).
+ */
+async function leaveApp(page, url) {
+  await page.goto(`${url}favicon.svg`);
+}
 
-    // The app's own worker has indexed the import and saved a snapshot.
-    const status = page.getByTestId('search-index-status');
-    const indexedAll = new RegExp(`Index: ${added.toLocaleString('en-US')} notes`);
-    await page.waitForFunction(
-      ([selector, source]) => {
-        const el = document.querySelector(selector);
-        return el?.dataset.snapshot === 'saved' && new RegExp(source).test(el.textContent ?? '');
-      },
-      ['[data-testid=search-index-status]', indexedAll.source],
-      { timeout: 900_000, polling: 250 },
-    );
-    const indexFollowedImportMs = Date.now() - importStarted;
+const statusText = (page) => page.getByTestId('search-index-status').textContent();
+
+/** Waits until the index holds every note, is not indexing, and has saved its snapshot. */
+async function waitIndexedAndSaved(page, notes) {
+  const all = `Index: ${notes.toLocaleString('en-US')} notes`;
+  await page.waitForFunction(
+    ([prefix]) => {
+      const el = document.querySelector('[data-testid=search-index-status]');
+      return el?.dataset.snapshot === 'saved' && (el.textContent ?? '').trim().startsWith(prefix);
+    },
+    [all],
+    { timeout: 1_800_000, polling: 250 },
+  );
+}
+
+/**
+ * Types queries in the UI, one every ~250 ms, while the index catches up (and at least
+ * `minProbes`): how fast answers come while indexing runs, and how much they covered.
+ */
+async function probeWhileIndexing(page, queries, minProbes = 12) {
+  const started = Date.now();
+  const probes = [];
+  let caughtUpMs = null;
+  for (let i = 0; probes.length < minProbes || caughtUpMs === null; i++) {
+    const { q } = queries[i % queries.length];
+    const probe = await page.evaluate(typeAndWaitInPage, q);
+    probes.push({ q, ...probe });
+    if (caughtUpMs === null && !/indexing/.test((await statusText(page)) ?? '')) {
+      caughtUpMs = Date.now() - started;
+    }
+    if (Date.now() - started > 1_800_000) break;
+    await sleep(250);
+  }
+  const during = probes.filter((p) => p.indexing || p.coverage);
+  const after = probes.filter((p) => !p.indexing && !p.coverage);
+  /** The count line's own figure: the worker's time, without queueing and rendering. */
+  const workerOwn = (list) =>
+    summarize(list.filter((p) => p.workerMs >= 0).map((p) => ({ ms: p.workerMs })));
+  return {
+    indexCaughtUpAfterMs: caughtUpMs,
+    whileIndexing: {
+      ...summarize(during),
+      partialAnswers: during.filter((p) => p.coverage).length,
+      workerOwn: workerOwn(during),
+    },
+    afterwards: { ...summarize(after), workerOwn: workerOwn(after) },
+    examples: during.slice(0, 3).map((p) => `${p.q}: ${round(p.ms)} ms, ${p.coverage ?? 'full'}`),
+  };
+}
+
+/** Import, type right after it, re-index from nothing while typing, then steady-state timing. */
+async function benchShape(browser, url, { dir, queries, uiQueries, naive }) {
+  const context = await browser.newContext();
+  const blocked = await guard(context);
+  const page = await context.newPage();
+  try {
+    await page.goto(`${url}search`);
+    const { added, ms: importMs } = await importFolder(page, dir, 1_800_000);
+    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+    const afterImport = await probeWhileIndexing(page, uiQueries);
+    await waitIndexedAndSaved(page, added);
+
+    // As on a first start after the index format changed: nothing saved, everything re-indexed.
+    await page.evaluate(dropSavedIndexInPage);
+    const reloadedAt = Date.now();
+    await page.reload();
+    const reindex = await probeWhileIndexing(page, uiQueries);
+    await waitIndexedAndSaved(page, added);
+    const reindexMs = Date.now() - reloadedAt;
 
     await page.reload();
-    await status.waitFor();
     await page.getByText(/Index: [\d,]+ notes · (restored|built) in/).waitFor({ timeout: 600_000 });
-    const appStatus = (await status.textContent())?.trim();
+    const appStatus = (await statusText(page))?.trim();
     const workerUrl = await searchWorkerUrl(page);
-    const worker = await page.evaluate(timeQueriesInPage, { workerUrl, queries });
-    const naive = await page.evaluate(naiveScanInPage, { queries });
+    await leaveApp(page, url);
+    const worker = await page.evaluate(timeQueriesInPage, {
+      workerUrl,
+      queries,
+      limit: snippetLimit,
+    });
+    const naiveScan = naive ? await page.evaluate(naiveScanInPage, { queries }) : null;
     if (blocked.length) throw new Error(`requests left localhost: ${blocked.join(', ')}`);
-    const agree = worker.timings.filter((t, i) => t.total > 0 === naive.timings[i].total > 0);
     return {
       notes: added,
       queries: queries.length,
       importMs,
-      indexFollowedImportMs,
-      search: { ...summarize(worker.timings), byLanguage: byLanguage(worker.timings) },
-      searchRankingOnlyNoSnippets: summarize(worker.rankingOnly),
-      baselineNaiveIncludes: { ...summarize(naive.timings), byLanguage: byLanguage(naive.timings) },
+      typedRightAfterImport: afterImport,
+      reindexFromNothing: {
+        ...reindex,
+        totalMs: reindexMs,
+        notesPerSecond: Math.round((added / reindexMs) * 1000),
+      },
+      search: {
+        ...summarize(worker.timings),
+        phasesP50: phaseMedians(worker.timings),
+        byLanguage: groupedBy(worker.timings, 'lang'),
+        byKind: groupedBy(worker.timings, 'kind'),
+      },
+      searchRightAfterStart: {
+        ...summarize(worker.cold),
+        phasesP50: phaseMedians(worker.cold),
+        note: 'before the worker has read the texts into memory: most come from IndexedDB',
+      },
+      textsInMemoryAfterMs: worker.warmMs === null ? null : Math.round(worker.warmMs),
+      baselineRankingOnlyNoSnippets: summarize(worker.rankingOnly),
+      ...(naiveScan ? { baselineNaiveIncludes: summarize(naiveScan.timings) } : {}),
       restore: {
         appStatusAfterReload: appStatus,
         appRestoreMs: Number(/in ([\d,]+) ms/.exec(appStatus ?? '')?.[1]?.replace(/,/g, '')),
-        reindexedOnStart: worker.status.reindexedOnStart,
-        workerRestoreMs: +worker.status.restoreMs.toFixed(1),
-        firstSearchFromMainThreadMs: +worker.firstSearchReadyMs.toFixed(1),
+        workerRestoreMs: round(worker.status.restoreMs),
+        firstSearchFromMainThreadMs: round(worker.firstSearchReadyMs),
         restoredFromSnapshot: worker.status.restoredFromSnapshot,
+        reindexedOnStart: worker.status.reindexedOnStart,
       },
       snapshotBytes: worker.status.snapshotBytes,
       queriesWithHits: worker.timings.filter((t) => t.total > 0).length,
-      queriesAgreeingWithNaiveOnAnyHit: agree.length,
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+/** Another build (HEARTH_BENCH_BASELINE_DIST) on the same vault: steady-state worker timing only. */
+async function benchBaselineBuild(browser, server, dir, queries) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(`${server.url}search`);
+    const started = Date.now();
+    const { added } = await importFolder(page, dir, 1_800_000);
+    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+    await waitIndexedAndSaved(page, added);
+    const indexedAfterMs = Date.now() - started;
+    await page.reload();
+    await page
+      .getByText(/Index: [\d,]+ notes · (restored|built) in/)
+      .waitFor({ timeout: 1_800_000 });
+    const appStatus = (await statusText(page))?.trim();
+    const workerUrl = await searchWorkerUrl(page);
+    await leaveApp(page, server.url);
+    const worker = await page.evaluate(timeQueriesInPage, {
+      workerUrl,
+      queries,
+      limit: snippetLimit,
+    });
+    return {
+      importAndIndexMs: indexedAfterMs,
+      searchFirstPass: summarize(worker.cold),
+      search: { ...summarize(worker.timings), byKind: groupedBy(worker.timings, 'kind') },
+      rankingOnlyNoSnippets: summarize(worker.rankingOnly),
+      appStatusAfterReload: appStatus,
+      workerRestoreMs: round(worker.status.restoreMs),
+      snapshotBytes: worker.status.snapshotBytes,
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+export async function benchSearch(port = 4193, { outDir } = {}) {
+  const loadAtStart = loadavg().map(round);
+  const { writeVault, vaultQueries } = await generator();
+  const vaultDir = mkdtempSync(join(tmpdir(), 'hearth-bench-vault-'));
+  const written = writeVault(join(vaultDir, 'vault'), vaultSpec);
+  let server = await startPreview(port, { outDir });
+  const browser = await launch();
+  try {
+    const tldrQ = tldrQueries();
+    const tldr = await benchShape(browser, server.url, {
+      dir: corpusDir,
+      queries: tldrQ,
+      uiQueries: tldrQ.slice(0, 40),
+      naive: true,
+    });
+    const vaultQ = vaultQueries({ seed: vaultSpec.seed }, 200);
+    const vault = await benchShape(browser, server.url, {
+      dir: join(vaultDir, 'vault'),
+      queries: vaultQ,
+      uiQueries: vaultQ.slice(0, 40),
+      naive: true,
+    });
+    server.stop();
+    server = null;
+    const baselineDist = process.env.HEARTH_BENCH_BASELINE_DIST;
+    let baselineBuild = null;
+    if (baselineDist) {
+      // The same port once the first server is gone (another one could be taken); each shape in
+      // a fresh browser context, so with storage of its own.
+      await sleep(1_000);
+      server = await startPreview(port, { outDir: baselineDist });
+      baselineBuild = {
+        build: baselineDist,
+        tldr: await benchBaselineBuild(browser, server, corpusDir, tldrQ),
+        vault: await benchBaselineBuild(browser, server, join(vaultDir, 'vault'), vaultQ),
+      };
+    }
+    return {
+      loadAverage: { start: loadAtStart, end: loadavg().map(round) },
+      corpus: corpusSource,
+      generatedVault: {
+        ...vaultSpec,
+        megabytes: round(written.bytes / 1e6),
+        meanNoteBytes: Math.round(written.bytes / written.notes),
+        languages: written.languages,
+      },
+      tldr,
+      vault,
+      ...(baselineBuild ? { baselineBuild } : {}),
     };
   } finally {
     await browser.close();
-    server.stop();
+    server?.stop();
+    rmSync(vaultDir, { recursive: true, force: true });
   }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(
-    JSON.stringify(await benchSearch(Number(process.env.HEARTH_BENCH_PORT ?? 4193)), null, 2),
-  );
+  const port = Number(process.env.HEARTH_BENCH_PORT ?? 4193);
+  const outDir = process.env.HEARTH_OUT_DIR;
+  console.log(JSON.stringify(await benchSearch(port, { outDir }), null, 2));
 }

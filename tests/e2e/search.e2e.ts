@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { test, expect } from './fixtures';
 import { SearchPage } from './pages/search-page';
 import { corpusDir } from '../fixtures/corpus';
+import { writeVault, type VaultStats } from '../fixtures/vault-generator';
 
 const corpus = corpusDir;
 
@@ -65,7 +66,7 @@ test.describe('keyword search', () => {
       await expect(hit.locator('mark').first()).toHaveText('归档实用程序');
     });
 
-    await test.step('kind, tag and date filters', async () => {
+    await test.step('kind, tag, date and folder filters', async () => {
       await search.search('lighthouse');
       await search.expectCount(3);
       await search.kind.selectOption({ label: 'Journal' });
@@ -87,6 +88,20 @@ test.describe('keyword search', () => {
       await search.expectCount(1);
       await expect(search.results.first()).toContainText('Tuesday');
       await search.to.fill('');
+      await search.expectCount(3);
+      // The folder filter lists the vault's folders (the import keeps the picked folder's name)
+      // and keeps the notes at any depth inside the one chosen.
+      await expect(
+        search.folder.getByRole('option', { name: 'vault/pages.zh/common', exact: true }),
+      ).toBeAttached();
+      await search.folder.selectOption('vault');
+      await search.expectCount(3);
+      await search.folder.selectOption('vault/notes');
+      await search.expectCount(2);
+      await search.folder.selectOption('vault/journal');
+      await search.expectCount(1);
+      await expect(search.results.first()).toContainText('Tuesday');
+      await search.folder.selectOption({ label: 'All folders' });
       await search.expectCount(3);
     });
 
@@ -132,5 +147,83 @@ test.describe('keyword search', () => {
     await search.openInApp();
     await search.search('zephyrquill');
     await expect(page.getByText('No notes match “zephyrquill”.')).toBeVisible();
+  });
+});
+
+test.describe('keyword search on a large multilingual vault', () => {
+  /** Thousands of notes averaging ≈ 7.6 KB in 30 languages (tests/fixtures/vault-generator.ts). */
+  const spec = { notes: 3_000, seed: 7 };
+  let largeDir = '';
+  let stats: VaultStats;
+
+  test.beforeAll(() => {
+    largeDir = mkdtempSync(join(tmpdir(), 'hearth-large-'));
+    stats = writeVault(join(largeDir, 'vault'), spec);
+  });
+
+  test.afterAll(() => rmSync(largeDir, { recursive: true, force: true }));
+
+  test('answers the last query typed at once, from what is indexed so far, and says so', async ({
+    page,
+  }) => {
+    test.setTimeout(420_000);
+    expect(stats.bytes / stats.notes).toBeGreaterThan(7_000);
+    const search = new SearchPage(page);
+    await search.watchAnswers();
+    await search.open();
+    expect(await search.importFolder(join(largeDir, 'vault'), 240_000)).toBe(stats.notes);
+
+    /** Several queries typed quickly, as a user refines one; only the last may be answered. */
+    const typeQuickly = async (queries: string[]) => {
+      for (const q of queries) await search.input.fill(q);
+    };
+
+    let settledTotal = 0;
+    await test.step('right after the import, the answer on screen is the last query’s', async () => {
+      await typeQuickly(['gr', 'graph', 'graph view', 'can', 'canv', 'canvas']);
+      await search.expectAnswerFor('canvas');
+      await expect(search.coverage).toBeHidden({ timeout: 180_000 });
+      await search.expectAnswerFor('canvas');
+      settledTotal = await search.countValue();
+      expect(settledTotal).toBeGreaterThan(100);
+      for (const text of await search.results.allInnerTexts())
+        expect(text.toLowerCase()).toContain('canvas');
+      expect(await search.answerBreaches()).toEqual([]);
+    });
+
+    await test.step('with no saved index, a reload searches while it re-indexes everything', async () => {
+      await search.waitForSnapshot();
+      await expect(search.indexStatus).not.toContainText('indexing');
+      // As on the first start after the index format changed: no usable snapshot.
+      await search.dropSavedIndex();
+      await page.reload();
+      await expect(search.input).toHaveValue('canvas');
+      await typeQuickly(['vau', 'vault', 'graph view', 'canvas']);
+      // Answered from the notes indexed so far, saying how many of them that is.
+      await expect(search.coverage).toContainText(
+        new RegExp(
+          `^Searched [\\d,]+ of ${stats.notes.toLocaleString('en-US')} notes — indexing…$`,
+        ),
+      );
+      await expect(search.coverage).toHaveAttribute('data-query', 'canvas');
+      // Then the message goes, and the count is the full one again.
+      await expect(search.coverage).toBeHidden({ timeout: 180_000 });
+      await search.expectAnswerFor('canvas');
+      expect(await search.countValue()).toBe(settledTotal);
+      expect(await search.answerBreaches()).toEqual([]);
+    });
+
+    await test.step('the index saved after catching up is restored after a reload', async () => {
+      await search.waitForSnapshot();
+      await page.reload();
+      await expect(search.indexStatus).toHaveText(
+        new RegExp(`Index: ${stats.notes.toLocaleString('en-US')} notes · restored in [\\d,]+ ms`),
+        { timeout: 60_000 },
+      );
+      await search.expectAnswerFor('canvas');
+      expect(await search.countValue()).toBe(settledTotal);
+      await expect(search.coverage).toBeHidden();
+      expect(await search.answerBreaches()).toEqual([]);
+    });
   });
 });

@@ -92,6 +92,85 @@ describe('KeywordIndex', () => {
     expect(own.ids()).not.toContain('tar');
   });
 
+  it('indexes a long note in steps, keeping the old version searchable until the last one', () => {
+    const own = KeywordIndex.create();
+    own.upsert([note('long', 'Before: quokka.')]);
+    const body = `${'filler words here and there '.repeat(2_000)} pangolin`;
+    const job = own.begin(note('long', body));
+    let steps = 1;
+    // A deadline already past: each step does one piece of the body, then stops.
+    while (!job.step(0)) {
+      steps++;
+      expect(ids(own, 'quokka')).toEqual(['long']);
+      expect(ids(own, 'pangolin')).toEqual([]);
+    }
+    expect(steps).toBeGreaterThan(5);
+    expect(ids(own, 'pangolin')).toEqual(['long']);
+    expect(ids(own, 'quokka')).toEqual([]);
+    expect(own.documentCount).toBe(1);
+  });
+
+  it('keeps many notes and large term frequencies across a snapshot', async () => {
+    const own = KeywordIndex.create();
+    own.upsert(Array.from({ length: 400 }, (_, i) => note(`n${i}`, `common ${'echo '.repeat(i)}`)));
+    own.remove(['n7']);
+    const restored = KeywordIndex.restore(await own.serialize());
+    expect(restored.documentCount).toBe(399);
+    expect(restored.find('common').total).toBe(399);
+    // Scores depend on every frequency (up to 399 here): the order survives the round trip.
+    expect(restored.search('echo').map((m) => m.id)).toEqual(own.search('echo').map((m) => m.id));
+    expect(ids(restored, 'echo')[0]).toBe('n399');
+  });
+
+  it('keeps indexing after a restore: old and new notes found alike, and saved again', async () => {
+    const before = KeywordIndex.create();
+    before.upsert([
+      note('old1', 'Harbour lights and lighthouse keepers.'),
+      note('old2', 'The lighthouse stands on granite.'),
+    ]);
+    const restored = KeywordIndex.restore(await before.serialize());
+    restored.upsert([
+      note('new1', 'A lighthouse on basalt, lightly painted.'),
+      note('old2', 'Rewritten: a lightship now.'),
+    ]);
+    // Exact terms held by the restored arrays, the new notes, or both.
+    expect(ids(restored, 'lighthouse').sort()).toEqual(['new1', 'old1']);
+    expect(ids(restored, 'granite')).toEqual([]);
+    // Prefixes and typos over both.
+    expect(ids(restored, 'ligh').sort()).toEqual(['new1', 'old1', 'old2']);
+    expect(ids(restored, 'lihgthouse').sort()).toEqual(['new1', 'old1']);
+    const again = KeywordIndex.restore(await restored.serialize());
+    for (const query of ['lighthouse', 'ligh', 'basalt', 'lightship', 'harbour lights']) {
+      expect(ids(again, query), query).toEqual(ids(restored, query));
+    }
+    expect(again.documentCount).toBe(3);
+  });
+
+  it('caps the expansion of a one- or two-letter prefix to its most frequent terms', () => {
+    const own = KeywordIndex.create();
+    const words = Array.from({ length: 300 }, (_, i) => `qa${i.toString(36)}x`);
+    own.upsert(words.map((w, i) => note(`n${i}`, `${w} ${i < 5 ? 'qafrequent '.repeat(3) : ''}`)));
+    own.upsert([note('extra', 'qafrequent')]);
+    // Every one of the 300 terms begins with "qa", but only the most frequent ones are used.
+    const found = own.find('qa', {}, 1000);
+    expect(found.total).toBeLessThan(300);
+    expect(found.matches.map((m) => m.id)).toEqual(expect.arrayContaining(['n0', 'extra']));
+    // A longer prefix is specific enough to expand fully.
+    expect(own.find('qa1', {}, 1000).total).toBe(words.filter((w) => w.startsWith('qa1')).length);
+  });
+
+  it('looks up typos only for a word that finds few notes as typed', () => {
+    const own = KeywordIndex.create();
+    own.upsert([
+      ...Array.from({ length: 6 }, (_, i) => note(`m${i}`, 'the mountain path')),
+      note('typo', 'a mountian hut'),
+    ]);
+    // Six notes hold the word as typed: the one-edit neighbour is not added.
+    expect(ids(own, 'mountain')).not.toContain('typo');
+    // Only the misspelt note holds it as typed: its neighbours are looked up too.
+    expect(ids(own, 'mountian').sort()).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'typo']);
+  });
+
   it('returns nothing for an empty or punctuation-only query', () => {
     expect(ids(index, '')).toEqual([]);
     expect(ids(index, ' ,.; ')).toEqual([]);
@@ -133,7 +212,7 @@ describe('KeywordIndex on the tldr Japanese and Chinese pages', () => {
   });
 
   it('restores from its serialized form with identical results', async () => {
-    const restored = await KeywordIndex.restore(index.serialize());
+    const restored = KeywordIndex.restore(await index.serialize());
     expect(restored.documentCount).toBe(index.documentCount);
     expect(restored.ids().sort()).toEqual(index.ids().sort());
     for (const query of [

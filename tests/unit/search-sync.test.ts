@@ -1,13 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IndexKeeper, type IndexStatus } from '../../src/lib/search/index-keeper';
-import {
-  createNote,
-  restoreNote,
-  saveContent,
-  trashNote,
-  wipeVault,
-} from '../../src/lib/db/notes-repo';
-import { loadSearchSnapshot } from '../../src/lib/db/search-source';
+import { createNote, restoreNote, saveContent, trashNote, wipeVault } from '../fixtures/notes';
+import { loadSearchSnapshot, saveSearchSnapshot } from '../../src/lib/db/search-source';
+import { getDb } from '../../src/lib/db/db';
+import { createSearchHandlers, type SearchEvents } from '../../src/lib/search/search-handlers';
+import type { Note } from '../../src/lib/types';
 
 const keepers: IndexKeeper[] = [];
 const errors: string[] = [];
@@ -45,9 +42,16 @@ describe('IndexKeeper', () => {
     await addNote('Pears', 'Soft fruit.');
     const keeper = startKeeper();
     await keeper.ready;
+    // Searchable at once; the notes are indexed after, in the background.
+    expect(keeper.status).toMatchObject({ ready: true, indexing: true, noteCount: 2 });
+    expect(keeper.status.indexedCount).toBeLessThan(2);
+    await keeper.settled();
     expect(keeper.status).toMatchObject({
       ready: true,
+      indexing: false,
       documentCount: 2,
+      indexedCount: 2,
+      noteCount: 2,
       restoredFromSnapshot: false,
     });
     expect(find(keeper, 'fruit')).toHaveLength(2);
@@ -74,7 +78,7 @@ describe('IndexKeeper', () => {
     await first.ready;
     await first.dispose();
     const snapshot = await loadSearchSnapshot();
-    expect(snapshot?.index.length).toBeGreaterThan(0);
+    expect(snapshot?.index.packed.length).toBeGreaterThan(0);
 
     // Changes nobody was listening to.
     await saveContent(edited, 'After the edit: estuary.');
@@ -82,7 +86,7 @@ describe('IndexKeeper', () => {
     const added = await addNote('Added', 'Brand new: lighthouse.');
 
     const second = startKeeper();
-    await second.ready;
+    await second.settled();
     expect(second.status.restoredFromSnapshot).toBe(true);
     expect(find(second, 'lighthouse').sort()).toEqual([kept, added].sort());
     expect(find(second, 'estuary')).toEqual([edited]);
@@ -95,13 +99,13 @@ describe('IndexKeeper', () => {
     try {
       for (let i = 0; i < 5; i++) await addNote(`Imported ${i}`, 'Batch words: marmalade.');
       const first = startKeeper();
-      await first.ready;
+      await first.settled();
       expect(first.status.reindexedOnStart).toBe(5);
       await first.dispose();
 
       const late = await addNote('Late', 'Same millisecond: marmalade.');
       const second = startKeeper();
-      await second.ready;
+      await second.settled();
       expect(second.status).toMatchObject({ restoredFromSnapshot: true, reindexedOnStart: 1 });
       expect(find(second, 'marmalade')).toHaveLength(6);
       expect(find(second, 'millisecond')).toEqual([late]);
@@ -113,11 +117,122 @@ describe('IndexKeeper', () => {
   it('empties on a vault reset', async () => {
     await addNote('Gone soon', 'Ephemeral words.');
     const keeper = startKeeper();
-    await keeper.ready;
+    await keeper.settled();
     expect(find(keeper, 'ephemeral')).toHaveLength(1);
     await wipeVault();
     await keeper.settled();
     expect(keeper.status.documentCount).toBe(0);
     expect(find(keeper, 'ephemeral')).toEqual([]);
+  });
+
+  it('rebuilds from the notes when the saved index is damaged, and says so', async () => {
+    const id = await addNote('Sound', 'Intact words: kestrel.');
+    const first = startKeeper();
+    await first.settled();
+    await first.dispose();
+    const snapshot = (await loadSearchSnapshot())!;
+    const packed = snapshot.index.packed.slice(0, 3);
+    await saveSearchSnapshot({ ...snapshot, index: { ...snapshot.index, packed } });
+
+    const second = startKeeper();
+    await second.settled();
+    expect(errors).toEqual([expect.stringContaining('unreadable and is being rebuilt')]);
+    errors.length = 0;
+    expect(second.status.restoredFromSnapshot).toBe(false);
+    expect(find(second, 'kestrel')).toEqual([id]);
+  });
+
+  it('re-indexes the notes a snapshot lists as still waiting, whatever their time', async () => {
+    const id = await addNote('Waiting', 'Indexed text: anemone.');
+    const first = startKeeper();
+    await first.settled();
+    await first.dispose();
+    // The text changed without the index seeing it and without a newer time: only the snapshot's
+    // list of waiting notes can tell (a snapshot written in the middle of a long import).
+    await getDb().bodies.put({ id, content: 'Changed text: bromeliad.' });
+    const snapshot = (await loadSearchSnapshot())!;
+    await saveSearchSnapshot({ ...snapshot, pendingIds: [id] });
+
+    const second = startKeeper();
+    await second.settled();
+    expect(second.status).toMatchObject({ restoredFromSnapshot: true, reindexedOnStart: 1 });
+    expect(find(second, 'bromeliad')).toEqual([id]);
+    expect(find(second, 'anemone')).toEqual([]);
+  });
+});
+
+/** Writes notes straight to IndexedDB (as an import does), without announcing them. */
+async function storeNotes(count: number, text: (i: number) => string): Promise<void> {
+  const now = Date.now();
+  const notes: Note[] = [];
+  const bodies: { id: string; content: string }[] = [];
+  for (let i = 0; i < count; i++) {
+    const id = `bulk-${String(i).padStart(4, '0')}`;
+    notes.push({
+      id,
+      path: `bulk/${i}.md`,
+      kind: 'note',
+      title: `Bulk ${i}`,
+      tags: [],
+      date: '2024-01-01',
+      sizeBytes: 0,
+      hash: '',
+      createdAt: now,
+      updatedAt: now,
+      deletedAt: 0,
+    });
+    bodies.push({ id, content: text(i) });
+  }
+  const db = getDb();
+  await db.transaction('rw', db.notes, db.bodies, async () => {
+    await db.notes.bulkPut(notes);
+    await db.bodies.bulkPut(bodies);
+  });
+}
+
+describe('search handlers', () => {
+  const statuses: SearchEvents['status'][] = [];
+  const emit = <K extends keyof SearchEvents>(name: K, payload: SearchEvents[K]) => {
+    if (name === 'status') statuses.push(payload as SearchEvents['status']);
+    else errors.push((payload as SearchEvents['error']).message);
+  };
+
+  it('answer at once from what is indexed so far, saying how much, then from everything', async () => {
+    await storeNotes(150, (i) => `Note ${i} about ${i % 3 === 0 ? 'walruses' : 'otters'}.`);
+    const handlers = createSearchHandlers(emit);
+    const early = await handlers.search({ query: 'walruses' });
+    expect(early.noteCount).toBe(150);
+    expect(early.indexedCount).toBeLessThan(150);
+    expect(early.total).toBeLessThan(50);
+
+    let last = early;
+    while (last.indexedCount < last.noteCount) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      last = await handlers.search({ query: 'walruses' });
+    }
+    expect(last).toMatchObject({ total: 50, indexedCount: 150, noteCount: 150, superseded: false });
+    expect(last.hits[0]?.snippet.some((part) => part.hit && part.text === 'walruses')).toBe(true);
+    // Progress was announced while indexing, and the last status says it is done.
+    expect(statuses.some((s) => s.indexing && s.indexedCount < 150)).toBe(true);
+    await expect.poll(() => statuses.at(-1)).toMatchObject({ indexing: false, documentCount: 150 });
+  });
+
+  it('answer an overtaken search as superseded, without snippets', async () => {
+    await storeNotes(3, () => 'Kelp forests and kelp crabs.');
+    const handlers = createSearchHandlers(emit);
+    const [older, newer] = await Promise.all([
+      handlers.search({ query: 'kel', seq: 1 }),
+      handlers.search({ query: 'kelp', seq: 2 }),
+    ]);
+    expect(older).toMatchObject({ superseded: true, hits: [] });
+    expect(newer.superseded).toBe(false);
+    expect(newer.hits.length).toBe(newer.total);
+  });
+
+  it('list the folders that hold notes, with their ancestors', async () => {
+    await storeNotes(1, () => 'x');
+    await getDb().notes.update('bulk-0000', { path: 'en/Plugins/Core/Canvas.md' });
+    const handlers = createSearchHandlers(emit);
+    await expect.poll(() => handlers.folders()).toEqual(['en', 'en/Plugins', 'en/Plugins/Core']);
   });
 });

@@ -1,19 +1,35 @@
-// Keeps the keyword index in step with the vault: restores the snapshot (or builds from scratch),
+// Keeps the keyword index in step with the vault: restores the snapshot (or starts empty),
 // reconciles it with IndexedDB, applies every change announced on the vault channel, and saves a
 // snapshot a little after the last change rather than on every one.
+//
+// The index is searchable as soon as the snapshot is restored: notes that still wait to be
+// indexed (a large import, a first start) are indexed in the background in slices of a few
+// milliseconds, so a search is never queued behind more than one slice, and answers from what is
+// indexed so far while `status` says how much that is.
 import { KeywordIndex } from './keyword-index';
 import { onVaultChange, type VaultChange } from '../vault/changes';
 import { HearthError, errorMessage } from '../errors';
 import * as source from '../db/search-source';
+import { TimeSlicer } from './time-slice';
+import { Watermark } from './watermark';
 
-/** Bump when the tokenizer or index options change, so older snapshots are rebuilt. */
-export const snapshotFormatVersion = 2;
-const batchSize = 500;
+/** Bump when the tokenizer or index format change, so older snapshots are rebuilt. */
+export const snapshotFormatVersion = 3;
+/** Notes read from IndexedDB at a time; the next batch is read while this one is indexed. */
+const readBatchSize = 48;
+/** Longest stretch of indexing between two chances for a search to run. */
+const sliceMs = 8;
 const persistDelayMs = 2_000;
 /** A batch that failed to index is tried again after this pause. */
 const retryDelayMs = 5_000;
-/** A long import still gets a snapshot now and then. */
-const persistMaxWaitMs = 20_000;
+/**
+ * A long catch-up still gets a snapshot now and then, but rarely: serializing a large index and
+ * writing tens of MB to IndexedDB slow the catch-up and the searches meanwhile. The notes still
+ * waiting are listed in it, so a restart from it misses nothing.
+ */
+const persistMaxWaitMs = 120_000;
+/** Progress is announced at most this often while indexing. */
+const statusEveryMs = 250;
 
 export class SearchUnavailableError extends HearthError {
   override name = 'SearchUnavailableError';
@@ -22,10 +38,16 @@ export class SearchUnavailableError extends HearthError {
 export interface IndexStatus {
   ready: boolean;
   documentCount: number;
+  /** Notes whose current text is indexed: what a search covers fully right now. */
+  indexedCount: number;
+  /** Notes the index will hold once it has caught up (indexed plus waiting). */
+  noteCount: number;
+  /** True while notes wait to be indexed. */
+  indexing: boolean;
   restoredFromSnapshot: boolean;
-  /** From worker start to a searchable, reconciled index. */
+  /** From worker start to a searchable index (restored or empty, reconciled with the vault). */
   restoreMs: number;
-  /** UTF-8 size of the last snapshot saved or restored, 0 if none yet. */
+  /** Size of the last snapshot saved or restored, 0 if none yet. */
   snapshotBytes: number;
   /** True while changes wait to be saved in a snapshot. */
   persistPending: boolean;
@@ -36,31 +58,42 @@ export interface IndexStatus {
 export interface IndexKeeperEvents {
   status: (status: IndexStatus) => void;
   error: (message: string) => void;
+  /** A note was indexed: its text without frontmatter, for snippets. */
+  indexed?: (id: string, body: string) => void;
 }
 
-const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 const utf8Bytes = (text: string) => new TextEncoder().encode(text).byteLength;
+
+function snapshotBytes(data: source.KeywordIndexData): number {
+  const arrays = data.offsets.byteLength + data.packed.byteLength;
+  return arrays + utf8Bytes(data.terms) + utf8Bytes(JSON.stringify(data.docs));
+}
 
 export class IndexKeeper {
   index = KeywordIndex.create();
-  #status: IndexStatus = {
+  #base = {
     ready: false,
-    documentCount: 0,
     restoredFromSnapshot: false,
     restoreMs: 0,
     snapshotBytes: 0,
     persistPending: false,
     reindexedOnStart: 0,
   };
-  #watermark = 0;
-  #atWatermark = new Set<string>();
+  #watermark = new Watermark();
+  /** Notes to (re-)index, and those read and being indexed right now. */
   #pending = new Set<string>();
+  #inFlight = new Set<string>();
+  /** The next batch, read from IndexedDB while the current one is indexed. */
+  #ahead: { ids: Set<string>; notes: Promise<source.NoteForIndex[]> } | undefined;
   #resetRequested = false;
-  #draining: Promise<void> | undefined;
+  #running: Promise<void> | undefined;
   /** Set while a batch failed: its ids wait for a retry and no snapshot may claim them indexed. */
   #failing = false;
+  #persistDue = false;
   #persistTimer: ReturnType<typeof setTimeout> | undefined;
   #dirtySinceMs = 0;
+  #lastStatusMs = 0;
+  #slicer = new TimeSlicer(sliceMs);
   #events: IndexKeeperEvents;
   #unsubscribe: () => void;
   /** Settles once the index is searchable, or `loadError` says why it never will be. */
@@ -72,7 +105,12 @@ export class IndexKeeper {
     this.#unsubscribe = onVaultChange((change) => this.#onChange(change));
     const startedMs = performance.now();
     this.ready = this.#load().then(
-      () => this.#update({ ready: true, restoreMs: performance.now() - startedMs }),
+      () => {
+        this.#base.ready = true;
+        this.#base.restoreMs = performance.now() - startedMs;
+        this.#emitStatus();
+        this.#kick();
+      },
       (error: unknown) => {
         this.loadError = new SearchUnavailableError(
           `Search is unavailable: the notes could not be read (${errorMessage(error)}).`,
@@ -84,42 +122,55 @@ export class IndexKeeper {
   }
 
   get status(): IndexStatus {
-    return { ...this.#status, documentCount: this.index.documentCount };
+    let waitingIndexed = 0;
+    let waitingNew = 0;
+    for (const set of [this.#pending, this.#inFlight])
+      for (const id of set)
+        if (this.index.has(id)) waitingIndexed++;
+        else waitingNew++;
+    const documentCount = this.index.documentCount;
+    return {
+      ...this.#base,
+      documentCount,
+      indexedCount: documentCount - waitingIndexed,
+      noteCount: documentCount + waitingNew,
+      indexing: this.#resetRequested || waitingIndexed + waitingNew > 0,
+    };
   }
 
   /** Resolves once every change received so far is in the index. */
   async settled(): Promise<void> {
     await this.ready;
-    while (this.#draining) await this.#draining;
+    while (this.#running) await this.#running;
   }
 
   /** Stops following the vault; a pending snapshot is written first. */
   async dispose(): Promise<void> {
     this.#unsubscribe();
-    await this.#draining;
-    if (this.#status.persistPending) {
-      clearTimeout(this.#persistTimer);
-      await this.#persist();
-    }
+    clearTimeout(this.#persistTimer);
+    await this.settled();
+    if (this.#base.persistPending && !this.loadError) await this.#persist();
   }
 
   async rebuild(): Promise<void> {
     await this.ready;
-    this.index.clear();
-    this.#resetWatermark();
-    await this.#indexIds(await source.liveNoteIds());
-    this.#schedulePersist();
+    const live = await source.liveNoteIds();
+    this.#resetRequested = true;
+    this.#pending = new Set(live);
+    this.#kick();
+    await this.settled();
   }
 
   async #load(): Promise<void> {
     const snapshot = await source.loadSearchSnapshot();
+    let carried: string[] = [];
     if (snapshot?.formatVersion === snapshotFormatVersion) {
       try {
-        this.index = await KeywordIndex.restore(snapshot.index);
-        this.#watermark = snapshot.watermark;
-        this.#atWatermark = new Set(snapshot.watermarkIds);
-        this.#status.restoredFromSnapshot = true;
-        this.#status.snapshotBytes = utf8Bytes(snapshot.index);
+        this.index = KeywordIndex.restore(snapshot.index);
+        this.#watermark = new Watermark(snapshot.watermark, snapshot.watermarkIds);
+        carried = snapshot.pendingIds;
+        this.#base.restoredFromSnapshot = true;
+        this.#base.snapshotBytes = snapshotBytes(snapshot.index);
       } catch (error) {
         this.#events.error(
           `The saved search index was unreadable and is being rebuilt: ${errorMessage(error)}`,
@@ -130,129 +181,166 @@ export class IndexKeeper {
     // Trash and restore do not touch updatedAt, so membership is checked against all live ids.
     const [live, written] = await Promise.all([
       source.liveNoteIds(),
-      source.noteIdsWrittenSince(this.#watermark),
+      source.noteIdsWrittenSince(this.#watermark.ms),
     ]);
-    const changed = [...written.after, ...written.at.filter((id) => !this.#atWatermark.has(id))];
+    const changed = [...written.after, ...written.at.filter((id) => !this.#watermark.has(id))];
     const liveSet = new Set(live);
-    const indexed = new Set(this.index.ids());
-    const gone = [...indexed].filter((id) => !liveSet.has(id));
+    const gone = this.index.ids().filter((id) => !liveSet.has(id));
     const stale = new Set([
-      ...changed.filter((id) => liveSet.has(id)),
-      ...live.filter((id) => !indexed.has(id)),
+      ...[...changed, ...carried].filter((id) => liveSet.has(id)),
+      ...live.filter((id) => !this.index.has(id)),
     ]);
     this.index.remove(gone);
-    this.#status.reindexedOnStart = stale.size;
-    await this.#indexIds([...stale]);
+    this.#base.reindexedOnStart = stale.size;
+    for (const id of stale) this.#pending.add(id);
     if (gone.length > 0 || stale.size > 0) this.#schedulePersist();
-  }
-
-  /** Re-reads the given notes and indexes the live ones, in batches that let searches through. */
-  async #indexIds(ids: string[]): Promise<void> {
-    for (let i = 0; i < ids.length; i += batchSize) {
-      const batch = ids.slice(i, i + batchSize);
-      const notes = await source.readNotesForIndex(batch);
-      const live = notes.filter((n) => n.deletedAt === 0);
-      const liveIds = new Set(live.map((n) => n.id));
-      this.index.remove(batch.filter((id) => !liveIds.has(id)));
-      this.index.upsert(live);
-      for (const note of notes) this.#advanceWatermark(note.id, note.updatedAt);
-      if (i + batchSize < ids.length) await yieldToEvents();
-    }
-  }
-
-  #advanceWatermark(id: string, updatedAt: number): void {
-    if (updatedAt > this.#watermark) {
-      this.#watermark = updatedAt;
-      this.#atWatermark.clear();
-    }
-    if (updatedAt === this.#watermark) this.#atWatermark.add(id);
-  }
-
-  #resetWatermark(): void {
-    this.#watermark = 0;
-    this.#atWatermark.clear();
   }
 
   #onChange(change: VaultChange): void {
     if (change.type === 'vault-reset') {
       this.#resetRequested = true;
       this.#pending.clear();
-    } else for (const id of change.ids) this.#pending.add(id);
-    this.#kick();
+      this.#ahead = undefined;
+    } else {
+      // A note read ahead may have been read before this change: read it again.
+      if (change.ids.some((id) => this.#ahead?.ids.has(id))) this.#ahead = undefined;
+      for (const id of change.ids) this.#pending.add(id);
+    }
+    if (this.#base.ready) this.#kick();
   }
 
   #kick(): void {
-    if (this.#draining) return;
-    this.#draining = this.#drain().finally(() => {
-      this.#draining = undefined;
-      if (!this.#failing && (this.#resetRequested || this.#pending.size > 0)) this.#kick();
+    if (this.#running || this.#failing || this.loadError) return;
+    this.#running = this.#loop().finally(() => {
+      this.#running = undefined;
+      if (this.#hasWork()) this.#kick();
     });
   }
 
-  async #drain(): Promise<void> {
-    try {
-      await this.ready;
-      if (this.loadError) {
-        this.#pending.clear();
+  #hasWork(): boolean {
+    return !this.#failing && (this.#resetRequested || this.#pending.size > 0 || this.#persistDue);
+  }
+
+  /** Indexes what waits and writes snapshots when due: the only code that changes the index. */
+  async #loop(): Promise<void> {
+    while (this.#hasWork()) {
+      if (this.#resetRequested) {
         this.#resetRequested = false;
+        this.#ahead = undefined;
+        this.index.clear();
+        this.#watermark = new Watermark();
+      }
+      if (this.#persistDue) {
+        this.#persistDue = false;
+        await this.#persist();
+        continue;
+      }
+      const batch = [...this.#pending].slice(0, readBatchSize);
+      if (batch.length === 0) continue;
+      for (const id of batch) {
+        this.#pending.delete(id);
+        this.#inFlight.add(id);
+      }
+      try {
+        const notes = await this.#read(batch);
+        this.#readAhead();
+        await this.#indexBatch(batch, notes);
+      } catch (error) {
+        this.#retryLater(batch, error);
         return;
+      } finally {
+        this.#inFlight.clear();
       }
-      while (this.#resetRequested || this.#pending.size > 0) {
-        if (this.#resetRequested) {
-          this.#resetRequested = false;
-          this.index.clear();
-          this.#resetWatermark();
-        }
-        const ids = [...this.#pending].slice(0, batchSize);
-        for (const id of ids) this.#pending.delete(id);
-        try {
-          await this.#indexIds(ids);
-        } catch (error) {
-          for (const id of ids) this.#pending.add(id);
-          this.#failing = true;
-          setTimeout(() => {
-            this.#failing = false;
-            this.#kick();
-          }, retryDelayMs);
-          throw error;
-        }
-        this.#schedulePersist();
-        this.#update({});
-      }
-    } catch (error) {
-      this.#events.error(`The search index could not follow a change: ${errorMessage(error)}`);
+      this.#schedulePersist();
+      if (performance.now() - this.#lastStatusMs >= statusEveryMs) this.#emitStatus();
     }
+    this.#emitStatus();
+  }
+
+  /** The notes of `batch`: from the read-ahead when it holds them all, else read now. */
+  async #read(batch: string[]): Promise<source.NoteForIndex[]> {
+    const ahead = this.#ahead;
+    this.#ahead = undefined;
+    if (ahead && batch.every((id) => ahead.ids.has(id))) {
+      const wanted = new Set(batch);
+      return (await ahead.notes).filter((n) => wanted.has(n.id));
+    }
+    return source.readNotesForIndex(batch);
+  }
+
+  #readAhead(): void {
+    const ids = [...this.#pending].slice(0, readBatchSize);
+    if (ids.length === 0) return;
+    const notes = source.readNotesForIndex(ids);
+    notes.catch(() => undefined); // Seen (and retried) when the batch is taken.
+    this.#ahead = { ids: new Set(ids), notes };
+  }
+
+  async #indexBatch(batch: string[], notes: source.NoteForIndex[]): Promise<void> {
+    const liveIds = new Set(notes.filter((n) => n.deletedAt === 0).map((n) => n.id));
+    this.index.remove(batch.filter((id) => !liveIds.has(id)));
+    for (const note of notes) {
+      if (note.deletedAt === 0) {
+        const job = this.index.begin(note);
+        while (!job.step(this.#slicer.deadline)) await this.#slicer.pause();
+        this.#events.indexed?.(note.id, job.body);
+      }
+      this.#watermark.advance(note.id, note.updatedAt);
+      this.#inFlight.delete(note.id);
+      await this.#slicer.pause();
+    }
+    if (this.index.needsCompaction) await this.index.compact(this.#slicer.pause);
+  }
+
+  #retryLater(batch: string[], error: unknown): void {
+    for (const id of batch) this.#pending.add(id);
+    this.#failing = true;
+    this.#events.error(`The search index could not follow a change: ${errorMessage(error)}`);
+    setTimeout(() => {
+      this.#failing = false;
+      this.#kick();
+    }, retryDelayMs);
   }
 
   #schedulePersist(): void {
     clearTimeout(this.#persistTimer);
     this.#dirtySinceMs ||= Date.now();
     const waitMs = Math.min(persistDelayMs, this.#dirtySinceMs + persistMaxWaitMs - Date.now());
-    this.#persistTimer = setTimeout(() => void this.#persist(), Math.max(0, waitMs));
-    this.#status.persistPending = true;
+    this.#persistTimer = setTimeout(
+      () => {
+        this.#persistDue = true;
+        this.#kick();
+      },
+      Math.max(0, waitMs),
+    );
+    this.#base.persistPending = true;
   }
 
   async #persist(): Promise<void> {
     if (this.#failing) return this.#schedulePersist();
     this.#dirtySinceMs = 0;
-    // Serialized in one synchronous step, so index and watermark always agree.
-    const index = this.index.serialize();
-    const snapshot: source.SearchSnapshot = {
-      formatVersion: snapshotFormatVersion,
-      index,
-      watermark: this.#watermark,
-      watermarkIds: [...this.#atWatermark],
-    };
+    // Only the loop changes the index, and it waits here: index, watermark and the waiting ids
+    // agree even though serializing pauses for searches.
+    const watermark = this.#watermark.toJSON();
+    const pendingIds = [...this.#pending, ...this.#inFlight];
+    const index = await this.index.serialize(this.#slicer.pause);
     try {
-      await source.saveSearchSnapshot(snapshot);
-      this.#update({ snapshotBytes: utf8Bytes(index), persistPending: this.#dirtySinceMs > 0 });
+      await source.saveSearchSnapshot({
+        formatVersion: snapshotFormatVersion,
+        index,
+        ...watermark,
+        pendingIds,
+      });
+      this.#base.snapshotBytes = snapshotBytes(index);
+      this.#base.persistPending = this.#dirtySinceMs > 0;
+      this.#emitStatus();
     } catch (error) {
       this.#events.error(errorMessage(error));
     }
   }
 
-  #update(patch: Partial<IndexStatus>): void {
-    Object.assign(this.#status, patch);
+  #emitStatus(): void {
+    this.#lastStatusMs = performance.now();
     this.#events.status(this.status);
   }
 }

@@ -1,9 +1,10 @@
-// The search worker's handler map: keyword search with snippets, index status and rebuild.
+// The search worker's handler map: keyword search with snippets, index status, folders, rebuild.
 import type { SearchFilters, SearchHit } from '../types';
 import { IndexKeeper, type IndexStatus } from './index-keeper';
 import { buildSnippet } from './snippet';
-import { splitFrontmatter } from '../vault/frontmatter';
-import { BodyCache } from './body-cache';
+import { BodyCache, type BodyCacheStatus } from './body-cache';
+import { TimeSlicer } from './time-slice';
+import { errorMessage } from '../errors';
 
 export type { IndexStatus };
 
@@ -12,12 +13,23 @@ export interface SearchArgs {
   filters?: SearchFilters;
   /** How many hits to return with snippets; `total` still counts every match. */
   limit?: number;
+  /**
+   * Increasing number of the asking view's request. A search overtaken by a newer one while it
+   * waited answers `superseded` without snippets: its answer would never be shown.
+   */
+  seq?: number;
 }
 
 export interface SearchResponse {
   hits: SearchHit[];
   total: number;
   tookMs: number;
+  /** Notes whose current text was searched, of `noteCount` known: fewer while indexing. */
+  indexedCount: number;
+  noteCount: number;
+  superseded: boolean;
+  /** Where `tookMs` went: ranking in the index, reading bodies, building snippets. */
+  phases: { rankMs: number; readMs: number; snippetMs: number };
 }
 
 /** Push events from the search worker. */
@@ -34,12 +46,22 @@ const defaultLimit = 50;
 export function createSearchHandlers(
   emit: <K extends keyof SearchEvents>(name: K, payload: SearchEvents[K]) => void,
 ) {
+  const bodyCache = new BodyCache();
   const keeper = new IndexKeeper({
     status: (status) => emit('status', status),
     error: (message) => emit('error', { message }),
+    indexed: (id, body) => bodyCache.remember(id, body),
   });
-
-  const bodyCache = new BodyCache();
+  // Once the index is idle, the vault's texts are read into memory in the background.
+  void keeper
+    .settled()
+    .then(() => bodyCache.warm(new TimeSlicer(8).pause))
+    .catch((error: unknown) =>
+      emit('error', {
+        message: `Note texts could not be read for snippets: ${errorMessage(error)}`,
+      }),
+    );
+  let newestSeq = -Infinity;
 
   async function ready(): Promise<void> {
     await keeper.ready;
@@ -51,21 +73,58 @@ export function createSearchHandlers(
       query,
       filters = {},
       limit = defaultLimit,
+      seq,
     }: SearchArgs): Promise<SearchResponse> {
       const startedMs = performance.now();
+      if (seq !== undefined) newestSeq = Math.max(newestSeq, seq);
       await ready();
-      const matches = keeper.index.search(query, filters);
-      const top = matches.slice(0, limit);
-      const bodies = await bodyCache.get(top.map((m) => m.id));
-      const hits: SearchHit[] = top.map(({ terms, ...match }) => ({
+      const rankStartMs = performance.now();
+      const { matches, total } = keeper.index.find(query, filters, limit);
+      const { indexedCount, noteCount } = keeper.status;
+      const readStartMs = performance.now();
+      const bodies = await bodyCache.get(matches.map((m) => m.id));
+      const snippetStartMs = performance.now();
+      const answer = { total, indexedCount, noteCount };
+      if (seq !== undefined && seq < newestSeq) {
+        const phases = {
+          rankMs: readStartMs - rankStartMs,
+          readMs: snippetStartMs - readStartMs,
+          snippetMs: 0,
+        };
+        return {
+          ...answer,
+          hits: [],
+          tookMs: snippetStartMs - startedMs,
+          superseded: true,
+          phases,
+        };
+      }
+      const hits: SearchHit[] = matches.map(({ terms, ...match }) => ({
         ...match,
-        snippet: buildSnippet(splitFrontmatter(bodies.get(match.id) ?? '').body, query, terms),
+        snippet: buildSnippet(bodies.get(match.id) ?? '', query, terms),
       }));
-      return { hits, total: matches.length, tookMs: performance.now() - startedMs };
+      const doneMs = performance.now();
+      const phases = {
+        rankMs: readStartMs - rankStartMs,
+        readMs: snippetStartMs - readStartMs,
+        snippetMs: doneMs - snippetStartMs,
+      };
+      return { ...answer, hits, tookMs: doneMs - startedMs, superseded: false, phases };
     },
 
     status(): IndexStatus {
       return keeper.status;
+    },
+
+    /** How many note texts the worker holds for snippets (for benches and diagnostics). */
+    bodyCacheStatus(): BodyCacheStatus {
+      return bodyCache.status;
+    },
+
+    /** Folders that hold notes (each with its ancestors), for the folder filter. */
+    async folders(): Promise<string[]> {
+      await ready();
+      return keeper.index.folders();
     },
 
     async rebuild(): Promise<IndexStatus> {
