@@ -36,6 +36,10 @@ export interface NoteBody {
 
 export type NoteWithContent = Note & { content: string };
 
+/** What an import matches an incoming file against: the stored note at the same path. */
+export type ExistingNote = Pick<Note, 'id' | 'hash' | 'createdAt' | 'deletedAt' | 'importedHash'>;
+export type ExistingIndex = ReadonlyMap<string, ExistingNote>;
+
 export interface NoteMeta {
   kind: NoteKind;
   title: string;
@@ -48,7 +52,8 @@ export type ImportSkipReason =
   | 'invalid-utf8'
   | 'too-large'
   | 'unsafe-path'
-  | 'unsupported-type'
+  | 'hidden'
+  | 'corrupt'
   | 'unreadable'
   | 'duplicate-path'
   | 'conflict';
@@ -60,9 +65,12 @@ export interface ImportSkip {
 }
 
 export interface ImportReport {
+  /** Notes (journal entries included). */
   added: number;
   updated: number;
   unchanged: number;
+  /** Every other file of the vault: images, PDFs, audio, anything; `bytes` is what was written. */
+  attachments: { added: number; updated: number; unchanged: number; bytes: number };
   skipped: ImportSkip[];
   /** Total candidate files seen, skipped ones included. */
   total: number;
@@ -81,6 +89,8 @@ export interface SearchFilters {
   /** Inclusive `YYYY-MM-DD` bounds. */
   from?: string | undefined;
   to?: string | undefined;
+  /** A vault folder: notes whose path lies inside it, at any depth (`journal` or `journal/2024`). */
+  folder?: string | undefined;
 }
 
 export interface SnippetPart {

@@ -26,8 +26,9 @@
  * - indexBlocks    the vector index's persisted snapshot, in parts of a few MB, per model; its
  *                  header (kind, labels covered, generation) is in `meta`.
  * Added in version 4 (nothing typed or imported is lost):
- * - drafts         the editor's unsaved text, one row per open note, written on every keystroke
- *                  (IndexedDB takes any size, unlike localStorage), with the version it was based on.
+ * - drafts         the editor's unsaved text, one row per note and tab, written on every keystroke
+ *                  (IndexedDB takes any size, unlike localStorage), with the version it was based on;
+ *                  deleted in the transaction that saves the same text to the note.
  * - attachments    every non-note file of the vault (images, PDFs, audio, anything): path, type,
  *                  size, hash; attachmentBlobs: its bytes as a Blob, kept apart so lists stay light.
  */
@@ -164,9 +165,16 @@ export interface EmbedJobRecord extends JobRecord {
   payload: { modelId: string; noteId: string; noteHash?: string; error?: string };
 }
 
-/** Unsaved editor text: what was typed, when, and the note version (hash) it was typed over. */
+/**
+ * Unsaved editor text: what was typed, when, and the note version (hash) it was typed over. One
+ * row per note and tab, so two tabs editing one note never overwrite each other's draft.
+ */
 export interface DraftRecord {
+  /** `<noteId>|<tabId>` */
+  id: string;
   noteId: string;
+  /** The tab that typed it (see storage/tab-lock.ts): a live tab's drafts are its own business. */
+  tabId: string;
   content: string;
   /** The note's `hash` when the editor loaded it or last saved: the version the draft is based on. */
   baseHash: string;
@@ -178,6 +186,8 @@ export interface AttachmentRecord {
   id: string;
   /** Vault-relative path, like a note's (`assets/photo.png`). */
   path: string;
+  /** The file name, NFC and lowercased (`attachmentNameKey`): links by bare name look it up. */
+  name: string;
   /** MIME type, from the extension (or the file's own type when the extension says nothing). */
   mime: string;
   sizeBytes: number;
@@ -191,6 +201,7 @@ export interface AttachmentRecord {
 
 export interface AttachmentBlobRecord {
   id: string;
+  /** The exact bytes, typed with the record's `mime` (Chromium keeps large Blobs as files). */
   blob: Blob;
 }
 
@@ -227,7 +238,7 @@ export class HearthDb extends Dexie {
   models!: EntityTable<InstalledModel, 'key'>;
   settings!: EntityTable<SettingRecord, 'key'>;
   indexBlocks!: EntityTable<IndexBlockRecord, 'key'>;
-  drafts!: EntityTable<DraftRecord, 'noteId'>;
+  drafts!: EntityTable<DraftRecord, 'id'>;
   attachments!: EntityTable<AttachmentRecord, 'id'>;
   attachmentBlobs!: EntityTable<AttachmentBlobRecord, 'id'>;
 
@@ -257,8 +268,8 @@ export class HearthDb extends Dexie {
       indexBlocks: 'key, modelId',
     });
     this.version(4).stores({
-      drafts: 'noteId',
-      attachments: 'id, &path, hash, updatedAt, deletedAt',
+      drafts: 'id, noteId',
+      attachments: 'id, &path, name, updatedAt, deletedAt',
       attachmentBlobs: 'id',
     });
   }

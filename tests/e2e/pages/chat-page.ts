@@ -136,20 +136,6 @@ export class ChatPage {
     return (await text.textContent()) ?? '';
   }
 
-  /**
-   * Lets the latest answer write something, then stops it (for tests that need no full answer).
-   * Returns once the stopped answer is saved too, so nothing writes to it afterwards.
-   */
-  async stopOnceWriting(): Promise<string> {
-    await this.waitForSomeText();
-    await this.stopButton.click();
-    const shown = await this.waitForAnswer('stopped', 5_000);
-    await expect
-      .poll(async () => (await readMessages(this.page)).at(-1))
-      .toMatchObject({ role: 'assistant', status: 'stopped' });
-    return shown;
-  }
-
   conversation(title: string): Locator {
     return this.conversations.filter({ has: this.page.getByRole('link', { name: title }) });
   }
