@@ -39,9 +39,12 @@ function exactTop(noteSet: Set<string>, count: number): number[] {
     .map((h) => h.label);
 }
 
+/** The label ends the chunk id; the note id before it may itself start with `c`. */
+const labelOf = (chunkId: string) => Number(/\|c(\d+)$/.exec(chunkId)?.[1]);
+
 async function search(filters: SearchFilters, count = k) {
   const hits = await semanticSearch(store, query, 'query', filters, count, catalog);
-  return hits.map((h) => ({ noteId: h.noteId, label: Number(h.chunkId.split('|c')[1]) }));
+  return hits.map((h) => ({ noteId: h.noteId, label: labelOf(h.chunkId) }));
 }
 
 beforeAll(async () => {
