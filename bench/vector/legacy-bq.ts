@@ -174,23 +174,7 @@ export class LegacyBqIndex implements VectorIndex {
       survivors,
       rescore,
     );
-    const d = this.dimensions;
-    const { q, scales, labels } = this.#block;
-    for (let i = 0; i < finalists.length; i++) {
-      const at = finalists[i]!;
-      const base = at * d;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let j = 0; j < d; j += 4) {
-        s0 += query[j]! * q[base + j]!;
-        s1 += query[j + 1]! * q[base + j + 1]!;
-        s2 += query[j + 2]! * q[base + j + 2]!;
-        s3 += query[j + 3]! * q[base + j + 3]!;
-      }
-      top.push(labels[at]!, (s0 + s1 + s2 + s3) * scales[at]!);
-    }
+    this.#block.scan(query, top, finalists);
     return top.hits();
   }
 

@@ -5,6 +5,32 @@
 import { test, expect } from './fixtures';
 import { NotesPage } from './pages/notes-page';
 import { readVault } from './pages/import-dialog';
+import type { BrowserContext, Page } from '@playwright/test';
+
+/**
+ * Opens note `id` in a second tab, then both tabs type over the same version: B's text waits,
+ * unsaved, behind the held clock while A types and saves by leaving the text box. Returns tab B.
+ */
+async function raceTwoTabs(
+  context: BrowserContext,
+  page: Page,
+  notes: NotesPage,
+  id: string,
+  typed: { a: string; b: string },
+): Promise<{ other: Page; tabB: NotesPage }> {
+  const other = await context.newPage();
+  const tabB = new NotesPage(other);
+  await tabB.openNote(id);
+  await tabB.saved();
+  await context.clock.pauseAt(Date.now() + 1000);
+  await tabB.typeAtEnd(typed.b);
+  await expect(tabB.status).toHaveText('Unsaved changes');
+  await notes.typeAtEnd(typed.a);
+  await page.keyboard.press('Tab');
+  await notes.saved();
+  await context.clock.resume();
+  return { other, tabB };
+}
 
 test.describe('two tabs', () => {
   test('both texts survive a concurrent edit, the user is told, and can compare and settle', async ({
@@ -19,20 +45,11 @@ test.describe('two tabs', () => {
     await notes.typeAtEnd('Base line.\n');
     await notes.saved();
 
-    const other = await context.newPage();
-    const tabB = new NotesPage(other);
-    await tabB.openNote(id);
-    await expect(tabB.text).toHaveValue(/Base line\.\n$/);
-    await tabB.saved();
-
     // Tab B types; its autosave is held until tab A has saved over the same version.
-    await context.clock.pauseAt(Date.now() + 1000);
-    await tabB.typeAtEnd('Written in tab B.\n');
-    await expect(tabB.status).toHaveText('Unsaved changes');
-    await notes.typeAtEnd('Written in tab A.\n');
-    await page.keyboard.press('Tab');
-    await notes.saved();
-    await context.clock.resume();
+    const { other, tabB } = await raceTwoTabs(context, page, notes, id, {
+      a: 'Written in tab A.\n',
+      b: 'Written in tab B.\n',
+    });
 
     // B saved over a newer version: its text is in the note, A's in a conflict copy, B is told.
     await expect(tabB.conflict).toContainText(/kept as Shared plan \(conflict .+\)/);
@@ -76,16 +93,10 @@ test.describe('two tabs', () => {
     await notes.typeAtEnd('Shared start.\n');
     await notes.saved();
 
-    const other = await context.newPage();
-    const tabB = new NotesPage(other);
-    await tabB.openNote(id);
-    await tabB.saved();
-    await context.clock.pauseAt(Date.now() + 1000);
-    await tabB.typeAtEnd('B wants this.\n');
-    await notes.typeAtEnd('A wants that.\n');
-    await page.keyboard.press('Tab');
-    await notes.saved();
-    await context.clock.resume();
+    const { other, tabB } = await raceTwoTabs(context, page, notes, id, {
+      a: 'A wants that.\n',
+      b: 'B wants this.\n',
+    });
 
     await tabB.conflict.getByRole('button', { name: 'Compare…' }).click();
     await tabB.compareDialog.getByRole('button', { name: 'Keep theirs' }).click();
