@@ -4,7 +4,7 @@
 // millisecond still come back in the order they were made.
 import { liveQuery } from 'dexie';
 import { getDb, type ConversationRecord, type MessageRecord, type VersionFields } from './db';
-import { withNewVersion, withVersion } from './message-versions';
+import { withAnswerPatch, withNewVersion, withVersion } from './message-versions';
 import { NotFoundError } from '../errors';
 import { guardQuota } from './quota';
 
@@ -147,6 +147,22 @@ export async function updateMessage(
       .messages.where('id')
       .equals(id)
       .modify((message) => void Object.assign(message, patch)),
+  );
+}
+
+/**
+ * Writes an answer's text or outcome to the version written at `at` (see `withAnswerPatch`);
+ * nothing when that version, or the message, is gone.
+ */
+export async function updateAnswer(id: string, at: number, patch: VersionFields): Promise<void> {
+  await guardQuota('the message', () =>
+    getDb()
+      .messages.where('id')
+      .equals(id)
+      .modify((message, ref) => {
+        const next = withAnswerPatch(message, at, patch);
+        if (next) ref.value = next;
+      }),
   );
 }
 

@@ -58,3 +58,26 @@ export function withVersion(
     tail: restored,
   };
 }
+
+/** When the shown version was written: the identity a run's writes carry (see `withAnswerPatch`). */
+export function shownVersionAt(message: MessageRecord): number {
+  return message.versions?.[message.versionIndex ?? 0]?.at ?? message.createdAt;
+}
+
+/**
+ * `message` with `patch` applied to the version written at `at`: the shown fields when that
+ * version is shown, else the set-aside version itself. A stopped answer's late final write thus
+ * lands on its own version, never on the one regenerated after it. Null when no version has `at`.
+ */
+export function withAnswerPatch(
+  message: MessageRecord,
+  at: number,
+  patch: VersionFields,
+): MessageRecord | null {
+  if (shownVersionAt(message) === at) return { ...message, ...patch };
+  const index = message.versions?.findIndex((v) => v.at === at) ?? -1;
+  if (index < 0 || !message.versions) return null;
+  const versions = [...message.versions];
+  versions[index] = { ...versions[index]!, ...patch };
+  return { ...message, versions };
+}

@@ -1,14 +1,14 @@
 // Writing one answer: route the user's message (task, then model), load the model, stream the
 // answer and record how it ended. Every outcome lands on the assistant message itself: done
 // (with stats), stopped (with what was shown) or error (with a message the user can act on).
-import type { ConversationRecord, MessageRecord } from '../db/db';
+import type { ConversationRecord, MessageRecord, VersionFields } from '../db/db';
 import {
   saveMessage,
   saveNewVersion,
-  updateMessage,
+  updateAnswer,
   type NewMessage,
 } from '../db/conversations-repo';
-import { withNewVersion } from '../db/message-versions';
+import { shownVersionAt, withNewVersion } from '../db/message-versions';
 import { errorMessage, HearthError } from '../errors';
 import { buildPrompt, systemPromptOf } from '../llm/chat-prompt';
 import { classifyTask, pickModel, TASK_LABELS } from '../llm/router';
@@ -42,7 +42,8 @@ export interface AnswerJob {
   into?: { message: MessageRecord; tail: MessageRecord[] };
   /** Builds the answer's record in memory, ordered after the conversation's messages. */
   newMessage: (message: NewMessage) => MessageRecord;
-  onCreated: (message: MessageRecord, answer: AnswerStream) => void;
+  /** `versionAt` names this run's version: every write of the run goes to that version only. */
+  onCreated: (message: MessageRecord, answer: AnswerStream, versionAt: number) => void;
   onPhase: (phase: 'loading' | 'writing') => void;
   onText: (text: string) => void;
   onDone: (message: MessageRecord) => void;
@@ -86,8 +87,9 @@ export async function runAnswer(job: AnswerJob): Promise<void> {
   const message = into
     ? withNewVersion(into.message, into.tail, fresh, at)
     : job.newMessage({ conversationId: conversation.id, role: 'assistant', ...fresh });
+  const versionAt = shownVersionAt(message);
   const answer = new AnswerStream(job.onText, (text) =>
-    updateMessage(message.id, { content: text }).catch(job.onError),
+    updateAnswer(message.id, versionAt, { content: text }).catch(job.onError),
   );
   // A new version replaces the shown answer in one transaction that keeps the old one.
   answer
@@ -96,8 +98,8 @@ export async function runAnswer(job: AnswerJob): Promise<void> {
       else await saveMessage(message);
     })
     .catch(job.onError);
-  job.onCreated(message, answer);
-  let patch: Partial<MessageRecord>;
+  job.onCreated(message, answer, versionAt);
+  let patch: VersionFields;
   try {
     if (!route.model) throw new NoModelError();
     // No await when the model is loaded already: the request then leaves for the worker in the
@@ -132,6 +134,6 @@ export async function runAnswer(job: AnswerJob): Promise<void> {
       ? { content, status: 'stopped' }
       : { content, status: 'error', error: errorMessage(error) };
   }
-  await answer.queueWrite(() => updateMessage(message.id, patch)).catch(job.onError);
+  await answer.queueWrite(() => updateAnswer(message.id, versionAt, patch)).catch(job.onError);
   job.onDone({ ...message, ...patch });
 }

@@ -12,6 +12,7 @@ import {
   saveMessage,
   saveNewVersion,
   showVersion,
+  updateAnswer,
   updateMessage,
   type NewMessage,
 } from '../db/conversations-repo';
@@ -42,14 +43,26 @@ const titleFrom = (text: string): string => {
   return line.length > 60 ? `${line.slice(0, 57)}…` : line || defaultTitle;
 };
 
+/** An answer cut short by a reload, a crash or a version flip is shown as stopped. */
+const shownAsStopped = (messages: MessageRecord[]): MessageRecord[] =>
+  messages.map((m) => (m.status === 'streaming' ? { ...m, status: 'stopped' } : m));
+
 export class ChatSession {
   conversation = $state.raw<ConversationRecord | null>(null);
   messages = $state.raw<MessageRecord[]>([]);
   /** The answer being written: its id and the text shown so far (updated once per frame). */
-  streaming = $state.raw<{ id: string; text: string; phase: 'loading' | 'writing' } | null>(null);
+  streaming = $state.raw<{
+    id: string;
+    /** The version being written (see `updateAnswer`). */
+    versionAt: number;
+    text: string;
+    phase: 'loading' | 'writing';
+  } | null>(null);
   loaded = $state(false);
   error = $state<string | null>(null);
   #answer: AnswerStream | null = null;
+  /** The newest answer run, kept after Stop: its stop write must land before versions change. */
+  #lastAnswer: AnswerStream | null = null;
   #openSeq = 0;
   #writes: Promise<void> = Promise.resolve();
 
@@ -72,9 +85,7 @@ export class ChatSession {
     if (id && !conversation) this.error = 'That conversation no longer exists.';
     this.conversation = conversation ?? null;
     // An answer cut short by a reload or crash is shown as stopped, with what was saved.
-    this.messages = messages.map((m) =>
-      m.status === 'streaming' ? { ...m, status: 'stopped' } : m,
-    );
+    this.messages = shownAsStopped(messages);
     for (const m of messages)
       if (m.status === 'streaming')
         void updateMessage(m.id, { status: 'stopped' }).catch(this.#fail);
@@ -132,7 +143,9 @@ export class ChatSession {
     // Saved now, not when the engine gets round to returning (a prefill pass cannot be cut short):
     // a reload in between must show exactly what the user saw.
     answer
-      .queueWrite(() => updateMessage(streaming.id, { content, status: 'stopped' }))
+      .queueWrite(() =>
+        updateAnswer(streaming.id, streaming.versionAt, { content, status: 'stopped' }),
+      )
       .catch(this.#fail);
   }
 
@@ -143,7 +156,7 @@ export class ChatSession {
     const message = this.messages[index];
     if (this.busy || !message || !user) return;
     // The answer being replaced must be stored before its new version can set it aside.
-    await this.#writes;
+    await this.#settled();
     void this.#answerTo(user, { message, tail: this.messages.slice(index + 1) });
   }
 
@@ -153,7 +166,7 @@ export class ChatSession {
     const index = this.messages.findIndex((m) => m.id === userId);
     const original = this.messages[index];
     if (this.busy || !content || !original || original.role !== 'user') return;
-    await this.#writes;
+    await this.#settled();
     const edited = await saveNewVersion(userId, {
       content,
       taskOverride: original.taskOverride ?? null,
@@ -167,9 +180,9 @@ export class ChatSession {
   async showVersion(messageId: string, index: number): Promise<void> {
     const conversation = this.conversation;
     if (this.busy || !conversation) return;
-    await this.#writes;
+    await this.#settled();
     await showVersion(messageId, index);
-    this.messages = await listMessages(conversation.id);
+    this.messages = shownAsStopped(await listMessages(conversation.id));
   }
 
   async rename(title: string): Promise<void> {
@@ -200,6 +213,12 @@ export class ChatSession {
     this.messages = [];
   }
 
+  /** Waits for the session's writes and the last answer's writes queued so far (a Stop's). */
+  async #settled(): Promise<void> {
+    await this.#writes;
+    await this.#lastAnswer?.queueWrite(() => Promise.resolve()).catch(() => undefined);
+  }
+
   #replace(message: MessageRecord): void {
     this.messages = this.messages.map((m) => (m.id === message.id ? message : m));
   }
@@ -215,6 +234,7 @@ export class ChatSession {
     const conversation = this.conversation;
     if (!conversation) return;
     if (!chatSettings.loaded) await chatSettings.load().catch(this.#fail);
+    let run: AnswerStream | null = null;
     await runAnswer({
       user,
       conversation,
@@ -223,25 +243,27 @@ export class ChatSession {
       settings: chatSettings,
       newMessage: this.#newMessage,
       ...(into ? { into } : {}),
-      onCreated: (message, answer) => {
+      onCreated: (message, answer, versionAt) => {
+        run = answer;
         this.#answer = answer;
+        this.#lastAnswer = answer;
         const at = this.messages.findIndex((m) => m.id === message.id);
         this.messages =
           at < 0 ? [...this.messages, message] : [...this.messages.slice(0, at), message];
-        this.streaming = { id: message.id, text: '', phase: 'loading' };
+        this.streaming = { id: message.id, versionAt, text: '', phase: 'loading' };
       },
       onPhase: (phase) => {
-        if (this.streaming) this.streaming = { ...this.streaming, phase };
+        if (this.streaming && this.#answer === run) this.streaming = { ...this.streaming, phase };
       },
       onText: (text) => {
-        if (this.streaming) this.streaming = { ...this.streaming, text };
+        if (this.streaming && this.#answer === run) this.streaming = { ...this.streaming, text };
       },
       onDone: (message) => {
-        // A stopped answer may finish after the next one started: leave that one alone.
-        if (this.streaming?.id === message.id) {
-          this.#answer = null;
-          this.streaming = null;
-        }
+        // A stopped run may return after the next one started, even on the same message (Stop,
+        // then Regenerate): Stop already showed what it kept, so only the live run lands here.
+        if (this.#answer !== run) return;
+        this.#answer = null;
+        this.streaming = null;
         this.#replace(message);
       },
       onError: this.#fail,
