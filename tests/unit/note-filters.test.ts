@@ -1,7 +1,12 @@
 // The one definition of the search filters both indexes use: the folder filter matches a path
 // prefix at a folder boundary, at any depth; a note whose path is unknown never passes it.
 import { describe, expect, it } from 'vitest';
-import { hasFilters, inFolder, matchesNoteFilters } from '../../src/lib/search/note-filters';
+import {
+  hasFilters,
+  inFolder,
+  matchesNoteFilters,
+  withParentTags,
+} from '../../src/lib/search/note-filters';
 
 const note = {
   kind: 'note' as const,
@@ -26,7 +31,7 @@ describe('note filters', () => {
     expect(matchesNoteFilters(note, { folder: 'projects', tag: 'garden' })).toBe(true);
     expect(matchesNoteFilters(note, { folder: 'journal' })).toBe(false);
     expect(matchesNoteFilters(note, { kind: 'journal' })).toBe(false);
-    expect(matchesNoteFilters(note, { tag: 'work' })).toBe(false);
+    expect(matchesNoteFilters(note, { tag: 'wor' })).toBe(false);
     expect(matchesNoteFilters(note, { from: '2024-05-06', to: '2024-05-06' })).toBe(true);
     expect(matchesNoteFilters(note, { from: '2024-05-07' })).toBe(false);
     expect(matchesNoteFilters(note, { to: '2024-05-05' })).toBe(false);
@@ -34,6 +39,27 @@ describe('note filters', () => {
     const { path: _path, ...pathless } = note;
     expect(matchesNoteFilters(pathless, { folder: 'projects' })).toBe(false);
     expect(matchesNoteFilters(pathless, { tag: 'garden' })).toBe(true);
+  });
+
+  it('matches a tag and the tags nested under it, ignoring case', () => {
+    const nested = { ...note, tags: ['Project/Alpha', 'garden'] };
+    expect(matchesNoteFilters(nested, { tag: 'project' })).toBe(true);
+    expect(matchesNoteFilters(nested, { tag: '#project/alpha' })).toBe(true);
+    expect(matchesNoteFilters(nested, { tag: 'PROJECT/' })).toBe(true);
+    expect(matchesNoteFilters(nested, { tag: 'project/alpha/x' })).toBe(false);
+    expect(matchesNoteFilters(nested, { tag: 'proj' })).toBe(false);
+    expect(matchesNoteFilters(nested, { tag: 'alpha' })).toBe(false);
+    expect(matchesNoteFilters(note, { tag: 'work' })).toBe(true);
+    expect(matchesNoteFilters(note, { tag: '#' })).toBe(true);
+  });
+
+  it('lists parent tags beside the tags', () => {
+    expect(withParentTags(['work/q3/a', 'garden', 'work'])).toEqual([
+      'garden',
+      'work',
+      'work/q3',
+      'work/q3/a',
+    ]);
   });
 
   it('tells an empty filter from a set one', () => {

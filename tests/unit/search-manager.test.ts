@@ -39,6 +39,7 @@ interface SemanticCall {
   method: string;
   args: { query: string };
   resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
 }
 
 /** The two workers, answered by hand: the manager's rules are what is tested, not the workers. */
@@ -64,7 +65,7 @@ function harness() {
       connect: () => undefined,
       client: () => ({
         call: (method: string, args: { query: string }) =>
-          new Promise((resolve) => semantic.push({ method, args, resolve })),
+          new Promise((resolve, reject) => semantic.push({ method, args, resolve, reject })),
       }),
     },
     sleep: () => Promise.resolve(),
@@ -105,7 +106,23 @@ function harness() {
     }
     await flush();
   };
-  return { manager, searches, semantic, type, respond, respondSemantic, listeners };
+  const failSemantic = async (query: string, message: string) => {
+    for (const call of semantic.filter((c) => c.args.query === query)) {
+      semantic.splice(semantic.indexOf(call), 1);
+      call.reject(new Error(message));
+    }
+    await flush();
+  };
+  return {
+    manager,
+    searches,
+    semantic,
+    type,
+    respond,
+    respondSemantic,
+    failSemantic,
+    listeners,
+  };
 }
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -208,5 +225,31 @@ describe('SearchManager', () => {
     await respond('canvas', answer(['c1', 'c2']));
     expect(shown(manager).sort()).toEqual(['c-meaning', 'c1', 'c2']);
     expect(semantic).toEqual([]);
+  });
+
+  it("keeps the query's semantic error when an earlier query's semantic answer arrives", async () => {
+    const { manager, type, respond, respondSemantic, failSemantic } = harness();
+    void type('graph view');
+    await respond('graph view', answer(['g1']));
+    void type('canvas');
+    await respond('canvas', answer(['c1']));
+    await failSemantic('canvas', 'model crashed');
+    expect(manager.semanticError).toBe('model crashed');
+    await respondSemantic('graph view', ['g-meaning']);
+    expect(manager.semanticError).toBe('model crashed');
+    expect(shown(manager)).toEqual(['c1']);
+  });
+
+  it('searches by meaning only without waiting for the keyword worker', async () => {
+    const { manager, type, searches, semantic, respondSemantic } = harness();
+    manager.mode = 'semantic';
+    void type('canvas');
+    await flush();
+    // No keyword call (it may be failing, or busy with an import), no jump lookup either.
+    expect(searches).toEqual([]);
+    expect(semantic.map((c) => c.method)).toEqual(['search']);
+    await respondSemantic('canvas', ['c-meaning']);
+    expect(shown(manager)).toEqual(['c-meaning']);
+    expect(manager.pending).toBe(false);
   });
 });

@@ -5,6 +5,11 @@ import { loadSearchSnapshot, saveSearchSnapshot } from '../../src/lib/db/search-
 import { getDb } from '../../src/lib/db/db';
 import { createSearchHandlers, type SearchEvents } from '../../src/lib/search/search-handlers';
 import type { Note } from '../../src/lib/types';
+import {
+  readTagSources,
+  setDerivedTagsVersion,
+  writeDerivedTags,
+} from '../../src/lib/db/derived-tags-repo';
 
 const keepers: IndexKeeper[] = [];
 const errors: string[] = [];
@@ -158,6 +163,32 @@ describe('IndexKeeper', () => {
     expect(second.status).toMatchObject({ restoredFromSnapshot: true, reindexedOnStart: 1 });
     expect(find(second, 'bromeliad')).toEqual([id]);
     expect(find(second, 'anemone')).toEqual([]);
+  });
+
+  it('re-indexes notes whose tags were re-derived after its last snapshot, though their time is old', async () => {
+    await setDerivedTagsVersion(0);
+    const id = await addNote('Tagged', 'About zeppelins.');
+    const other = await addNote('Other', 'Also zeppelins.');
+    const first = startKeeper();
+    await first.settled();
+    await first.dispose();
+    // Tag rules changed: the tags are rewritten (updatedAt untouched) and the tab closed before
+    // the keyword index saw the announcement.
+    const [source] = (await readTagSources('', 10)).filter((n) => n.id === id);
+    await writeDerivedTags([{ id, hash: source!.hash, tags: ['project/alpha'] }]);
+    await setDerivedTagsVersion(1);
+
+    const second = startKeeper();
+    await second.settled();
+    expect(second.status).toMatchObject({ restoredFromSnapshot: true, reindexedOnStart: 1 });
+    expect(second.index.search('zeppelins', { tag: 'project' }).map((m) => m.id)).toEqual([id]);
+    await second.dispose();
+    // The snapshot now follows the new rules: the next start compares nothing again.
+    expect(((await loadSearchSnapshot()) as { tagsVersion?: number }).tagsVersion).toBe(1);
+    const third = startKeeper();
+    await third.settled();
+    expect(third.status.reindexedOnStart).toBe(0);
+    expect(find(third, 'zeppelins').sort()).toEqual([id, other].sort());
   });
 });
 

@@ -266,6 +266,10 @@ export class BqInt8Index implements VectorIndex, CheckTarget {
     return this.#check.due(this.size);
   }
 
+  noteQuery(query: Float32Array): void {
+    if (query.length === this.dimensions) this.#check.noteQuery(query);
+  }
+
   /** Measures recall on the sample, re-centring first; sets `level` to the cheapest that passes. */
   async checkRecall(pause: () => Promise<void>): Promise<RecallReport> {
     this.recentre();

@@ -12,6 +12,20 @@ import { HearthError, errorMessage } from '../errors';
 import * as source from '../db/search-source';
 import { TimeSlicer } from './time-slice';
 import { Watermark } from './watermark';
+import { derivedTagsVersion } from '../db/derived-tags-repo';
+import { readNoteMetadata } from '../db/memory-repo';
+
+/**
+ * A snapshot also records which tag rules (derived-tags-repo.ts) the vault followed when this
+ * keeper started. Re-deriving tags (rederive-tags.ts) changes them without touching `updatedAt`,
+ * so the watermark cannot see it: when the rules differ from the snapshot's, the tags of every
+ * note are compared with the indexed ones once (metadata only) and the notes that differ are
+ * indexed again. Older snapshots have no version (0).
+ */
+type KeeperSnapshot = source.SearchSnapshot & { tagsVersion?: number };
+
+const sameTags = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((tag, i) => tag === b[i]);
 
 /** Bump when the tokenizer or index format change, so older snapshots are rebuilt. */
 export const snapshotFormatVersion = 3;
@@ -80,6 +94,8 @@ export class IndexKeeper {
     reindexedOnStart: 0,
   };
   #watermark = new Watermark();
+  /** The tag rules the vault followed when this keeper loaded (see KeeperSnapshot). */
+  #tagsVersion = 0;
   /** Notes to (re-)index, and those read and being indexed right now. */
   #pending = new Set<string>();
   #inFlight = new Set<string>();
@@ -162,7 +178,9 @@ export class IndexKeeper {
   }
 
   async #load(): Promise<void> {
-    const snapshot = await source.loadSearchSnapshot();
+    const snapshot: KeeperSnapshot | undefined = await source.loadSearchSnapshot();
+    // Read before the notes: a re-derivation finishing meanwhile is seen at the next start.
+    this.#tagsVersion = await derivedTagsVersion();
     let carried: string[] = [];
     if (snapshot?.formatVersion === snapshotFormatVersion) {
       try {
@@ -186,14 +204,27 @@ export class IndexKeeper {
     const changed = [...written.after, ...written.at.filter((id) => !this.#watermark.has(id))];
     const liveSet = new Set(live);
     const gone = this.index.ids().filter((id) => !liveSet.has(id));
+    const retagged =
+      this.#base.restoredFromSnapshot && (snapshot?.tagsVersion ?? 0) !== this.#tagsVersion
+        ? await this.#retagged()
+        : [];
     const stale = new Set([
-      ...[...changed, ...carried].filter((id) => liveSet.has(id)),
+      ...[...changed, ...carried, ...retagged].filter((id) => liveSet.has(id)),
       ...live.filter((id) => !this.index.has(id)),
     ]);
     this.index.remove(gone);
     this.#base.reindexedOnStart = stale.size;
     for (const id of stale) this.#pending.add(id);
     if (gone.length > 0 || stale.size > 0) this.#schedulePersist();
+  }
+
+  /** Indexed notes whose stored tags differ from those they were indexed with. */
+  async #retagged(): Promise<string[]> {
+    const notes = await readNoteMetadata();
+    return notes.flatMap((note) => {
+      const indexed = this.index.tagsOf(note.id);
+      return indexed && !sameTags(indexed, note.tags) ? [note.id] : [];
+    });
   }
 
   #onChange(change: VaultChange): void {
@@ -325,12 +356,14 @@ export class IndexKeeper {
     const pendingIds = [...this.#pending, ...this.#inFlight];
     const index = await this.index.serialize(this.#slicer.pause);
     try {
-      await source.saveSearchSnapshot({
+      const snapshot: KeeperSnapshot = {
         formatVersion: snapshotFormatVersion,
         index,
         ...watermark,
         pendingIds,
-      });
+        tagsVersion: this.#tagsVersion,
+      };
+      await source.saveSearchSnapshot(snapshot);
       this.#base.snapshotBytes = snapshotBytes(index);
       this.#base.persistPending = this.#dirtySinceMs > 0;
       this.#emitStatus();

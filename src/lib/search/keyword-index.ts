@@ -103,6 +103,12 @@ export class KeywordIndex {
     return [...this.#numById.keys()];
   }
 
+  /** The tags `id` was indexed with (undefined when it is not indexed). */
+  tagsOf(id: string): readonly string[] | undefined {
+    const num = this.#numById.get(id);
+    return num === undefined ? undefined : this.#docs[num]?.tags;
+  }
+
   /** Folders holding notes, each with all its ancestors, sorted. */
   folders(): string[] {
     const out = new Set<string>();

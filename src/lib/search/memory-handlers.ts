@@ -90,6 +90,8 @@ export function createMemoryHandlers(
       if (!slot || query.trim() === '') return unavailable(startedMs);
       const vector = await slot.queue.embed([query], 'query');
       const hits = await semanticSearch(slot.store, vector, query, filters, k, service.notes);
+      // After the search, so it never waits on a check this starts.
+      slot.store.noteQuery(vector);
       return {
         hits,
         unavailable: null,

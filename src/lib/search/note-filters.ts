@@ -13,12 +13,44 @@ export function inFolder(path: string, folder: string): boolean {
   return prefix === '' || path.startsWith(`${prefix}/`);
 }
 
+/** The tag filter as compared: no leading '#' or trailing '/', case-folded. */
+export function normalizeTag(tag: string): string {
+  return tag.replace(/^#+/, '').replace(/\/+$/, '').toLowerCase();
+}
+
+/**
+ * Whether `tags` hold `tag` or a tag nested under it (`project` matches `project/alpha`, as in
+ * Obsidian), ignoring case. `tag` must be normalized (normalizeTag).
+ */
+export function hasTag(tags: readonly string[], tag: string): boolean {
+  for (const t of tags) {
+    const folded = t.toLowerCase();
+    if (folded === tag || folded.startsWith(`${tag}/`)) return true;
+  }
+  return false;
+}
+
+/**
+ * Every tag with its parents (`a/b/c` gives `a`, `a/b`, `a/b/c`), sorted, so a tag list offers
+ * the parents the filter matches too.
+ */
+export function withParentTags(tags: readonly string[]): string[] {
+  const all = new Set<string>();
+  for (const tag of tags) {
+    const parts = tag.split('/');
+    for (let i = 1; i <= parts.length; i++) all.add(parts.slice(0, i).join('/'));
+  }
+  all.delete('');
+  return [...all].sort((a, b) => a.localeCompare(b));
+}
+
 export function matchesNoteFilters(
   note: Pick<Note, 'kind' | 'tags' | 'date'> & { path?: string | undefined },
   filters: SearchFilters,
 ): boolean {
   if (filters.kind && note.kind !== filters.kind) return false;
-  if (filters.tag && !note.tags.includes(filters.tag)) return false;
+  const tag = filters.tag ? normalizeTag(filters.tag) : '';
+  if (tag && !hasTag(note.tags, tag)) return false;
   if (filters.from && note.date < filters.from) return false;
   if (filters.to && note.date > filters.to) return false;
   if (filters.folder && (note.path === undefined || !inFolder(note.path, filters.folder)))

@@ -42,6 +42,11 @@ export interface VectorIndex {
   readonly recall?: RecallReport | null;
   checkDue?(): boolean;
   checkRecall?(pause: () => Promise<void>): Promise<RecallReport>;
+  /**
+   * A query embedding a user searched with, for the check to measure query-shaped vectors too
+   * (kept in memory only, never serialized).
+   */
+  noteQuery?(query: Float32Array): void;
 }
 
 /** Builds or restores one kind of index. Async because WASM adapters load their module first. */

@@ -211,6 +211,16 @@ export class VectorStore {
     })();
   }
 
+  /**
+   * A user's query embedding, for the recall check (memory only); the check runs again once
+   * enough queries were seen.
+   */
+  noteQuery(vector: Float32Array): void {
+    if (this.#disposed || !this.index.noteQuery) return;
+    this.index.noteQuery(vector);
+    this.#scheduleCheck();
+  }
+
   /** Resolves when no recall check is running (tests, and before disposing). */
   async checked(): Promise<void> {
     while (this.#checking) await this.#checking;

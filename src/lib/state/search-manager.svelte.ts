@@ -181,6 +181,12 @@ export class SearchManager {
     }
     const filters = this.#activeFilters();
     const startedMs = performance.now();
+    // Meaning only needs no keyword answer: a failing or busy keyword worker (an import) must not
+    // hold it up.
+    if (this.mode === 'semantic') {
+      if (keepSemantic && this.#semantic?.key === key) return;
+      return this.#addSemantic(seq, key, query, filters, [], startedMs);
+    }
     let response: SearchResponse;
     try {
       response = await this.#connect().call('search', { query, filters, limit: resultLimit, seq });
@@ -210,10 +216,15 @@ export class SearchManager {
     await this.#deps.sleep(semanticDelayMs);
     // Typing moved on: this query is not embedded at all.
     if (key !== this.#key()) return;
-    const accept = (answer: Omit<SemanticAnswer, 'seq' | 'key' | 'tookMs'>) => {
-      if (key !== this.#key() || seq <= (this.#semantic?.key === key ? this.#semantic.seq : 0)) {
-        return;
-      }
+    /** Whether this run's semantic answer is still wanted: the box's key, newer than the kept. */
+    const fresh = () =>
+      key === this.#key() && seq > (this.#semantic?.key === key ? this.#semantic.seq : 0);
+    const accept = (
+      answer: Omit<SemanticAnswer, 'seq' | 'key' | 'tookMs'>,
+      error: string | null,
+    ) => {
+      if (!fresh()) return;
+      this.semanticError = error;
       const tookMs = performance.now() - startedMs - semanticDelayMs;
       this.#semantic = { seq, key, tookMs, ...answer };
       this.#render();
@@ -222,15 +233,16 @@ export class SearchManager {
       const client = this.#deps.semantic.client();
       const [semantic, jumps] = await Promise.all([
         client.call('search', { query, k: resultLimit, filters }),
-        client.call('chunksForNotes', { noteIds: keywordHits.map((h) => h.id), query }),
+        keywordHits.length > 0
+          ? client.call('chunksForNotes', { noteIds: keywordHits.map((h) => h.id), query })
+          : [],
       ]);
-      this.semanticError = null;
-      accept({ hits: semantic.hits, jumps, unavailable: semantic.unavailable });
+      accept({ hits: semantic.hits, jumps, unavailable: semantic.unavailable }, null);
     } catch (error) {
-      if (key !== this.#key()) return;
-      this.semanticError = errorMessage(error);
       // Meaning-only search has nothing else to show: an empty answer, with the error beside it.
-      if (this.mode === 'semantic') accept({ hits: [], jumps: [], unavailable: null });
+      if (this.mode === 'semantic')
+        accept({ hits: [], jumps: [], unavailable: null }, errorMessage(error));
+      else if (fresh()) this.semanticError = errorMessage(error);
     }
   }
 

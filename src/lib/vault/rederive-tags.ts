@@ -2,7 +2,9 @@
 // inline #tags count too), every stored note is derived again once, in pages of a few hundred so
 // the app stays responsive, and the notes whose tags changed are announced so search re-indexes
 // them. Text and `updatedAt` are untouched. A run cut short (tab closed) starts over next time;
-// notes already done are unchanged then and cost only a read.
+// notes already done are unchanged then and cost only a read (and are not announced again). As
+// `updatedAt` does not move, the keyword index cannot find these notes by time at its next start:
+// it keeps the rules version with its snapshot and compares tags when it differs (index-keeper.ts).
 import { deriveMeta } from './derive';
 import { notifyVaultChange } from './changes';
 import {
