@@ -63,8 +63,10 @@ test.describe('two tabs', () => {
     expect(copy?.content).toMatch(/Base line\.\nWritten in tab A\.\n$/);
     expect(copy?.content).toContain(`title: ${copy?.title}`);
 
-    // Tab A had nothing unsaved, so it follows the note as it is now.
+    // Tab A had nothing unsaved, so it follows the note as it is now, and is told that the text
+    // it saved went into the copy (not swapped silently on screen).
     await expect(notes.text).toHaveValue(/Base line\.\nWritten in tab B\.\n$/);
+    await expect(notes.conflict).toContainText(/your text is kept as Shared plan \(conflict .+\)/);
 
     // The compare view shows what differs; keeping mine moves the copy to the trash.
     await tabB.conflict.getByRole('button', { name: 'Compare…' }).click();
@@ -105,6 +107,11 @@ test.describe('two tabs', () => {
     await expect
       .poll(async () => (await readVault(page)).find((n) => n.id === id)?.content)
       .toMatch(/Shared start\.\nA wants that\.\n$/);
+    // B's text is not thrown away: the copy, moved to the trash, holds it now.
+    await expect
+      .poll(async () => (await readVault(page)).find((n) => n.id !== id)?.deletedAt)
+      .toBeGreaterThan(0);
+    expect((await readVault(page)).find((n) => n.id !== id)?.content).toMatch(/B wants this\.\n$/);
     // Undo brings B's text back into the note.
     await other.getByRole('button', { name: 'Undo' }).click();
     await expect(tabB.text).toHaveValue(/Shared start\.\nB wants this\.\n$/);

@@ -42,7 +42,7 @@ describe('versioned saves', () => {
     const stop = onVaultChange((c) => changes.push(c));
     const note = await createNote('Groceries');
     const theirs = `${note.content}- oat milk (typed in another tab)\n`;
-    await saveContent(note.id, theirs, note.hash);
+    const { note: stored } = await saveContent(note.id, theirs, note.hash);
     const mine = `${note.content}- lentils (typed here)\n`;
     const { note: saved, conflict } = await saveContent(note.id, mine, note.hash);
     stop();
@@ -57,7 +57,12 @@ describe('versioned saves', () => {
     // The copy is the other text with its own title: the body is untouched.
     expect(copy?.content).toBe(theirs.replace('title: Groceries', `title: ${conflict!.title}`));
     expect(copy?.title).toBe(conflict!.title);
-    expect(changes).toContainEqual({ type: 'notes-changed', ids: [note.id, conflict!.id] });
+    expect(changes).toContainEqual({
+      type: 'notes-changed',
+      ids: [note.id, conflict!.id],
+      // The version moved into the copy, so the tab that saved it can tell its user.
+      moved: { noteId: note.id, copyId: conflict!.id, hash: stored.hash },
+    });
   });
 
   it('two saves racing from the same base both survive', async () => {
@@ -140,12 +145,14 @@ describe('saves and drafts', () => {
   it('drops the drafts a save makes safe and rebases the saving tab’s newer draft', async () => {
     const note = await createNote('Drafted');
     const saved = `${note.content}saved text\n`;
+    // The save takes its text before tab-a's draft is written: that draft is newer.
+    const since = Date.now() - 1;
     await getDb().drafts.bulkPut([
       draft(note.id, 'tab-a', `${saved}and more typed while saving`, note.hash),
       draft(note.id, 'tab-b', saved, note.hash),
       draft(note.id, 'tab-c', `${note.content}another tab's own typing`, note.hash),
     ]);
-    const { note: after } = await saveContent(note.id, saved, note.hash, { tabId: 'tab-a' });
+    const { note: after } = await saveContent(note.id, saved, note.hash, { tabId: 'tab-a', since });
     const left = await getDb().drafts.orderBy('id').toArray();
     expect(left.map((d) => [d.tabId, d.baseHash])).toEqual([
       ['tab-a', after.hash],

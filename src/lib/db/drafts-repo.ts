@@ -14,13 +14,34 @@ export const draftId = (noteId: string, tabId: string): string => `${noteId}|${t
 
 /** Writes a draft in a transaction committed at once; resolves when it is on disk. */
 export function putDraft(record: DraftRecord): Promise<void> {
+  return commitDraftChange(
+    () => getDb().drafts.put(record),
+    (store) => store.put(record),
+  );
+}
+
+/**
+ * Deletes a draft the same way, so it lands after every draft write this tab started before it
+ * (IndexedDB runs read-write transactions over one store in the order they were created).
+ */
+export function removeDraft(id: string): Promise<void> {
+  return commitDraftChange(
+    () => getDb().drafts.delete(id),
+    (store) => store.delete(id),
+  );
+}
+
+function commitDraftChange(
+  viaDexie: () => Promise<unknown>,
+  change: (store: IDBObjectStore) => void,
+): Promise<void> {
   const db = getDb();
-  if (!db.isOpen()) return guardQuota('a draft', () => db.drafts.put(record)).then(() => {});
+  if (!db.isOpen()) return guardQuota('a draft', viaDexie).then(() => {});
   return new Promise((resolve, reject) => {
     let tx: IDBTransaction;
     try {
       tx = db.backendDB().transaction('drafts', 'readwrite');
-      tx.objectStore('drafts').put(record);
+      change(tx.objectStore('drafts'));
       tx.commit();
     } catch (error) {
       reject(asStorageError(error));

@@ -18,6 +18,8 @@ export interface VersionedWrite {
   copy?: NoteWithContent | undefined;
   /** The tab whose editor saves: its draft of this note is dropped, or rebased onto the record. */
   tabId?: string | undefined;
+  /** When the saved text was taken (ms): only the tab's drafts written after it are newer. */
+  since: number;
   /** Further drafts this write makes safe (a recovered draft from a closed tab): deleted. */
   dropDrafts?: readonly string[] | undefined;
   /** What the user would call it, for a full-disk message. */
@@ -64,11 +66,15 @@ export async function writeNoteVersion(write: VersionedWrite): Promise<WriteResu
       await putRecord(record);
       if (copy) await putRecord(copy);
       for (const draft of await db.drafts.where('noteId').equals(record.id).toArray()) {
-        if (draft.content === record.content || write.dropDrafts?.includes(draft.id))
+        if (draft.tabId === write.tabId) {
+          // Typed after this save began: it now builds on the saved text. Written before, its
+          // text is in the record already (or was undone): left with its old base, it would
+          // be replayed over later versions of the note.
+          if (draft.at > write.since && draft.content !== record.content)
+            await db.drafts.update(draft.id, { baseHash: record.hash });
+          else await db.drafts.delete(draft.id);
+        } else if (draft.content === record.content || write.dropDrafts?.includes(draft.id))
           await db.drafts.delete(draft.id);
-        // Typed after this save began: it now builds on the saved text.
-        else if (draft.tabId === write.tabId)
-          await db.drafts.update(draft.id, { baseHash: record.hash });
       }
       return 'written';
     }),

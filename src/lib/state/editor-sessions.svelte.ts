@@ -2,7 +2,12 @@
 // the note keeps it here (text in memory, still retrying), and opening the note again picks it up.
 // Leaving a note first flushes its text; if that fails, the user is asked (stay / leave). Closing
 // the tab while any text is at risk (a failed save, or a failed draft) asks the browser to warn.
+// The first note opened in a tab also brings back drafts of notes deleted for good (left by tabs
+// that have closed since) as new notes.
 import { EditorSession } from './editor.svelte';
+import { recoverDeletedNotes } from '../vault/draft-recovery';
+import { isTabAlive } from '../storage/tab-lock';
+import { errorMessage } from '../errors';
 import { router } from './router.svelte';
 import { toasts } from './toasts.svelte';
 
@@ -109,6 +114,17 @@ class EditorSessions {
     this.#installed = true;
     router.guardLeaving(this.#guard);
     addEventListener('beforeunload', this.#beforeUnload);
+    void this.#recoverDeleted();
+  }
+
+  async #recoverDeleted(): Promise<void> {
+    try {
+      const made = await recoverDeletedNotes(async (draft) => !(await isTabAlive(draft.tabId)));
+      for (const note of made)
+        toasts.show(`Text typed in a note that was deleted for good is back as “${note.title}”.`);
+    } catch (error) {
+      toasts.error(`Couldn't bring back text typed in a deleted note: ${errorMessage(error)}`);
+    }
   }
 }
 

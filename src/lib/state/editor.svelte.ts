@@ -8,6 +8,7 @@
 //   the editor says that the text now lives only in this tab, and the page warns before closing.
 import type { NoteWithContent } from '../types';
 import { getNote, observeNote } from '../db/notes-repo';
+import { removeDraft } from '../db/drafts-repo';
 import {
   createNote,
   renameNote,
@@ -15,10 +16,12 @@ import {
   setTags,
   trashNote,
   type ConflictCopy,
+  type SaveOptions,
   type SaveOutcome,
 } from '../vault/notes';
+import { onVaultChange, type VaultChange } from '../vault/changes';
 import { recoverDrafts, type Recovery } from '../vault/draft-recovery';
-import { setFrontmatterFields } from '../vault/frontmatter';
+import { readFrontmatter, setFrontmatterFields } from '../vault/frontmatter';
 import { DraftWriter, migrateLegacyDrafts } from '../storage/drafts';
 import { holdTabLock, isTabAlive, tabId } from '../storage/tab-lock';
 import { NotFoundError, errorMessage, isQuotaError } from '../errors';
@@ -29,6 +32,12 @@ import { toasts } from './toasts.svelte';
 export type SaveStatus = 'loading' | 'missing' | 'saved' | 'pending' | 'saving' | 'error';
 /** How the user settles a conflict: which text stays (both: the note and its copy). */
 export type Keep = 'mine' | 'theirs' | 'both';
+/**
+ * A conflict as this editor shows it. Usually this tab's save put its text (`mine`) in the note and
+ * the other text in the copy; with `mineInCopy`, another tab saved over the text this tab had saved,
+ * which is now the copy, and the editor follows the note (`theirs`).
+ */
+export type Conflict = ConflictCopy & { mineInCopy?: boolean };
 
 const saveDelayMs = 400;
 
@@ -42,8 +51,8 @@ export class EditorSession {
   gone = $state(false);
   /** Why the last draft write failed (short, to follow “because”), or null once one lands. */
   draftError = $state<string | null>(null);
-  /** Conflict copies made while this editor saved, newest last, until the user settles them. */
-  conflicts = $state.raw<ConflictCopy[]>([]);
+  /** Conflict copies of this editor's text or over it, newest last, until the user settles them. */
+  conflicts = $state.raw<Conflict[]>([]);
   /** Why the note could not be opened (status `missing` then), or null. */
   loadError = $state<string | null>(null);
   /** Called whenever every typed character is saved (the sessions registry listens). */
@@ -56,7 +65,14 @@ export class EditorSession {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #chain: Promise<unknown> = Promise.resolve();
   #stopObserving: () => void = () => {};
+  #stopListening: () => void = () => {};
   #closed = false;
+  /** A recovered draft of a closed tab the editor holds (its save failed): dropped by the next save. */
+  #recovered: string | null = null;
+  /** The version this tab saved last: if another tab's save moves it into a copy, say so. */
+  #mine: { hash: string; content: string } | null = null;
+  /** The copy another tab made of `#mine`, until this tab follows the note. */
+  #movedTo: string | null = null;
   readonly #drafts: DraftWriter;
   #onHide = () => {
     this.#drafts.flushNow();
@@ -108,6 +124,7 @@ export class EditorSession {
     if (this.#closed) return;
     this.#adopt(recovery);
     this.#stopObserving = observeNote(this.id, (meta) => void this.#onExternalChange(meta?.hash));
+    this.#stopListening = onVaultChange((change) => this.#onVaultChange(change));
   }
 
   #adopt({ note, restored, conflicts, unsaved }: Recovery): void {
@@ -121,7 +138,8 @@ export class EditorSession {
     this.status = 'saved';
     if (restored > 0) reportRecovery(note.title, conflicts, (c) => this.#showConflict(c));
     if (unsaved) {
-      // Still in the drafts table; held here until a save succeeds.
+      // Still in the drafts table; held here until a save succeeds, which drops it.
+      this.#recovered = unsaved.draft.id;
       this.#base = unsaved.draft.baseHash;
       this.content = unsaved.draft.content;
       this.status = 'error';
@@ -138,6 +156,33 @@ export class EditorSession {
     this.note = fresh;
     this.#base = fresh.hash;
     this.content = this.#savedContent = fresh.content;
+    void this.#reportMoved();
+  }
+
+  #onVaultChange(change: VaultChange): void {
+    const moved = change.type === 'notes-changed' ? change.moved : undefined;
+    // While saving, the move is this tab's own save (or its save will keep both texts itself).
+    if (!moved || moved.noteId !== this.id || this.status === 'saving') return;
+    if (moved.hash !== this.#mine?.hash) return;
+    this.#movedTo = moved.copyId;
+    void this.#reportMoved();
+  }
+
+  /**
+   * Another tab's save moved the text this tab saved into a conflict copy, and the editor followed
+   * the note (in either order): show the conflict here too, so the user can compare and settle it.
+   */
+  async #reportMoved(): Promise<void> {
+    const mine = this.#mine;
+    const copyId = this.#movedTo;
+    if (!mine || !copyId || this.#base === mine.hash) return;
+    this.#mine = null;
+    this.#movedTo = null;
+    const copy = await getNote(copyId);
+    if (!copy || this.#closed) return;
+    const theirs = this.#savedContent;
+    const { id, title, path } = copy;
+    this.#showConflict({ id, title, path, theirs, mine: mine.content, mineInCopy: true });
   }
 
   edit(text: string): void {
@@ -158,7 +203,8 @@ export class EditorSession {
       return this.#chain;
     }
     const content = this.content;
-    return this.#write(content, (base) => saveContent(this.id, content, base, { tabId }));
+    const options = this.#saveOptions();
+    return this.#write(content, (base) => saveContent(this.id, content, base, options));
   }
 
   retry(): Promise<unknown> {
@@ -169,14 +215,14 @@ export class EditorSession {
   }
 
   rename(title: string): Promise<unknown> {
-    return this.#editFields({ title }, (content, base) =>
-      renameNote(this.id, title, content, base, { tabId }),
+    return this.#editFields({ title }, (content, base, options) =>
+      renameNote(this.id, title, content, base, options),
     );
   }
 
   setTags(tags: string[]): Promise<unknown> {
-    return this.#editFields({ tags }, (content, base) =>
-      setTags(this.id, tags, content, base, { tabId }),
+    return this.#editFields({ tags }, (content, base, options) =>
+      setTags(this.id, tags, content, base, options),
     );
   }
 
@@ -194,23 +240,74 @@ export class EditorSession {
     }
   }
 
-  /** Settles a conflict: `mine` trashes the copy, `theirs` puts its text in the note, `both` keeps both. */
-  async settle(conflict: ConflictCopy, keep: Keep): Promise<void> {
-    this.conflicts = this.conflicts.filter((c) => c !== conflict);
-    if (keep === 'both') return;
-    if (keep === 'theirs') {
-      const mine = this.content;
-      this.edit(conflict.theirs);
-      await this.flush();
-      toasts.show('Put the other version in the note.', {
-        action: { label: 'Undo', run: () => this.edit(mine) },
-      });
+  /**
+   * Settles a conflict. Keeping the note's text trashes the copy; keeping the copy's text puts it
+   * in the note and the editor's text (as it is now, with anything typed since) in the copy, which
+   * goes to the trash only once both are saved; `both` keeps both notes.
+   */
+  async settle(conflict: Conflict, keep: Keep): Promise<void> {
+    if (keep === 'both') {
+      this.#forget(conflict);
+      return;
     }
+    if (keep === (conflict.mineInCopy ? 'mine' : 'theirs')) {
+      await this.#takeCopy(conflict);
+      return;
+    }
+    this.#forget(conflict);
+    await this.#trashCopy(conflict);
+  }
+
+  async #takeCopy(conflict: Conflict): Promise<void> {
+    const copy = await getNote(conflict.id);
+    if (!copy) {
+      this.#forget(conflict);
+      toasts.error(`“${conflict.title}” no longer exists, so the note was left as it is.`);
+      return;
+    }
+    if (copy.updatedAt !== copy.createdAt) {
+      toasts.error(
+        `“${copy.title}” was changed after the conflict, so nothing was swapped: copy what you ` +
+          'need from one into the other.',
+      );
+      return;
+    }
+    const current = this.content;
+    const incoming = conflict.mineInCopy ? conflict.mine : conflict.theirs;
+    this.edit(incoming);
+    await this.flush();
+    // Not saved: the editor shows why, and the copy stays as it is.
+    if (this.status === 'error') return;
+    try {
+      if (current !== incoming) await saveContent(copy.id, asCopy(current, copy.title), copy.hash);
+    } catch (error) {
+      // The text it replaced must not live only in memory: back into the note (and its draft).
+      this.edit(current);
+      toasts.error(
+        `Couldn't keep your text in “${copy.title}”, so nothing was swapped: ${errorMessage(error)}`,
+      );
+      return;
+    }
+    this.#forget(conflict);
+    const swapped = conflict.mineInCopy
+      ? 'Put your text back in the note'
+      : 'Put the other version in the note';
+    await this.#trashCopy(conflict);
+    toasts.show(`${swapped}; the text it replaced is in the trash as “${copy.title}”.`, {
+      action: { label: 'Undo', run: () => this.edit(current) },
+    });
+  }
+
+  async #trashCopy(conflict: Conflict): Promise<void> {
     try {
       await trashNote(conflict.id);
     } catch (error) {
       toasts.error(`Couldn't move “${conflict.title}” to the trash: ${errorMessage(error)}`);
     }
+  }
+
+  #forget(conflict: Conflict): void {
+    this.conflicts = this.conflicts.filter((c) => c !== conflict);
   }
 
   /**
@@ -219,7 +316,7 @@ export class EditorSession {
    */
   #editFields(
     fields: Record<string, unknown>,
-    save: (content: string, base: string) => Promise<SaveOutcome>,
+    save: (content: string, base: string, options: SaveOptions) => Promise<SaveOutcome>,
   ): Promise<unknown> {
     clearTimeout(this.#timer);
     try {
@@ -231,7 +328,14 @@ export class EditorSession {
     }
     this.#drafts.write(this.content, this.#base);
     const content = this.content;
-    return this.#write(content, (base) => save(content, base));
+    const options = this.#saveOptions();
+    return this.#write(content, (base) => save(content, base, options));
+  }
+
+  /** For a save of the text as it is now: this tab's drafts typed later are rebased onto it. */
+  #saveOptions(): SaveOptions {
+    const dropDrafts = this.#recovered ? [this.#recovered] : undefined;
+    return { tabId, since: Date.now(), dropDrafts };
   }
 
   #write(content: string, save: (base: string) => Promise<SaveOutcome>): Promise<unknown> {
@@ -261,6 +365,9 @@ export class EditorSession {
     this.note = note;
     this.#base = note.hash;
     this.#savedContent = note.content;
+    this.#recovered = null;
+    this.#mine = { hash: note.hash, content: note.content };
+    this.#movedTo = null;
     // The save normalised the text (frontmatter) and nothing was typed since: show what is stored.
     if (this.content === sent) this.content = note.content;
     if (this.content === note.content) this.#settle();
@@ -275,25 +382,47 @@ export class EditorSession {
     }
   }
 
+  /** Every character is in the note: its drafts go (after the draft writes on their way). */
   #settle(): void {
-    this.#drafts.dropQueued();
+    this.#drafts.clear();
+    const recovered = this.#recovered;
+    this.#recovered = null;
+    // The recovered text was undone or saved as a new note: it must not come back on next open.
+    if (recovered)
+      removeDraft(recovered).catch((error: unknown) =>
+        toasts.error(`Couldn't delete a recovered draft: ${errorMessage(error)}`),
+      );
     this.status = 'saved';
     this.error = null;
     this.gone = false;
     this.onSettled?.();
   }
 
-  #showConflict(conflict: ConflictCopy): void {
+  #showConflict(conflict: Conflict): void {
     this.conflicts = [...this.conflicts, conflict];
-    reportConflict(this.note?.title ?? 'This note', conflict);
+    // A copy made by another tab is shown by the banner alone: the user is looking at this note.
+    if (!conflict.mineInCopy) reportConflict(this.note?.title ?? 'This note', conflict);
   }
 
   /** Stops listening. Only the sessions registry calls this, once nothing is unsaved. */
   close(): void {
     this.#closed = true;
     clearTimeout(this.#timer);
+    // Settled: a draft row left now would be replayed over later versions by the next recovery.
+    if (this.status === 'saved') this.#drafts.clear();
     removeEventListener('pagehide', this.#onHide);
     document.removeEventListener('visibilitychange', this.#onVisibility);
     this.#stopObserving();
+    this.#stopListening();
+  }
+}
+
+/** The editor's text as a conflict copy's: the copy's title, never a second journal entry. */
+function asCopy(text: string, title: string): string {
+  try {
+    const kind = readFrontmatter(text)['kind'] === 'journal' ? { kind: 'note' } : {};
+    return setFrontmatterFields(text, { title, ...kind });
+  } catch {
+    return text; // Frontmatter that is not valid YAML: the text matters more than its title.
   }
 }

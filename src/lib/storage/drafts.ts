@@ -1,22 +1,26 @@
 // The editor's drafts in IndexedDB: every keystroke's text, at any size, with the version it was
 // typed over. A write starts from the input event and is committed at once (see drafts-repo.ts);
 // while one is on its way, later keystrokes wait as one queued write (the newest text), and
-// `flushNow` sends that at once when the page is going away. A failed write is reported, never
-// swallowed: the editor then warns that the text exists only in this tab.
+// `flushNow` sends that at once when the page is going away. Once the note holds every character,
+// `clear` deletes the draft through the same queue, after the writes on their way. A failed write
+// is reported, never swallowed: the editor then warns that the text exists only in this tab.
 //
 // Before IndexedDB drafts, Hearth kept them in localStorage (`hearth:draft:<id>`): skipped above
 // 1M characters and silently refused on a full disk. `migrateLegacyDrafts` moves any left there
 // into IndexedDB once, deleting each only after its copy is stored.
 import type { DraftRecord } from '../db/db';
-import { draftId, putDraft } from '../db/drafts-repo';
+import { draftId, putDraft, removeDraft } from '../db/drafts-repo';
 import { getNote } from '../db/notes-repo';
 import { tabId } from './tab-lock';
+
+/** A draft write, or the deletion of the tab's draft once the note holds all its text. */
+type DraftChange = DraftRecord | 'delete';
 
 export class DraftWriter {
   readonly #noteId: string;
   readonly #onResult: (error: unknown) => void;
   #inFlight = 0;
-  #queued: DraftRecord | null = null;
+  #queued: DraftChange | null = null;
 
   /** `onResult` hears every write's outcome: null once one lands, the error when one fails. */
   constructor(noteId: string, onResult: (error: unknown) => void) {
@@ -25,41 +29,53 @@ export class DraftWriter {
   }
 
   write(content: string, baseHash: string): void {
-    const record: DraftRecord = {
+    this.#enqueue({
       id: draftId(this.#noteId, tabId),
       noteId: this.#noteId,
       tabId,
       content,
       baseHash,
       at: Date.now(),
-    };
-    if (this.#inFlight > 0) this.#queued = record;
-    else this.#send(record);
+    });
   }
 
-  /** Sends the queued text now, even with a write on its way: the page is going away. */
+  /**
+   * Deletes this tab's draft: the note holds every character of it. Queued like a write, so it
+   * lands after the writes on their way; a draft left behind would be replayed later as a save.
+   */
+  clear(): void {
+    this.#enqueue('delete');
+  }
+
+  /** Sends the queued change now, even with a write on its way: the page is going away. */
   flushNow(): void {
     const queued = this.#queued;
     this.#queued = null;
     if (queued) this.#send(queued);
   }
 
-  /** Forgets a queued write (its text was just saved to the note). */
-  dropQueued(): void {
-    this.#queued = null;
+  #enqueue(change: DraftChange): void {
+    if (this.#inFlight > 0) this.#queued = change;
+    else this.#send(change);
   }
 
-  #send(record: DraftRecord): void {
+  #send(change: DraftChange): void {
     this.#inFlight++;
-    putDraft(record)
-      .then(
-        () => this.#onResult(null),
-        (error: unknown) => this.#onResult(error ?? new Error('The draft was not written.')),
-      )
-      .finally(() => {
-        this.#inFlight--;
-        if (this.#inFlight === 0) this.flushNow();
-      });
+    const sent =
+      change === 'delete'
+        ? removeDraft(draftId(this.#noteId, tabId)).catch((error: unknown) => {
+            // Not the user's text at risk (the note holds it); recovery drops a draft that equals
+            // its base version, and replays any other as a save that keeps both texts.
+            console.warn('Could not delete a saved draft', error);
+          })
+        : putDraft(change).then(
+            () => this.#onResult(null),
+            (error: unknown) => this.#onResult(error ?? new Error('The draft was not written.')),
+          );
+    void sent.finally(() => {
+      this.#inFlight--;
+      if (this.#inFlight === 0) this.flushNow();
+    });
   }
 }
 

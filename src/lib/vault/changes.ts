@@ -1,6 +1,14 @@
 // Tells every window and worker of this origin which notes changed, so indexes stay in sync.
 
-export type VaultChange = { type: 'notes-changed'; ids: string[] } | { type: 'vault-reset' };
+/** A save over a newer version moved the stored text (version `hash`) of a note into a copy. */
+export interface ConflictMove {
+  noteId: string;
+  copyId: string;
+  hash: string;
+}
+
+export type VaultChange =
+  { type: 'notes-changed'; ids: string[]; moved?: ConflictMove } | { type: 'vault-reset' };
 
 const CHANNEL = 'hearth-vault';
 

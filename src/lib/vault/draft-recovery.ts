@@ -2,12 +2,18 @@
 // before an update), oldest first, as the saves they were meant to be. A draft typed over the
 // stored version is simply saved; one typed over an older version saves with a conflict copy of
 // what is stored now, like any save over a newer version. No draft is ever dropped unless its text
-// is already the note's.
+// is already the note's, or is exactly the version it was typed over (typed, then undone).
+//
+// A draft of a note deleted for good has no note to go into: `recoverDeletedNotes` makes it a new
+// note, “Recovered: <title>”, once the tab that typed it is gone.
 import type { NoteWithContent } from '../types';
 import type { DraftRecord } from '../db/db';
-import { deleteDraft, draftsOf } from '../db/drafts-repo';
+import { allDrafts, deleteDraft, draftsOf } from '../db/drafts-repo';
 import { getNote } from '../db/notes-repo';
-import { saveContent, type ConflictCopy } from './notes';
+import { createNote, saveContent, type ConflictCopy } from './notes';
+import { sha256Hex } from './hash';
+import { readFrontmatter, setFrontmatterFields } from './frontmatter';
+import { deriveMeta } from './derive';
 
 export interface Recovery {
   /** The note after the replayed drafts, or undefined when it does not exist. */
@@ -32,7 +38,8 @@ export async function recoverDrafts(
   if (!note) return recovery;
   for (const draft of await draftsOf(noteId)) {
     if (!(await isOrphan(draft))) continue;
-    if (draft.content === note.content) {
+    // Nothing typed over its base (a keystroke undone): replaying it would revert later changes.
+    if (draft.content === note.content || (await sha256Hex(draft.content)) === draft.baseHash) {
       await deleteDraft(draft.id);
       continue;
     }
@@ -50,4 +57,29 @@ export async function recoverDrafts(
   }
   recovery.note = note;
   return recovery;
+}
+
+/**
+ * Turns the drafts of notes deleted for good into new notes, “Recovered: <title>”, once their tab
+ * has gone (`isOrphan`); returns the notes made. A draft is deleted only after its note is stored.
+ */
+export async function recoverDeletedNotes(
+  isOrphan: (draft: DraftRecord) => Promise<boolean>,
+): Promise<NoteWithContent[]> {
+  const made: NoteWithContent[] = [];
+  for (const draft of (await allDrafts()).sort((a, b) => a.at - b.at)) {
+    if ((await getNote(draft.noteId)) || !(await isOrphan(draft))) continue;
+    const title = `Recovered: ${deriveMeta('Untitled.md', draft.content, '').title}`;
+    let content = draft.content;
+    try {
+      // A journal entry's text becomes a plain note: its day may have an entry already.
+      const kind = readFrontmatter(content)['kind'] === 'journal' ? { kind: 'note' } : {};
+      content = setFrontmatterFields(content, { title, ...kind });
+    } catch {
+      // Frontmatter that is not valid YAML stays as typed: the text matters more than its title.
+    }
+    made.push(await createNote(title, '', content));
+    await deleteDraft(draft.id);
+  }
+  return made;
 }

@@ -38,6 +38,8 @@ export interface SaveOptions {
   tabId?: string | undefined;
   /** Drafts this save makes safe (recovered from a closed tab). */
   dropDrafts?: readonly string[] | undefined;
+  /** When the saved text was taken (ms): the tab's drafts written later are rebased, not dropped. */
+  since?: number | undefined;
 }
 
 type NoteFile = { path: string; content: string };
@@ -52,6 +54,7 @@ async function saveVersion(
   what: (current: Note) => string,
   options: SaveOptions,
 ): Promise<SaveOutcome> {
+  const since = options.since ?? Date.now();
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
     const current = await getNote(id);
     if (!current) throw new NotFoundError('That note no longer exists: it was deleted for good.');
@@ -68,12 +71,22 @@ async function saveVersion(
       expectHash: current.hash,
       copy,
       tabId: options.tabId,
+      since,
       dropDrafts: options.dropDrafts,
       what: what(current),
     });
     // Stale: the note changed between the read and the write. Missing: deleted meanwhile.
     if (result !== 'written') continue;
-    notifyVaultChange({ type: 'notes-changed', ids: copy ? [id, copy.id] : [id] });
+    // Naming the moved version lets the tab that saved it tell its user (editor.svelte.ts).
+    notifyVaultChange(
+      copy
+        ? {
+            type: 'notes-changed',
+            ids: [id, copy.id],
+            moved: { noteId: id, copyId: copy.id, hash: current.hash },
+          }
+        : { type: 'notes-changed', ids: [id] },
+    );
     const conflict = copy
       ? { id: copy.id, title: copy.title, path: copy.path, theirs: current.content, mine: content }
       : null;
