@@ -43,13 +43,18 @@ describe('checkPathAndSize', () => {
     });
   });
 
-  it('skips hidden files and folders (app settings), but not notes inside them', () => {
-    for (const path of ['.DS_Store', 'v/.obsidian/app.json', 'v/.git/HEAD']) {
+  it('skips hidden files and folders (app settings, trash), notes and attachments alike', () => {
+    const hidden = ['.DS_Store', 'v/.obsidian/app.json', 'v/.git/HEAD', 'v/.trash/old.md'];
+    for (const path of [...hidden, 'v/.obsidian/templates/day.md', 'v/.trash/photo.png']) {
       const check = checkPathAndSize(path, 10);
       expect(check.ok ? null : check.skip.reason, path).toBe('hidden');
     }
-    expect(checkPathAndSize('v/.notes/a.md', 1).ok).toBe(true);
+    expect(checkPathAndSize('v\\.trash\\old.md', 1)).toMatchObject({
+      ok: false,
+      skip: { path: 'v/.trash/old.md', reason: 'hidden' },
+    });
     expect(checkPathAndSize('v/a.b/c.png', 1).ok).toBe(true);
+    expect(checkPathAndSize('v/a.b/c.md', 1).ok).toBe(true);
   });
 
   it('skips notes over 5 MB without reading them', () => {

@@ -98,6 +98,7 @@ describe('runImport', () => {
       source('../../evil.md', 'evil'),
       source('h/photo.jpg', 'x'),
       source('h/.obsidian/workspace.json', '{}'),
+      source('h/.trash/deleted.md', '# Deleted in Obsidian'),
       source('h/good.md', 'second copy'),
     ]);
     expect(report.added).toBe(1);
@@ -105,6 +106,7 @@ describe('runImport', () => {
     expect(report.skipped.map((s) => [s.path, s.reason])).toEqual([
       ['../../evil.md', 'unsafe-path'],
       ['h/.obsidian/workspace.json', 'hidden'],
+      ['h/.trash/deleted.md', 'hidden'],
       ['h/good.md', 'duplicate-path'],
       ['h/huge.md', 'too-large'],
       ['h/image.md', 'binary'],

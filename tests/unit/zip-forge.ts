@@ -23,6 +23,12 @@ export interface ForgeEntry {
   descriptor?: { crc?: number; size?: number; compressedSize?: number };
   /** Store sizes and offset in a zip64 extra field in the central directory. */
   zip64?: boolean;
+  /**
+   * Give the local header a zip64 extra field (its sizes set to 0xFFFFFFFF), and a data descriptor
+   * 8-byte sizes, as Python's zipfile writes with force_zip64 to a pipe; the central directory
+   * keeps 4-byte sizes.
+   */
+  localZip64?: boolean;
 }
 
 export interface ForgeOptions {
@@ -72,23 +78,37 @@ export function forgeZip(
     const flags = (e.flags ?? 0) | 0x800 | (e.descriptor ? 0x8 : 0);
     const offset = out.length;
     out.u32(0x04034b50);
-    out.u16(20);
+    out.u16(e.localZip64 ? 45 : 20);
     out.u16(flags);
     out.u16(method);
     out.u32(0); // time and date
     const blank = e.descriptor !== undefined;
     out.u32(blank ? 0 : (e.localCrc ?? e.crc ?? crc));
-    out.u32(blank ? 0 : (e.localCompressedSize ?? e.compressedSize ?? data.length));
-    out.u32(blank ? 0 : (e.localSize ?? e.size ?? e.data.length));
+    const localCompressed = e.localCompressedSize ?? e.compressedSize ?? data.length;
+    const localSize = e.localSize ?? e.size ?? e.data.length;
+    if (e.localZip64) {
+      out.u32(0xffffffff);
+      out.u32(0xffffffff);
+    } else {
+      out.u32(blank ? 0 : localCompressed);
+      out.u32(blank ? 0 : localSize);
+    }
     out.u16(name.length);
-    out.u16(0);
+    out.u16(e.localZip64 ? 20 : 0);
     out.bytes(name);
+    if (e.localZip64) {
+      out.u16(0x0001);
+      out.u16(16);
+      out.u64(blank ? 0 : localSize);
+      out.u64(blank ? 0 : localCompressed);
+    }
     out.bytes(data);
     if (e.descriptor) {
       out.u32(0x08074b50);
       out.u32(e.descriptor.crc ?? crc);
-      out.u32(e.descriptor.compressedSize ?? data.length);
-      out.u32(e.descriptor.size ?? e.data.length);
+      const width = e.localZip64 ? 'u64' : 'u32';
+      out[width](e.descriptor.compressedSize ?? data.length);
+      out[width](e.descriptor.size ?? e.data.length);
     }
     const extra = new Bytes();
     if (e.zip64) {

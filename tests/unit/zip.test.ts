@@ -1,8 +1,9 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { Zip, ZipPassThrough, unzipSync, zipSync, strToU8 } from 'fflate';
 import {
   maxZipEntries,
   readZip,
+  readZipBlob,
   ZipEntryError,
   ZipTooManyEntriesError,
   ZipUnreadableError,
@@ -99,6 +100,22 @@ describe('readZip', () => {
       ['a.md', true],
     ]);
     expect(text(entries[0]!.read())).toBe('first');
+  });
+
+  it('leaves out folders written with a backslash, and compares names as they will be stored', () => {
+    const entries = readZip(
+      forgeZip([
+        { name: 'notes\\', data: new Uint8Array(), method: 0 },
+        { name: 'notes\\a.md', data: utf8('first') },
+        { name: 'notes/a.md', data: utf8('second') },
+        { name: 'notes/b.md', data: utf8('b') },
+      ]),
+    );
+    expect(entries.map((e) => [e.path, e.duplicate])).toEqual([
+      ['notes\\a.md', false],
+      ['notes/a.md', true],
+      ['notes/b.md', false],
+    ]);
   });
 
   it('turns a file that is not a zip, or one cut short, into a named error', () => {
@@ -218,6 +235,26 @@ describe('zip integrity: a damaged entry is refused with a reason, the others st
     expect(() => entries[1]!.read()).toThrow(reason);
   });
 
+  it.each(cases)('%s, read back from a Blob', async (_label, forged, reason) => {
+    const entries = await readZipBlob(
+      new Blob([forgeZip([good, forged, { ...good, name: 'after.md' }])]),
+    );
+    expect(text(await entries[0]!.read())).toBe(text(good.data));
+    expect(text(await entries[2]!.read())).toBe(text(good.data));
+    await expect(entries[1]!.read()).rejects.toThrow(ZipEntryError);
+    await expect(entries[1]!.read()).rejects.toThrow(reason);
+  });
+
+  it('refuses data that runs past the end of the archive, from bytes or a Blob', async () => {
+    const zip = forgeZip([
+      good,
+      { name: 'f.bin', data: noise(2000), method: 0, size: 50_000, compressedSize: 50_000 },
+    ]);
+    const entries = await readZipBlob(new Blob([zip]));
+    await expect(entries[1]!.read()).rejects.toThrow('its data is cut off (the zip is truncated)');
+    expect(await entries[0]!.read()).toEqual(good.data);
+  });
+
   it('refuses data that runs past the end of the archive', () => {
     const zip = forgeZip([
       good,
@@ -317,6 +354,28 @@ describe('zipCandidates', () => {
     ]);
     const blob = (await db.attachmentBlobs.get(stored[0]!.id))!.blob;
     expect(new Uint8Array(await blob.arrayBuffer())).toEqual(photo);
+  });
+
+  it('keeps no copy of the zip: each entry reads back only its own bytes from the file', async () => {
+    const big = noise(200_000, 5);
+    const zip = zipSync({
+      'a.md': utf8('# A'),
+      'big.bin': [big, { level: 0 }],
+      'b.md': utf8('# B'),
+    });
+    const file = new File([zip], 'v.zip');
+    const whole = vi.spyOn(file, 'arrayBuffer');
+    const slice = vi.spyOn(file, 'slice');
+    const { candidates } = await zipCandidates(file);
+    expect(whole).toHaveBeenCalledTimes(1);
+    expect(text(await candidates[2]!.read())).toBe('# B');
+    expect(slice).toHaveBeenCalledTimes(1);
+    const [start, end] = slice.mock.calls[0]!;
+    // Its local header (after the big entry), its few bytes of data and room for a descriptor.
+    expect(start).toBeGreaterThan(big.length);
+    expect(end! - start!).toBeLessThan(100);
+    expect(await candidates[1]!.read()).toEqual(big);
+    expect(whole).toHaveBeenCalledTimes(1);
   });
 
   it('reports every repeated entry as a duplicate', async () => {

@@ -45,10 +45,12 @@ const hiddenSegment = /(^|\/)\./;
 export function checkPathAndSize(rawPath: string, sizeBytes: number): PathCheck {
   const path = safeRelativePath(rawPath);
   if (path === null) return skip(rawPath, 'unsafe-path', 'The path leaves the imported folder.');
-  const kind: FileKind = hasNoteExtension(path) ? 'note' : 'attachment';
-  if (kind === 'attachment' && hiddenSegment.test(path)) {
+  // Notes too: a note in `.trash/` or `.obsidian/` is deleted or tool state, and its images
+  // would be skipped with it (a picked folder's hidden folders are never walked at all).
+  if (hiddenSegment.test(path)) {
     return skip(path, 'hidden', 'Hidden files and folders hold app settings, not your vault.');
   }
+  const kind: FileKind = hasNoteExtension(path) ? 'note' : 'attachment';
   const limit = kind === 'note' ? maxFileBytes : maxAttachmentBytes;
   if (sizeBytes > limit) {
     const detail = `${formatMegabytes(sizeBytes)}; the limit for ${kind === 'note' ? 'a note' : 'an attachment'} is ${formatMegabytesCeil(limit)}.`;

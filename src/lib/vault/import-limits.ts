@@ -7,7 +7,8 @@ export const maxFileBytes = 5 * 1024 * 1024;
 export const maxAttachmentBytes = 100 * 1024 * 1024;
 /**
  * Zips larger than this are refused outright rather than loaded into memory: the whole archive is
- * read into the worker while its entries are unpacked, one at a time.
+ * read into the worker to list its entries (one zip at a time), then each entry reads back its own
+ * bytes from the file when it is unpacked.
  */
 export const maxZipBytes = 512 * 1024 * 1024;
 /** The most one zip may unpack to, by what its entries declare (each is held to its declaration). */

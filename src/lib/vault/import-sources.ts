@@ -3,7 +3,7 @@
 import type { ImportSkip } from '../types';
 import { checkPathAndSize } from './import-classify';
 import { formatMegabytes, formatMegabytesCeil } from '../format-bytes';
-import { readZip, ZipTooLargeError, type ZipEntry } from './zip';
+import { readZipBlob, ZipTooLargeError, type ZipBlobEntry } from './zip';
 import { maxZipBytes, maxZipUnpackedBytes } from './import-limits';
 
 export interface ImportSource {
@@ -39,7 +39,7 @@ function tooLarge(zip: File, detail: string): { candidates: []; skips: ImportSki
 }
 
 /** What the entries that would be unpacked declare, all together. */
-function declaredBytes(entries: readonly ZipEntry[]): number {
+function declaredBytes(entries: readonly ZipBlobEntry[]): number {
   let total = 0;
   for (const entry of entries) {
     if (!entry.duplicate && checkPathAndSize(entry.path, entry.sizeBytes).ok)
@@ -50,7 +50,8 @@ function declaredBytes(entries: readonly ZipEntry[]): number {
 
 /**
  * Candidates for every entry of a zip; a zip that cannot be used at all becomes one skip. Nothing
- * is unpacked here: each candidate unpacks and checks its own entry when it is read.
+ * is unpacked here, and the zip's bytes are not kept: each candidate reads its own entry back from
+ * the file, then unpacks and checks it, when it is read.
  */
 export async function zipCandidates(
   zip: File,
@@ -62,7 +63,7 @@ export async function zipCandidates(
     );
   }
   try {
-    const entries = readZip(new Uint8Array(await zip.arrayBuffer()));
+    const entries = await readZipBlob(zip);
     const declared = declaredBytes(entries);
     if (declared > maxZipUnpackedBytes) {
       return tooLarge(
@@ -84,7 +85,7 @@ export async function zipCandidates(
       candidates.push({
         path: entry.path,
         sizeBytes: entry.sizeBytes,
-        read: () => Promise.resolve().then(() => entry.read()),
+        read: () => entry.read(),
       });
     }
     return { candidates, skips };

@@ -13,7 +13,7 @@ export interface ZipDirectoryEntry {
   /** Declared uncompressed size. */
   sizeBytes: number;
   localHeaderOffset: number;
-  /** The entry carried zip64 sizes (so a data descriptor holds 8-byte sizes). */
+  /** The central directory gave its sizes in a zip64 field (so a data descriptor has 8-byte sizes). */
   zip64: boolean;
 }
 
@@ -21,6 +21,7 @@ const eocdSignature = 0x06054b50;
 const zip64LocatorSignature = 0x07064b50;
 const zip64EocdSignature = 0x06064b50;
 const centralSignature = 0x02014b50;
+const signatureRecord = 0x05054b50;
 const u32max = 0xffffffff;
 
 /** The archive's structure is broken: no entry can be trusted. */
@@ -66,22 +67,61 @@ function findEndRecord(data: Uint8Array, dv: DataView): number {
 }
 
 /** Entry count, directory offset and size, from the end record or its zip64 twin. */
-function readEnd(data: Uint8Array, dv: DataView): { count: number; offset: number; size: number } {
+function readEnd(
+  data: Uint8Array,
+  dv: DataView,
+): { count: number; offset: number; size: number; zip64: boolean } {
   const eocd = findEndRecord(data, dv);
-  let count = dv.getUint16(eocd + 10, true);
-  let size = dv.getUint32(eocd + 12, true);
-  let offset = dv.getUint32(eocd + 16, true);
+  const count = dv.getUint16(eocd + 10, true);
+  const size = dv.getUint32(eocd + 12, true);
+  const offset = dv.getUint32(eocd + 16, true);
   const locator = eocd - 20;
   if (locator >= 0 && dv.getUint32(locator, true) === zip64LocatorSignature) {
     const z = u64(dv, locator + 8);
     if (z + 56 > data.length || dv.getUint32(z, true) !== zip64EocdSignature)
       throw new ZipFormatError('damaged zip64 end record');
-    count = u64(dv, z + 32);
-    size = u64(dv, z + 40);
-    offset = u64(dv, z + 48);
+    const end = { count: u64(dv, z + 32), size: u64(dv, z + 40), offset: u64(dv, z + 48) };
+    if (end.offset + end.size > data.length)
+      throw new ZipFormatError('the central directory is cut off');
+    return { ...end, zip64: true };
   }
   if (offset + size > data.length) throw new ZipFormatError('the central directory is cut off');
-  return { count, offset, size };
+  return { count, offset, size, zip64: false };
+}
+
+/**
+ * How many entries the central directory holds, walking it to its declared end: every entry must
+ * fit inside it and together fill it exactly. The count must match the end record's; a 16-bit
+ * count matches modulo 65,536, as writers without zip64 (fflate, older Hearth exports) wrap it.
+ */
+function countEntries(
+  dv: DataView,
+  end: { count: number; offset: number; size: number; zip64: boolean },
+): number {
+  const stop = end.offset + end.size;
+  let count = 0;
+  let at = end.offset;
+  while (at < stop) {
+    // A digital signature record may close the directory (APPNOTE 4.3.13).
+    if (at + 6 <= stop && dv.getUint32(at, true) === signatureRecord) {
+      at += 6 + dv.getUint16(at + 4, true);
+      break;
+    }
+    if (at + 46 > stop || dv.getUint32(at, true) !== centralSignature)
+      throw new ZipFormatError(`central directory entry ${count + 1} is damaged`);
+    const nameAndExtras =
+      dv.getUint16(at + 28, true) + dv.getUint16(at + 30, true) + dv.getUint16(at + 32, true);
+    at += 46 + nameAndExtras;
+    count++;
+    if (at > stop) throw new ZipFormatError(`central directory entry ${count} is cut off`);
+  }
+  if (at !== stop) throw new ZipFormatError('the central directory runs past its declared size');
+  const declared = end.zip64 ? count : count % 0x10000;
+  if (declared !== end.count)
+    throw new ZipFormatError(
+      `the central directory holds ${count} entries but its end record says ${end.count}`,
+    );
+  return count;
 }
 
 /** Zip64 extended information (extra field 0x0001): only the fields set to 0xFFFFFFFF are in it. */
@@ -119,8 +159,9 @@ export function zip64Extra(
 
 /**
  * The central directory's entries, folders left out. Throws ZipFormatError when the structure is
- * broken, and calls `tooMany` (which must throw) before reading a directory of more than
- * `maxEntries` entries, so a zip of a million empty entries is refused before any work.
+ * broken (a count that disagrees with what the directory holds included), and calls `tooMany`
+ * (which must throw) before decoding a directory of more than `maxEntries` entries, so a zip of a
+ * million empty entries is refused before any work but a walk over its headers.
  */
 export function readDirectory(
   data: Uint8Array,
@@ -131,16 +172,15 @@ export function readDirectory(
   const dv = view(data);
   const end = readEnd(data, dv);
   if (end.count > maxEntries) tooMany(end.count);
+  const count = countEntries(dv, end);
+  if (count > maxEntries) tooMany(count);
   const entries: ZipDirectoryEntry[] = [];
   let at = end.offset;
-  for (let i = 0; i < end.count; i++) {
-    if (at + 46 > data.length || dv.getUint32(at, true) !== centralSignature)
-      throw new ZipFormatError(`central directory entry ${i + 1} is damaged`);
+  for (let i = 0; i < count; i++) {
     const nameLength = dv.getUint16(at + 28, true);
     const extraLength = dv.getUint16(at + 30, true);
     const commentLength = dv.getUint16(at + 32, true);
     const next = at + 46 + nameLength + extraLength + commentLength;
-    if (next > data.length) throw new ZipFormatError(`central directory entry ${i + 1} is cut off`);
     const flags = dv.getUint16(at + 8, true);
     let compressedBytes = dv.getUint32(at + 20, true);
     let sizeBytes = dv.getUint32(at + 24, true);
@@ -150,8 +190,8 @@ export function readDirectory(
       compressed: compressedBytes === u32max,
       offset: localHeaderOffset === u32max,
     };
-    const zip64 = wanted.size || wanted.compressed || wanted.offset;
-    if (zip64) {
+    const zip64 = wanted.size || wanted.compressed;
+    if (zip64 || wanted.offset) {
       const extra = zip64Extra(dv, at + 46 + nameLength, extraLength, wanted);
       if (!extra)
         throw new ZipFormatError(`central directory entry ${i + 1} lacks its zip64 sizes`);
@@ -160,7 +200,8 @@ export function readDirectory(
       localHeaderOffset = extra.offset ?? localHeaderOffset;
     }
     const path = decodeName(data.subarray(at + 46, at + 46 + nameLength), (flags & 0x800) !== 0);
-    if (!path.endsWith('/')) {
+    // A folder; some Windows tools end its name with a backslash.
+    if (!path.endsWith('/') && !path.endsWith('\\')) {
       entries.push({
         path,
         flags,

@@ -16,8 +16,22 @@ export class ZipEntryError extends Error {
   override name = 'ZipEntryError';
 }
 
-/** Where the entry's data starts, after checking its local header against the directory. */
-function checkLocalHeader(data: Uint8Array, entry: ZipDirectoryEntry): number {
+/** Whether an extra field block holds a zip64 field (id 1). */
+function hasZip64Field(dv: DataView, start: number, length: number): boolean {
+  for (let at = start; at + 4 <= start + length; at += 4 + dv.getUint16(at + 2, true)) {
+    if (dv.getUint16(at, true) === 0x0001) return true;
+  }
+  return false;
+}
+
+/**
+ * Where the entry's data starts, after checking its local header against the directory, and
+ * whether that header has a zip64 field (then a data descriptor holds 8-byte sizes).
+ */
+function checkLocalHeader(
+  data: Uint8Array,
+  entry: ZipDirectoryEntry,
+): { start: number; zip64: boolean } {
   const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const at = entry.localHeaderOffset;
   if (at + 30 > data.length || dv.getUint32(at, true) !== localSignature)
@@ -49,16 +63,25 @@ function checkLocalHeader(data: Uint8Array, entry: ZipDirectoryEntry): number {
   }
   if (start + entry.compressedBytes > data.length)
     throw new ZipEntryError('its data is cut off (the zip is truncated)');
-  return start;
+  return { start, zip64: hasZip64Field(dv, at + 30 + nameLength, extraLength) };
 }
 
-/** A data descriptor after the data, when there is one, must agree with the directory too. */
-function checkDescriptor(data: Uint8Array, entry: ZipDirectoryEntry, end: number): void {
+/**
+ * A data descriptor after the data, when there is one, must agree with the directory too. Its
+ * sizes are 8 bytes wide when the local header has a zip64 field (APPNOTE 4.3.9.2), or when the
+ * directory needed zip64 for them.
+ */
+function checkDescriptor(
+  data: Uint8Array,
+  entry: ZipDirectoryEntry,
+  end: number,
+  localZip64: boolean,
+): void {
   if ((entry.flags & 0x8) === 0) return;
   const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
   let at = end;
   if (at + 4 <= data.length && dv.getUint32(at, true) === descriptorSignature) at += 4;
-  const sizeWidth = entry.zip64 ? 8 : 4;
+  const sizeWidth = entry.zip64 || localZip64 ? 8 : 4;
   if (at + 4 + 2 * sizeWidth > data.length)
     throw new ZipEntryError('its data descriptor is cut off');
   const read = (p: number) =>
@@ -103,9 +126,9 @@ export function unpackEntry(data: Uint8Array, entry: ZipDirectoryEntry): Uint8Ar
   if (entry.flags & 0x1) throw new ZipEntryError('it is encrypted');
   if (entry.method !== 0 && entry.method !== 8)
     throw new ZipEntryError(`it uses compression method ${entry.method}, which Hearth cannot read`);
-  const start = checkLocalHeader(data, entry);
+  const { start, zip64 } = checkLocalHeader(data, entry);
   const end = start + entry.compressedBytes;
-  checkDescriptor(data, entry, end);
+  checkDescriptor(data, entry, end, zip64);
   const raw = data.subarray(start, end);
   let bytes: Uint8Array;
   if (entry.method === 0) {
@@ -116,4 +139,21 @@ export function unpackEntry(data: Uint8Array, entry: ZipDirectoryEntry): Uint8Ar
   if (crc32(bytes) !== entry.crc)
     throw new ZipEntryError('its checksum (CRC-32) does not match its data');
   return bytes;
+}
+
+/** The longest data descriptor: signature, CRC and two 8-byte sizes. */
+const maxDescriptorBytes = 24;
+
+/**
+ * Where the bytes `unpackEntry` needs for this entry end in the archive: its local header, its
+ * data and room for a data descriptor, clamped to the archive. When the header cannot be read or
+ * the data runs past the archive, only the header is needed to refuse it.
+ */
+export function entryEnd(data: Uint8Array, entry: ZipDirectoryEntry): number {
+  const at = entry.localHeaderOffset;
+  if (at + 30 > data.length) return Math.min(at + 30, data.length);
+  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const start = at + 30 + dv.getUint16(at + 26, true) + dv.getUint16(at + 28, true);
+  if (start + entry.compressedBytes > data.length) return Math.min(start, data.length);
+  return Math.min(start + entry.compressedBytes + maxDescriptorBytes, data.length);
 }

@@ -1,10 +1,12 @@
 // Zip archives in: the table of contents is read first (nothing inflated), so limits on the
 // number of entries and on what they declare are enforced before any work; each entry is then
-// unpacked on demand, one at a time, and proven whole (sizes and CRC-32, see zip-entry.ts).
+// unpacked on demand, one at a time, and proven whole (sizes and CRC-32, see zip-entry.ts); from a
+// Blob, each entry reads back only its own bytes, so the archive is not held while it is imported.
 // A damaged entry is refused alone; a damaged table of contents refuses the whole archive.
 import { ImportFailedError } from '../errors';
 import { readDirectory, ZipFormatError, type ZipDirectoryEntry } from './zip-directory';
-import { unpackEntry, ZipEntryError } from './zip-entry';
+import { entryEnd, unpackEntry, ZipEntryError } from './zip-entry';
+import { safeRelativePath } from './paths';
 import { maxZipEntries } from './import-limits';
 
 export { ZipEntryError };
@@ -40,11 +42,10 @@ export class ZipUnreadableError extends ImportFailedError {
   override name = 'ZipUnreadableError';
 }
 
-/** Lists a zip's file entries (folders left out) without unpacking any of them. */
-export function readZip(data: Uint8Array, maxEntries = maxZipEntries): ZipEntry[] {
-  let directory: ZipDirectoryEntry[];
+/** The directory, or the error the import reports for a zip it cannot list. */
+function listDirectory(data: Uint8Array, maxEntries: number): ZipDirectoryEntry[] {
   try {
-    directory = readDirectory(data, maxEntries, (count) => {
+    return readDirectory(data, maxEntries, (count) => {
       throw new ZipTooManyEntriesError(count, maxEntries);
     });
   } catch (error) {
@@ -54,15 +55,60 @@ export function readZip(data: Uint8Array, maxEntries = maxZipEntries): ZipEntry[
       cause: error,
     });
   }
+}
+
+/** Which entries repeat an earlier entry's name, compared as the import will store them. */
+function duplicates(directory: readonly ZipDirectoryEntry[]): boolean[] {
   const seen = new Set<string>();
   return directory.map((entry) => {
-    const duplicate = seen.has(entry.path);
-    seen.add(entry.path);
-    return {
-      path: entry.path,
-      sizeBytes: entry.sizeBytes,
-      duplicate,
-      read: () => unpackEntry(data, entry),
-    };
+    const key = safeRelativePath(entry.path) ?? entry.path;
+    const repeated = seen.has(key);
+    seen.add(key);
+    return repeated;
   });
+}
+
+/** Lists a zip's file entries (folders left out) without unpacking any of them. */
+export function readZip(data: Uint8Array, maxEntries = maxZipEntries): ZipEntry[] {
+  const directory = listDirectory(data, maxEntries);
+  const repeated = duplicates(directory);
+  return directory.map((entry, i) => ({
+    path: entry.path,
+    sizeBytes: entry.sizeBytes,
+    duplicate: repeated[i]!,
+    read: () => unpackEntry(data, entry),
+  }));
+}
+
+export interface ZipBlobEntry extends Omit<ZipEntry, 'read'> {
+  /** Reads the entry's own bytes back from the zip, then unpacks and checks them. */
+  read(): Promise<Uint8Array>;
+}
+
+/** The directory, and where each entry's bytes lie; `data` is not kept past this call. */
+function listWithSpans(
+  data: Uint8Array,
+  maxEntries: number,
+): { entry: ZipDirectoryEntry; end: number }[] {
+  return listDirectory(data, maxEntries).map((entry) => ({ entry, end: entryEnd(data, entry) }));
+}
+
+/**
+ * Lists a zip held in a Blob (a picked File): the archive is read whole once to list it, then let
+ * go; each entry reads back only its own bytes when it is read. So an import of several large
+ * zips holds one archive at a time, not every archive until the import ends.
+ */
+export async function readZipBlob(zip: Blob, maxEntries = maxZipEntries): Promise<ZipBlobEntry[]> {
+  const spans = listWithSpans(new Uint8Array(await zip.arrayBuffer()), maxEntries);
+  const repeated = duplicates(spans.map((s) => s.entry));
+  return spans.map(({ entry, end }, i) => ({
+    path: entry.path,
+    sizeBytes: entry.sizeBytes,
+    duplicate: repeated[i]!,
+    read: async () => {
+      const start = entry.localHeaderOffset;
+      const bytes = new Uint8Array(await zip.slice(start, Math.max(start, end)).arrayBuffer());
+      return unpackEntry(bytes, { ...entry, localHeaderOffset: 0 });
+    },
+  }));
 }
