@@ -1,5 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import { findBrowser, chromiumArgs } from './scripts/find-browser.mjs';
+import { patient } from './tests/e2e/patience';
 
 const port = Number(process.env.HEARTH_PORT ?? 4173);
 const outDir = process.env.HEARTH_OUT_DIR ?? 'dist';
@@ -10,7 +11,8 @@ export default defineConfig({
   testMatch: '**/*.e2e.ts',
   globalSetup: './tests/e2e/global-setup.ts',
   timeout: 90_000,
-  expect: { timeout: 15_000 },
+  // Stretched when the machine is busy as the run starts (tests/e2e/patience.ts).
+  expect: { timeout: patient(15_000) },
   fullyParallel: false,
   workers: Number(process.env.HEARTH_E2E_WORKERS ?? 2),
   retries: 0,

@@ -2,6 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { test, expect } from './fixtures';
 import type { Page } from '@playwright/test';
 import { importTinyLlama } from './pages/chat-page';
+import { patient } from './patience';
 
 async function audit(page: Page): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
@@ -82,7 +83,7 @@ for (const scheme of ['light', 'dark'] as const) {
     await audit(page);
     await importTinyLlama(page, 48);
     await expect(page.getByRole('list', { name: 'Model catalog' })).toBeVisible({
-      timeout: 30_000,
+      timeout: patient(30_000),
     });
     await audit(page);
     await page.getByRole('link', { name: 'Chat', exact: true }).click();
@@ -91,7 +92,7 @@ for (const scheme of ['light', 'dark'] as const) {
     await expect(page.locator('[data-testid=chat-message][data-role=assistant]')).toHaveAttribute(
       'data-status',
       'done',
-      { timeout: 90_000 },
+      { timeout: patient(90_000) },
     );
     await audit(page);
   });

@@ -18,6 +18,7 @@ import {
 } from '../fixtures/attachment-vault';
 import { ImportDialog, readAttachments, readVault } from './pages/import-dialog';
 import { NotesPage } from './pages/notes-page';
+import { patient } from './patience';
 
 const vault = attachmentVault();
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -91,7 +92,7 @@ test.describe.serial('a vault with attachments', () => {
   test('imports as a folder with every attachment byte for byte, and re-imports as unchanged', async ({
     browser,
   }) => {
-    test.setTimeout(180_000);
+    test.setTimeout(patient(180_000));
     const session = await freshSession(browser);
     const { page, dialog } = session;
     await dialog.importFolder(path.join(workDir, attachmentVaultRoot));
@@ -148,7 +149,7 @@ test.describe.serial('a vault with attachments', () => {
   test('the export imports into a fresh profile with every attachment byte for byte', async ({
     browser,
   }) => {
-    test.setTimeout(180_000);
+    test.setTimeout(patient(180_000));
     const session = await freshSession(browser);
     await session.dialog.importFiles([exportPath]);
     expect(await session.dialog.report()).toEqual({
@@ -166,7 +167,7 @@ test.describe.serial('a vault with attachments', () => {
   test('a zip of the vault imports the same, and a damaged entry is refused alone', async ({
     browser,
   }) => {
-    test.setTimeout(180_000);
+    test.setTimeout(patient(180_000));
     const tree: Zippable = {};
     for (const file of [...vault.notes, ...vault.attachments]) {
       // Already-compressed formats stored, text deflated, as zip tools do.
@@ -207,7 +208,7 @@ test.describe.serial('a vault with attachments', () => {
   test('notes show their attachments: images from blob: URLs, a PDF link, audio, callouts', async ({
     browser,
   }) => {
-    test.setTimeout(180_000);
+    test.setTimeout(patient(180_000));
     const session = await freshSession(browser);
     const { page, dialog } = session;
     await dialog.importFolder(path.join(workDir, attachmentVaultRoot));

@@ -5,6 +5,7 @@
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { ChatPage, importTinyLlama, readMessages, setAnswerTokens } from './pages/chat-page';
+import { patient } from './patience';
 
 interface Snapshot {
   text: string;
@@ -58,7 +59,7 @@ const recorded = (page: Page): Promise<Snapshot[]> =>
 
 test.describe('chat', () => {
   // Some tests wait for several full answers on a busy 2-core machine.
-  test.describe.configure({ timeout: 180_000 });
+  test.describe.configure({ timeout: patient(180_000) });
 
   test('with no model installed, chat offers to get one', async ({ page }) => {
     const chat = new ChatPage(page);
@@ -222,7 +223,9 @@ test.describe('chat', () => {
         if (request.url.endsWith('/model.onnx')) await cache.delete(request);
     });
     await chat.answer(1).getByRole('button', { name: 'Regenerate' }).click();
-    await expect(chat.answer(1)).toHaveAttribute('data-status', 'error', { timeout: 60_000 });
+    await expect(chat.answer(1)).toHaveAttribute('data-status', 'error', {
+      timeout: patient(60_000),
+    });
     await expect(chat.answer(1).getByTestId('message-error')).toBeVisible();
     await expect(version(chat.answer(1))).toHaveText('2/2');
     await chat.answer(1).getByRole('button', { name: 'Previous version' }).click();

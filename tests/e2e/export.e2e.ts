@@ -10,6 +10,7 @@ import {
   readVault,
   type StoredNote,
 } from './pages/import-dialog';
+import { patient } from './patience';
 
 /** What must survive a round trip: everything but ids and timestamps. */
 const essence = (notes: StoredNote[]) =>
@@ -54,7 +55,7 @@ test.describe('export', () => {
     page,
     notes,
   }) => {
-    test.setTimeout(240_000);
+    test.setTimeout(patient(240_000));
     await notes.open();
     const dialog = new ImportDialog(page);
     await dialog.importFolder(seedDir);

@@ -3,6 +3,7 @@
 // or if the page throws an uncaught error.
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
 import { NotesPage } from './pages/notes-page';
+import { patient } from './patience';
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -50,7 +51,17 @@ export function assertGuard(guard: Guard): void {
   expect(unexpected, 'CSP violations or uncaught errors').toEqual([]);
 }
 
-export const test = base.extend<{ guard: Guard; notes: NotesPage }>({
+export const test = base.extend<{ guard: Guard; notes: NotesPage; patience: void }>({
+  // A busy machine stretches every test's time limit (a test's own setTimeout stretches too).
+  patience: [
+    // Playwright reads a fixture's dependencies from an object pattern, even an empty one.
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use, testInfo) => {
+      testInfo.setTimeout(patient(testInfo.timeout));
+      await use();
+    },
+    { auto: true },
+  ],
   guard: [
     async ({ context, page }, use) => {
       const guard: Guard = { blocked: [], problems: [], allowHosts: new Set(), expectProblems: [] };

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
 import { ImportDialog, corpusDir, countStored, listFiles, readVault } from './pages/import-dialog';
+import { patient } from './patience';
 
 declare global {
   interface Window {
@@ -80,7 +81,7 @@ test.describe.serial('folder import of the tldr corpus', () => {
   });
 
   test('imports every file of the corpus through the folder input', async () => {
-    test.setTimeout(300_000);
+    test.setTimeout(patient(300_000));
     expect(fileCount).toBeGreaterThan(2000);
     await markLongTasks(page);
     const startedAt = Date.now();
@@ -109,7 +110,7 @@ test.describe.serial('folder import of the tldr corpus', () => {
   });
 
   test('re-importing the same folder changes nothing', async () => {
-    test.setTimeout(300_000);
+    test.setTimeout(patient(300_000));
     const before = await readVault(page);
     await dialog.importFolder(corpus);
     expect(await dialog.report(240_000)).toEqual({
@@ -124,7 +125,7 @@ test.describe.serial('folder import of the tldr corpus', () => {
   });
 
   test('importing a copy with one modified file updates exactly that note, in place', async () => {
-    test.setTimeout(300_000);
+    test.setTimeout(patient(300_000));
     const copy = path.join(workDir, 'tldr');
     cpSync(corpus, copy, { recursive: true });
     appendFileSync(
@@ -223,7 +224,7 @@ test.describe('closing the tab mid-import', () => {
   test.afterAll(() => big.remove());
 
   test('leaves the vault unchanged, and a new import then works', async ({ page, context }) => {
-    test.setTimeout(180_000);
+    test.setTimeout(patient(180_000));
     await openApp(page);
     const dialog = new ImportDialog(page);
     await dialog.importFolder(big.dir);
@@ -255,7 +256,7 @@ test.describe('other ways in', () => {
   test.afterAll(() => big.remove());
 
   test('Cancel stops an import and nothing is written', async ({ page }) => {
-    test.setTimeout(120_000);
+    test.setTimeout(patient(120_000));
     await openApp(page);
     const dialog = new ImportDialog(page);
     await dialog.importFolder(big.dir);

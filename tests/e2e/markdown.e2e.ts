@@ -12,6 +12,7 @@ import type { NotesPage } from './pages/notes-page';
 import { SearchPage } from './pages/search-page';
 import { ImportDialog } from './pages/import-dialog';
 import { readAll } from './idb';
+import { patient } from './patience';
 
 /** Creates a note through the UI with this title and body; returns its id. */
 async function writeNote(notes: NotesPage, title: string, body: string): Promise<string> {
@@ -201,7 +202,7 @@ test('notes stored before inline tags counted get them at the next start', async
   expect(await tagsOf()).toEqual([]);
 
   await page.reload();
-  await expect.poll(tagsOf, { timeout: 30_000 }).toEqual(['heirloom/tomatoes']);
+  await expect.poll(tagsOf, { timeout: patient(30_000) }).toEqual(['heirloom/tomatoes']);
   const search = new SearchPage(page);
   await search.open();
   await expect(search.tag.locator('option', { hasText: 'heirloom/tomatoes' })).toHaveCount(1);
@@ -295,7 +296,7 @@ test('attachments imported with a vault show from their stored bytes', async ({ 
     const audio = preview.locator('audio');
     await expect(audio).toHaveAttribute('src', /^blob:/);
     await expect
-      .poll(() => audio.evaluate((a: HTMLAudioElement) => a.duration), { timeout: 10_000 })
+      .poll(() => audio.evaluate((a: HTMLAudioElement) => a.duration), { timeout: patient(10_000) })
       .toBeGreaterThan(0);
 
     const remote = preview.getByRole('img', { name: /remote/ });

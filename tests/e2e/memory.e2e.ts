@@ -21,6 +21,7 @@ import { chunkOptionsFor } from '../../src/lib/search/indexer';
 import { loadEmbedder } from '../../src/lib/llm/transformers/embedder';
 import { noNetwork } from '../../src/lib/llm/transformers/activity';
 import type { TextEmbedder } from '../../src/lib/search/embedding-types';
+import { patient } from './patience';
 
 const corpus = corpusDir;
 
@@ -100,7 +101,7 @@ test.describe('semantic memory', () => {
     page,
     context,
   }) => {
-    test.setTimeout(300_000);
+    test.setTimeout(patient(300_000));
     const { dir, files } = corpusSlice(10);
     const search = new SearchPage(page);
     const memory = new MemoryPage(page);
@@ -230,7 +231,7 @@ test.describe('semantic memory', () => {
       await memory.openSettingsInApp();
       await expect
         .poll(async () => (await memory.chunks()).filter((c) => !before.has(c.id)).length, {
-          timeout: 60_000,
+          timeout: patient(60_000),
         })
         .toBeGreaterThan(0);
       await memory.waitUpToDate(files);
@@ -290,7 +291,7 @@ test.describe('semantic memory', () => {
     page,
     context,
   }) => {
-    test.setTimeout(300_000);
+    test.setTimeout(patient(300_000));
     const { dir, files } = corpusSlice(60);
     const search = new SearchPage(page);
     const memory = new MemoryPage(page);
@@ -301,7 +302,7 @@ test.describe('semantic memory', () => {
     // Close as soon as some notes are embedded and most are not.
     await expect
       .poll(async () => (await memory.jobs()).filter((j) => j.status === 'done').length, {
-        timeout: 120_000,
+        timeout: patient(120_000),
         intervals: [50],
       })
       .toBeGreaterThan(0);

@@ -7,6 +7,7 @@ import { ModelFileStub } from './hub-stub';
 import { TINY_LLAMA_DIR } from './model-fixtures';
 import { cacheEntries, ModelsPage, shownBytes, totalBytes } from './pages/models-page';
 import { setAnswerTokens } from './pages/chat-page';
+import { patient } from './patience';
 
 const CACHE = 'transformers-cache';
 const IMPORTED_KEY = 'transformers:imported/tiny-llama@fp32';
@@ -43,7 +44,7 @@ test('an imported model loads and answers with the network off, and Delete frees
 
   await models.importFolder(TINY_LLAMA_DIR);
   const row = models.row(IMPORTED_KEY);
-  await expect(row).toBeVisible({ timeout: 30_000 });
+  await expect(row).toBeVisible({ timeout: patient(30_000) });
   await expect(row.getByRole('heading')).toHaveText('tiny-llama');
   const stored = (await cacheEntries(page, CACHE)).filter((e) =>
     e.url.startsWith('https://huggingface.co/imported/tiny-llama/'),
@@ -65,7 +66,7 @@ test('an imported model loads and answers with the network off, and Delete frees
   });
   await context.setOffline(true);
   await row.getByRole('button', { name: 'Load', exact: true }).click();
-  await expect(row.getByTestId('model-loaded')).toHaveText('Loaded', { timeout: 60_000 });
+  await expect(row.getByTestId('model-loaded')).toHaveText('Loaded', { timeout: patient(60_000) });
   await expect(row.getByRole('button', { name: 'Unload' })).toBeVisible();
   expect(offLocalhost, 'requests that left localhost while loading').toEqual([]);
 
@@ -74,7 +75,7 @@ test('an imported model loads and answers with the network off, and Delete frees
   await page.getByRole('textbox', { name: 'Message' }).fill('Are you there?');
   await page.getByRole('button', { name: 'Send' }).click();
   const answer = page.locator('[data-testid=chat-message][data-role=assistant]');
-  await expect(answer).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
+  await expect(answer).toHaveAttribute('data-status', 'done', { timeout: patient(90_000) });
   await expect(answer.getByTestId('message-text')).not.toBeEmpty();
   await expect(answer.getByTestId('message-model')).toContainText('tiny-llama');
   expect(offLocalhost, 'requests that left localhost while chatting').toEqual([]);
@@ -141,7 +142,7 @@ test('a hub download names the host, shows bytes, completes, and every request i
   );
   hub.release(LAST_FILE);
 
-  await expect(entry.getByText('On this device')).toBeVisible({ timeout: 30_000 });
+  await expect(entry.getByText('On this device')).toBeVisible({ timeout: patient(30_000) });
   const row = models.row(HUB_KEY);
   await expect(row.getByTestId('model-size')).toHaveText(`${shownBytes(fixtureBytes)} on disk`);
   await expect(row.getByRole('button', { name: 'Load', exact: true })).toBeVisible();
@@ -188,7 +189,9 @@ test('Cancel stops a download mid-file; Retry fetches only the files not yet sto
   hub.release(LAST_FILE);
 
   await progress.getByRole('button', { name: 'Retry' }).click();
-  await expect(models.entry(HUB_KEY).getByText('On this device')).toBeVisible({ timeout: 30_000 });
+  await expect(models.entry(HUB_KEY).getByText('On this device')).toBeVisible({
+    timeout: patient(30_000),
+  });
   const retried = hub.requests.slice(firstAttempt);
   for (const file of completed)
     expect(
@@ -221,7 +224,9 @@ test('a mirror on the app’s own origin serves the download; the hub is never c
   await expect(page.getByTestId('mirror-warning')).toHaveCount(0);
   await models.addCustom(REPO, 'fp32');
   await models.startDownload(HUB_KEY, `${host} (your mirror)`);
-  await expect(models.entry(HUB_KEY).getByText('On this device')).toBeVisible({ timeout: 30_000 });
+  await expect(models.entry(HUB_KEY).getByText('On this device')).toBeVisible({
+    timeout: patient(30_000),
+  });
 
   expect(mirror.requests.length).toBeGreaterThan(0);
   await expect.poll(() => models.ledgerCount()).toBe(mirror.requests.length);
@@ -243,7 +248,7 @@ test('a mirror path answered by the app’s index.html fails as missing and cach
   await models.startDownload(HUB_KEY, `${new URL(origin).host} (your mirror)`);
 
   const error = models.download(HUB_KEY).getByTestId('download-error');
-  await expect(error).toBeVisible({ timeout: 10_000 });
+  await expect(error).toBeVisible({ timeout: patient(10_000) });
   await expect(error).toContainText('is missing on');
   await expect(error).toContainText('web page');
   await expect(models.download(HUB_KEY)).toHaveAttribute('data-state', 'failed');

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { findBrowser, chromiumArgs } from '../../scripts/find-browser.mjs';
 import { ImportDialog, countStored, readAttachments, readVault } from './pages/import-dialog';
 import { NotesPage } from './pages/notes-page';
+import { patient } from './patience';
 
 const bigFileCount = 12;
 const bigFileBytes = 1024 * 1024;
@@ -59,7 +60,7 @@ async function onSmallDisk(
 }
 
 test('a full disk fails the import with a clear message and loses nothing', async () => {
-  test.setTimeout(180_000);
+  test.setTimeout(patient(180_000));
   await onSmallDisk(async (page, filesDir) => {
     const dialog = new ImportDialog(page);
 
@@ -76,7 +77,9 @@ test('a full disk fails the import with a clear message and loses nothing', asyn
       return file;
     });
     await dialog.importFiles(big);
-    await expect(dialog.alert).toContainText(/storage for Hearth is full/, { timeout: 60_000 });
+    await expect(dialog.alert).toContainText(/storage for Hearth is full/, {
+      timeout: patient(60_000),
+    });
     await expect(dialog.alert).toContainText(`none of the ${bigFileCount} files were imported`);
     await expect(dialog.alert).toContainText('vault is unchanged');
     expect(await countStored(page)).toEqual({ notes: 1, bodies: 1 });
@@ -93,7 +96,7 @@ test('a full disk fails the import with a clear message and loses nothing', asyn
 });
 
 test('a full disk fails a note save with Retry; the typed text stays and saves once space is freed', async () => {
-  test.setTimeout(300_000);
+  test.setTimeout(patient(300_000));
   await onSmallDisk(async (page, filesDir) => {
     const notes = new NotesPage(page);
     // Big imported notes take much of the disk; deleting them is how the user frees it.
@@ -121,7 +124,7 @@ test('a full disk fails a note save with Retry; the typed text stays and saves o
     for (let i = 0; i < 16 && !(await notes.saveError.isVisible()); i++) {
       lastText += randomBytes(768 * 1024).toString('base64');
       await notes.text.fill(lastText);
-      await expect(notes.status).toHaveText(/^(Saved|Not saved)$/, { timeout: 60_000 });
+      await expect(notes.status).toHaveText(/^(Saved|Not saved)$/, { timeout: patient(60_000) });
     }
     await expect(notes.saveError).toContainText(/Couldn't save .+ storage for Hearth is full/);
     await expect(notes.saveError.getByRole('button', { name: 'Retry' })).toBeVisible();
@@ -158,9 +161,9 @@ test('a full disk fails a note save with Retry; the typed text stays and saves o
         await page.getByRole('button', { name: 'Delete forever' }).click();
       }
       await expect(page.getByRole('heading', { name: 'The trash is empty' })).toBeVisible({
-        timeout: 5000,
+        timeout: patient(5000),
       });
-    }).toPass({ timeout: 60_000 });
+    }).toPass({ timeout: patient(60_000) });
 
     // Back on the note, its unsaved text is still there, and Retry saves it now.
     await page.getByRole('link', { name: 'Notes', exact: true }).click();
@@ -170,7 +173,7 @@ test('a full disk fails a note save with Retry; the typed text stays and saves o
     // A note left with unsaved text also retries on its own every 15 s; Retry saves at once.
     const retry = notes.saveError.getByRole('button', { name: 'Retry' });
     if (await retry.isVisible()) await retry.click();
-    await expect(notes.status).toHaveText('Saved', { timeout: 60_000 });
+    await expect(notes.status).toHaveText('Saved', { timeout: patient(60_000) });
     await expect(notes.saveError).toHaveCount(0);
     expect((await notes.storedContent(growingId))?.length).toBe(lastText.length);
 
@@ -182,7 +185,7 @@ test('a full disk fails a note save with Retry; the typed text stays and saves o
 });
 
 test('a full disk fails an import of attachments as a whole and keeps the vault as it was', async () => {
-  test.setTimeout(180_000);
+  test.setTimeout(patient(180_000));
   await onSmallDisk(async (page, filesDir) => {
     const dialog = new ImportDialog(page);
     const note = path.join(filesDir, 'trip.md');
@@ -198,7 +201,9 @@ test('a full disk fails an import of attachments as a whole and keeps the vault 
       return file;
     });
     await dialog.importFiles(photos);
-    await expect(dialog.alert).toContainText(/storage for Hearth is full/, { timeout: 60_000 });
+    await expect(dialog.alert).toContainText(/storage for Hearth is full/, {
+      timeout: patient(60_000),
+    });
     await expect(dialog.alert).toContainText('none of the 5 files were imported');
     await expect(dialog.alert).toContainText('vault is unchanged');
     await dialog.close();

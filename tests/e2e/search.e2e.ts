@@ -5,6 +5,7 @@ import { test, expect } from './fixtures';
 import { SearchPage } from './pages/search-page';
 import { corpusDir } from '../fixtures/corpus';
 import { writeVault, type VaultStats } from '../fixtures/vault-generator';
+import { patient } from './patience';
 
 const corpus = corpusDir;
 
@@ -166,7 +167,7 @@ test.describe('keyword search on a large multilingual vault', () => {
   test('answers the last query typed at once, from what is indexed so far, and says so', async ({
     page,
   }) => {
-    test.setTimeout(420_000);
+    test.setTimeout(patient(420_000));
     expect(stats.bytes / stats.notes).toBeGreaterThan(7_000);
     const search = new SearchPage(page);
     await search.watchAnswers();
@@ -182,7 +183,7 @@ test.describe('keyword search on a large multilingual vault', () => {
     await test.step('right after the import, the answer on screen is the last query’s', async () => {
       await typeQuickly(['gr', 'graph', 'graph view', 'can', 'canv', 'canvas']);
       await search.expectAnswerFor('canvas');
-      await expect(search.coverage).toBeHidden({ timeout: 180_000 });
+      await expect(search.coverage).toBeHidden({ timeout: patient(180_000) });
       await search.expectAnswerFor('canvas');
       settledTotal = await search.countValue();
       expect(settledTotal).toBeGreaterThan(100);
@@ -207,7 +208,7 @@ test.describe('keyword search on a large multilingual vault', () => {
       );
       await expect(search.coverage).toHaveAttribute('data-query', 'canvas');
       // Then the message goes, and the count is the full one again.
-      await expect(search.coverage).toBeHidden({ timeout: 180_000 });
+      await expect(search.coverage).toBeHidden({ timeout: patient(180_000) });
       await search.expectAnswerFor('canvas');
       expect(await search.countValue()).toBe(settledTotal);
       expect(await search.answerBreaches()).toEqual([]);
@@ -218,7 +219,7 @@ test.describe('keyword search on a large multilingual vault', () => {
       await page.reload();
       await expect(search.indexStatus).toHaveText(
         new RegExp(`Index: ${stats.notes.toLocaleString('en-US')} notes · restored in [\\d,]+ ms`),
-        { timeout: 60_000 },
+        { timeout: patient(60_000) },
       );
       await search.expectAnswerFor('canvas');
       expect(await search.countValue()).toBe(settledTotal);

@@ -4,6 +4,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from './fixtures';
 import { cacheEntries, ModelsPage, shownBytes, type CachedEntry } from './pages/models-page';
+import { patient } from './patience';
 
 const WEBLLM_CACHES = ['webllm/config', 'webllm/model', 'webllm/wasm'];
 const SMALL_F32 = 'SmolLM2-360M-Instruct-q4f32_1-MLC';
@@ -111,7 +112,7 @@ test('missing WebLLM files on the hub fail within seconds and leave web-llm’s 
   await models.startDownload(SMALL_F32_KEY, 'huggingface.co');
 
   const error = models.download(SMALL_F32_KEY).getByTestId('download-error');
-  await expect(error).toBeVisible({ timeout: 10_000 });
+  await expect(error).toBeVisible({ timeout: patient(10_000) });
   await expect(error).toContainText('mlc-chat-config.json');
   await expect(error).toContainText('is missing on huggingface.co');
   expect(hubRequests.length).toBeGreaterThan(0);
@@ -131,7 +132,7 @@ test('a WebLLM mirror answered by the app’s index.html fails as missing and st
   await models.startDownload(SMALL_F32_KEY, `${new URL(origin).host} (your mirror)`);
 
   const error = models.download(SMALL_F32_KEY).getByTestId('download-error');
-  await expect(error).toBeVisible({ timeout: 10_000 });
+  await expect(error).toBeVisible({ timeout: patient(10_000) });
   await expect(error).toContainText('mlc-chat-config.json');
   await expect(error).toContainText('web page');
   expect(await webLlmCacheEntries(page)).toEqual([]);
@@ -139,7 +140,7 @@ test('a WebLLM mirror answered by the app’s index.html fails as missing and st
 
   // A second try asks the server again and fails the same way: no cached page answered it.
   await models.download(SMALL_F32_KEY).getByRole('button', { name: 'Retry' }).click();
-  await expect.poll(() => models.ledgerCount(), { timeout: 10_000 }).toBe(2);
+  await expect.poll(() => models.ledgerCount(), { timeout: patient(10_000) }).toBe(2);
   await expect(models.download(SMALL_F32_KEY)).toHaveAttribute('data-state', 'failed');
   await expect(error).toContainText('web page');
   expect(await webLlmCacheEntries(page)).toEqual([]);
@@ -168,7 +169,7 @@ test('an imported WebLLM folder is listed as installed; a folder missing a shard
   await models.importFolder(good.dir);
   const key = 'webllm:imported-fake-mlc';
   const row = models.row(key);
-  await expect(row).toBeVisible({ timeout: 30_000 });
+  await expect(row).toBeVisible({ timeout: patient(30_000) });
   await expect(row.getByRole('heading')).toHaveText('fake-mlc (imported)');
   await expect(row.getByTestId('model-size')).toHaveText(`${shownBytes(good.sizeBytes)} on disk`);
   const stored = await webLlmCacheEntries(page);
@@ -216,7 +217,7 @@ test('loading an installed WebLLM model whose config went missing fails within s
   await models.importFolder(good.dir);
   const key = 'webllm:imported-fake-mlc';
   const row = models.row(key);
-  await expect(row).toBeVisible({ timeout: 30_000 });
+  await expect(row).toBeVisible({ timeout: patient(30_000) });
   await models.filesChecked();
 
   // The browser evicts one file after the model was installed (no reload: the row still says
@@ -227,7 +228,7 @@ test('loading an installed WebLLM model whose config went missing fails within s
 
   await row.getByRole('button', { name: 'Load', exact: true }).click();
   const failure = page.getByRole('alert').filter({ hasText: "Couldn't load fake-mlc" });
-  await expect(failure).toContainText('mlc-chat-config.json', { timeout: 10_000 });
+  await expect(failure).toContainText('mlc-chat-config.json', { timeout: patient(10_000) });
   await expect(failure).toContainText(/no file|missing/i);
   await expect(row.getByTestId('model-loaded')).toHaveCount(0);
   // Nothing new was cached in its place (no HTML page, no partial entry).

@@ -3,6 +3,7 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { TINY_LLAMA_DIR } from '../model-fixtures';
 import { readAll } from '../idb';
+import { patient } from '../patience';
 
 /** The first answer waits for the ONNX runtime to start and the session to be created. */
 export const FIRST_ANSWER_TIMEOUT_MS = 60_000;
@@ -20,7 +21,7 @@ export async function importTinyLlama(page: Page, answerTokens = 96): Promise<st
   const row = page
     .getByRole('list', { name: 'Models on this device' })
     .getByTestId('installed-model');
-  await expect(row).toHaveCount(1, { timeout: 30_000 });
+  await expect(row).toHaveCount(1, { timeout: patient(30_000) });
   await expect(page.getByTestId('model-import-error')).toHaveCount(0);
   return ((await row.getByRole('heading').textContent()) ?? '').trim();
 }
@@ -36,7 +37,7 @@ export async function setAnswerTokens(page: Page, answerTokens: number): Promise
   await longest.fill(String(answerTokens));
   await longest.press('Tab');
   await expect
-    .poll(() => readSetting(page, 'maxAnswerTokens'), { timeout: 10_000 })
+    .poll(() => readSetting(page, 'maxAnswerTokens'), { timeout: patient(10_000) })
     .toBe(answerTokens);
 }
 
@@ -119,7 +120,7 @@ export class ChatPage {
   /** Waits for the latest answer to finish as `status` and returns its text. */
   async waitForAnswer(status = 'done', timeoutMs = FIRST_ANSWER_TIMEOUT_MS): Promise<string> {
     const answer = this.answer();
-    await expect(answer).toHaveAttribute('data-status', status, { timeout: timeoutMs });
+    await expect(answer).toHaveAttribute('data-status', status, { timeout: patient(timeoutMs) });
     await expect(this.log).toHaveAttribute('aria-busy', 'false');
     return this.shownText(answer);
   }
@@ -132,7 +133,7 @@ export class ChatPage {
   /** Waits until the latest answer shows some streamed text and returns it. */
   async waitForSomeText(timeoutMs = FIRST_ANSWER_TIMEOUT_MS): Promise<string> {
     const text = this.text(this.answer());
-    await expect(text).not.toHaveText(/^\s*(Thinking…)?\s*$/, { timeout: timeoutMs });
+    await expect(text).not.toHaveText(/^\s*(Thinking…)?\s*$/, { timeout: patient(timeoutMs) });
     return (await text.textContent()) ?? '';
   }
 

@@ -5,6 +5,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { readAll } from '../idb';
 import { corpusDir as fixtureCorpus } from '../../fixtures/corpus';
+import { patient } from '../patience';
 
 export interface ImportCounts {
   added: number;
@@ -56,7 +57,7 @@ export class ImportDialog {
   /** Waits for the report and returns its four figures. */
   async report(timeoutMs = 60_000): Promise<ImportCounts> {
     const added = this.dialog.getByTestId('import-added');
-    await expect(added).toBeVisible({ timeout: timeoutMs });
+    await expect(added).toBeVisible({ timeout: patient(timeoutMs) });
     const figure = async (id: string) => toNumber(await this.dialog.getByTestId(id).textContent());
     return {
       added: await figure('import-added'),

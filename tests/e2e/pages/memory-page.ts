@@ -4,6 +4,7 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { TINY_BERT_DIR } from '../model-fixtures';
 import { readAll } from '../idb';
+import { patient } from '../patience';
 
 /** The first index includes the ONNX runtime's start (~4 s) and every chunk of the slice. */
 export const INDEX_TIMEOUT_MS = 180_000;
@@ -73,7 +74,7 @@ export class MemoryPage {
       .getByTestId('installed-model');
     const before = await rows.count();
     await this.page.getByLabel('Model folder').setInputFiles(dir);
-    await expect(rows).toHaveCount(before + 1, { timeout: 30_000 });
+    await expect(rows).toHaveCount(before + 1, { timeout: patient(30_000) });
     await expect(this.page.getByTestId('model-import-error')).toHaveCount(0);
     const row = rows.filter({ has: this.page.getByTestId('model-role') }).last();
     return (await row.getAttribute('data-key')) ?? '';
@@ -92,11 +93,11 @@ export class MemoryPage {
   /** Waits on Settings until every note is indexed ("Up to date: N of N notes"). */
   async waitUpToDate(notes: number): Promise<void> {
     await expect(this.progress).toHaveAttribute('data-state', 'idle', {
-      timeout: INDEX_TIMEOUT_MS,
+      timeout: patient(INDEX_TIMEOUT_MS),
     });
     await expect(this.progress).toContainText(
       `Up to date: ${notes.toLocaleString('en-US')} of ${notes.toLocaleString('en-US')} notes`,
-      { timeout: INDEX_TIMEOUT_MS },
+      { timeout: patient(INDEX_TIMEOUT_MS) },
     );
   }
 

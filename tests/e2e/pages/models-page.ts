@@ -1,6 +1,7 @@
 // Page object for the Models view (/models), and readers of Cache Storage that bypass the UI to
 // check what the model stores really hold.
 import { expect, type Locator, type Page } from '@playwright/test';
+import { patient } from '../patience';
 
 export interface CachedEntry {
   url: string;
@@ -44,7 +45,7 @@ export class ModelsPage {
   async open(): Promise<void> {
     await this.page.goto('/models');
     await expect(this.page.getByRole('heading', { name: 'Models', level: 1 })).toBeVisible();
-    await expect(this.catalog).toBeVisible({ timeout: 30_000 });
+    await expect(this.catalog).toBeVisible({ timeout: patient(30_000) });
   }
 
   /** Opens the view under the service worker's control, so its precache serves the app offline. */
@@ -57,7 +58,7 @@ export class ModelsPage {
     await expect
       .poll(() => this.page.evaluate(() => !!navigator.serviceWorker.controller))
       .toBe(true);
-    await expect(this.catalog).toBeVisible({ timeout: 30_000 });
+    await expect(this.catalog).toBeVisible({ timeout: patient(30_000) });
   }
 
   /** The app's origin, e.g. `http://localhost:4173`. */
@@ -70,7 +71,7 @@ export class ModelsPage {
     await expect(this.page.getByTestId('model-storage-total')).toHaveAttribute(
       'data-files-checked',
       'true',
-      { timeout: 30_000 },
+      { timeout: patient(30_000) },
     );
   }
 

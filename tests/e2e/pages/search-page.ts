@@ -1,5 +1,6 @@
 // Page object for the search view and for seeding notes through the real import dialog.
 import { expect, type Locator, type Page } from '@playwright/test';
+import { patient } from '../patience';
 
 export class SearchPage {
   readonly page: Page;
@@ -64,7 +65,7 @@ export class SearchPage {
   async expectAnswerFor(query: string, timeoutMs = 60_000): Promise<void> {
     await expect(
       this.page.locator(`[data-testid=search-count][data-query="${query}"]`),
-    ).toBeVisible({ timeout: timeoutMs });
+    ).toBeVisible({ timeout: patient(timeoutMs) });
     await expect(this.page.getByTestId('search-pending')).toBeHidden();
   }
 
@@ -142,7 +143,7 @@ export class SearchPage {
   /** Waits until the index has written its snapshot, so a reload restores it. */
   async waitForSnapshot(): Promise<void> {
     await expect(this.indexStatus).toHaveAttribute('data-snapshot', 'saved', {
-      timeout: 60_000,
+      timeout: patient(60_000),
     });
   }
 
@@ -150,7 +151,7 @@ export class SearchPage {
   async importFolder(dir: string, timeoutMs = 60_000): Promise<number> {
     await this.page.setInputFiles('[data-testid=import-folder-input]', dir);
     const added = this.page.getByTestId('import-added');
-    await expect(added).toBeVisible({ timeout: timeoutMs });
+    await expect(added).toBeVisible({ timeout: patient(timeoutMs) });
     const count = Number((await added.innerText()).replace(/\D/g, ''));
     await this.page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
     return count;
