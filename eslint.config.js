@@ -22,6 +22,23 @@ const boundaries = [
     name: 'voy-search/voy_search_bg.js',
     message: 'Import voy through src/lib/search/voy/ only.',
   },
+  {
+    name: 'chrono-node',
+    message: 'Import chrono through src/lib/assistant/date-*.ts only (it carries every language).',
+  },
+];
+// pdf.js is imported by subpath (its build and worker files), so it is fenced by pattern.
+const boundaryPatterns = [
+  { group: ['pdfjs-dist', 'pdfjs-dist/**'], message: 'Import pdf.js through src/lib/pdf/ only.' },
+];
+
+/** The boundary rule for files allowed to import the libraries `allowed` picks. */
+const fence = (allowed = () => false, allowPatterns = false) => [
+  'error',
+  {
+    paths: boundaries.filter((b) => !allowed(b.name)),
+    patterns: allowPatterns ? [] : boundaryPatterns,
+  },
 ];
 
 export default tseslint.config(
@@ -57,7 +74,7 @@ export default tseslint.config(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
-      'no-restricted-imports': ['error', { paths: boundaries }],
+      'no-restricted-imports': fence(),
     },
   },
   {
@@ -69,34 +86,37 @@ export default tseslint.config(
   {
     files: ['src/lib/db/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: boundaries.filter((b) => b.name !== 'dexie') }],
+      'no-restricted-imports': fence((name) => name === 'dexie'),
     },
   },
   {
     files: ['src/lib/llm/webllm/**'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: boundaries.filter((b) => b.name !== '@mlc-ai/web-llm') },
-      ],
+      'no-restricted-imports': fence((name) => name === '@mlc-ai/web-llm'),
     },
   },
   {
     files: ['src/lib/llm/transformers/**'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: boundaries.filter((b) => b.name !== '@huggingface/transformers') },
-      ],
+      'no-restricted-imports': fence((name) => name === '@huggingface/transformers'),
     },
   },
   {
     files: ['src/lib/search/voy/**'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: boundaries.filter((b) => !b.name.startsWith('voy-search')) },
-      ],
+      'no-restricted-imports': fence((name) => name.startsWith('voy-search')),
+    },
+  },
+  {
+    files: ['src/lib/assistant/date-*.ts'],
+    rules: {
+      'no-restricted-imports': fence((name) => name === 'chrono-node'),
+    },
+  },
+  {
+    files: ['src/lib/pdf/**'],
+    rules: {
+      'no-restricted-imports': fence(undefined, true),
     },
   },
   {

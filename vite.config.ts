@@ -105,7 +105,8 @@ export default defineConfig({
         ],
       },
       workbox: {
-        globPatterns: ['**/*.{js,mjs,css,html,svg,png,webmanifest,wasm}'],
+        // bcmap: pdf.js's character maps, so CJK PDFs without their own maps read offline too.
+        globPatterns: ['**/*.{js,mjs,css,html,svg,png,webmanifest,wasm,bcmap}'],
         navigateFallback: '/index.html',
         cleanupOutdatedCaches: true,
         // Set on purpose: the ONNX runtime (27 MB wasm) and web-llm (6 MB chunk) are precached so a

@@ -1,0 +1,173 @@
+// Long-term memories: short statements about the user, each with where it came from, which the
+// user can list, search, edit and forget. An edit names the version it was based on and is refused
+// inside the same transaction when the stored memory has moved on, so no edit is ever blind.
+// Listeners hear of every change after it is committed: what a memory became elsewhere (its
+// vectors, index snapshots) follows from them and is not this file's business.
+import { getDb, type MemoryRecord } from './db';
+import { guardQuota } from './quota';
+import { HearthError } from '../errors';
+
+/** Where a memory came from: a chat message, a note, or typed by the user in the Memory view. */
+export type MemorySource =
+  | { kind: 'message'; conversationId: string; messageId: string }
+  | { kind: 'note'; noteId: string }
+  | { kind: 'manual' };
+
+export interface Memory extends MemoryRecord {
+  source: MemorySource;
+}
+
+export const maxMemoryChars = 500;
+
+/** The text of a memory is empty or longer than `maxMemoryChars`; `message` says which. */
+export class InvalidMemoryError extends HearthError {
+  override name = 'InvalidMemoryError';
+  constructor(readonly reason: 'empty' | 'too-long') {
+    super(
+      reason === 'empty'
+        ? 'A memory needs some text.'
+        : `A memory can be at most ${maxMemoryChars} characters long.`,
+    );
+  }
+}
+
+export type MemoriesChange = { kind: 'added' | 'edited' | 'forgotten'; ids: string[] };
+type Listener = (change: MemoriesChange) => void;
+const listeners = new Set<Listener>();
+
+/** Calls `listener` after every committed change to memories in this window or worker. */
+export function onMemoriesChanged(listener: Listener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function announce(change: MemoriesChange): void {
+  if (change.ids.length === 0) return;
+  for (const listener of listeners) {
+    try {
+      listener(change);
+    } catch (error) {
+      // The write is done; a failing listener must surface without undoing or hiding it.
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
+  }
+}
+
+function checkedText(text: string): string {
+  const clean = text.normalize('NFC').trim();
+  if (clean === '') throw new InvalidMemoryError('empty');
+  if ([...clean].length > maxMemoryChars) throw new InvalidMemoryError('too-long');
+  return clean;
+}
+
+/** Rows written before memories had a source (none are known) read as typed by the user. */
+function toMemory(row: MemoryRecord): Memory {
+  return { ...row, source: (row as Partial<Memory>).source ?? { kind: 'manual' } };
+}
+
+/** Folds case and diacritics, so `cafe` finds `Café` and `ÉTÉ` finds `été`. */
+const fold = (text: string) => text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+
+export async function addMemory(text: string, source: MemorySource): Promise<Memory> {
+  const now = Date.now();
+  const memory: Memory = {
+    id: crypto.randomUUID(),
+    text: checkedText(text),
+    source,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await guardQuota('the memory', () => getDb().memories.add(memory));
+  announce({ kind: 'added', ids: [memory.id] });
+  return memory;
+}
+
+/** `stale`: the memory changed since `basedOnUpdatedAt` (here is what it is now); `missing`: forgotten. */
+export type EditResult =
+  | { status: 'saved'; memory: Memory }
+  | { status: 'stale'; current: Memory }
+  | { status: 'missing' };
+
+export async function editMemory(
+  id: string,
+  text: string,
+  basedOnUpdatedAt: number,
+): Promise<EditResult> {
+  const clean = checkedText(text);
+  const db = getDb();
+  let wrote = false;
+  const result = await guardQuota('the memory', () =>
+    db.transaction('rw', db.memories, async (): Promise<EditResult> => {
+      const row = await db.memories.get(id);
+      if (!row) return { status: 'missing' };
+      const current = toMemory(row);
+      if (current.updatedAt !== basedOnUpdatedAt) return { status: 'stale', current };
+      if (current.text === clean) return { status: 'saved', memory: current };
+      // Strictly later, so an edit based on the old version is refused even in the same ms.
+      const memory = {
+        ...current,
+        text: clean,
+        updatedAt: Math.max(Date.now(), current.updatedAt + 1),
+      };
+      await db.memories.put(memory);
+      wrote = true;
+      return { status: 'saved', memory };
+    }),
+  );
+  if (wrote) announce({ kind: 'edited', ids: [id] });
+  return result;
+}
+
+export async function getMemory(id: string): Promise<Memory | undefined> {
+  const row = await getDb().memories.get(id);
+  return row && toMemory(row);
+}
+
+/** Most recently created or edited first. */
+export async function listMemories(): Promise<Memory[]> {
+  const rows = await getDb().memories.orderBy('updatedAt').reverse().toArray();
+  return rows.map(toMemory);
+}
+
+/** Memories whose text contains `query`, ignoring case and diacritics; all of them for a blank query. */
+export async function searchMemories(query: string): Promise<Memory[]> {
+  const needle = fold(query.trim());
+  const all = await listMemories();
+  return needle ? all.filter((m) => fold(m.text).includes(needle)) : all;
+}
+
+/** Forgets one memory; false when it was already gone. */
+export async function forgetMemory(id: string): Promise<boolean> {
+  const db = getDb();
+  const existed = await guardQuota('that the memory is forgotten', () =>
+    db.transaction('rw', db.memories, async () => {
+      if (!(await db.memories.get(id))) return false;
+      await db.memories.delete(id);
+      return true;
+    }),
+  );
+  if (existed) announce({ kind: 'forgotten', ids: [id] });
+  return existed;
+}
+
+/** Forgets every memory taken from a message of `conversationId`; returns how many. */
+export async function forgetConversationMemories(conversationId: string): Promise<number> {
+  const db = getDb();
+  const ids = await guardQuota('that the memories are forgotten', () =>
+    db.transaction('rw', db.memories, async () => {
+      // A scan: memories are few, and the current schema has no index on their source.
+      const ids = await db.memories
+        .filter((row) => {
+          const source = toMemory(row).source;
+          return source.kind === 'message' && source.conversationId === conversationId;
+        })
+        .primaryKeys();
+      await db.memories.bulkDelete(ids);
+      return ids;
+    }),
+  );
+  announce({ kind: 'forgotten', ids });
+  return ids.length;
+}
