@@ -39,7 +39,9 @@ export function dangers(html: string): string[] {
         if (/^(javascript|vbscript):/.test(value)) found.push(`${tag}[${name}=${value}]`);
         if (
           /^data:/.test(value) &&
-          !(tag === 'img' && /^data:image\/(png|jpe?g|gif|webp)/.test(value))
+          // An image never runs script, SVG included (a stored SVG shows from a data: URL, whose
+          // page, if opened, has an opaque origin of its own).
+          !(tag === 'img' && /^data:image\/(png|jpe?g|gif|webp|svg\+xml)/.test(value))
         )
           found.push(`${tag}[${name}=data:…]`);
       }

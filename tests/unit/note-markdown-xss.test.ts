@@ -60,10 +60,15 @@ describe('note Markdown is inert', () => {
         notePath: 'Here.md',
       });
       expect(dangers(html)).toEqual([]);
-      // Every URL left is in-app, an issued object URL, or a plain web link (opened elsewhere).
+      // Every URL left is in-app, an issued object URL, a plain web link (opened elsewhere), or
+      // a stored SVG's image drawn from a data: URL.
       for (const el of doc.querySelectorAll('[href], [src]')) {
         const url = el.getAttribute('href') ?? el.getAttribute('src') ?? '';
-        expect(url).toMatch(/^(\/(?!\/)|blob:http:\/\/localhost\/test-|https:\/\/|#)/);
+        expect(url).toMatch(
+          el.tagName === 'IMG'
+            ? /^(blob:http:\/\/localhost\/test-|data:image\/svg\+xml;base64,)/
+            : /^(\/(?!\/)|blob:http:\/\/localhost\/test-|https:\/\/|#)/,
+        );
       }
     });
   }

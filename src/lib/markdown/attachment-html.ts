@@ -5,6 +5,7 @@ import type { ShownAttachment } from './embed-types';
 import { escapeHtml } from './escape';
 import { formatBytes } from '../format-bytes';
 import { basename } from '../vault/paths';
+import { isImageMime } from '../vault/mime';
 
 export interface AttachmentOptions {
   /** Alt text for images (the file name when empty). */
@@ -25,9 +26,12 @@ export function attachmentHtml(
   const name = escapeHtml(basename(attachment.path));
   const width = options.size ? ` width="${options.size.width}"` : '';
   const height = options.size?.height ? ` height="${options.size.height}"` : '';
-  if (attachment.mime.startsWith('image/')) {
+  // SVG shows only from its data: URL (object-urls.ts); HEIC and TIFF do not show in browsers.
+  const src =
+    attachment.mime.toLowerCase() === 'image/svg+xml' ? attachment.imageSrc : attachment.url;
+  if (isImageMime(attachment.mime) && src !== undefined) {
     const alt = escapeHtml(options.alt?.trim() || basename(attachment.path));
-    return `<img src="${url}" alt="${alt}"${width}${height} class="attachment-image">`;
+    return `<img src="${escapeHtml(src)}" alt="${alt}"${width}${height} class="attachment-image">`;
   }
   if (attachment.mime.startsWith('audio/')) {
     return `<audio controls src="${url}" class="attachment-audio" title="${name}"></audio>`;
@@ -41,7 +45,7 @@ export function attachmentHtml(
 
 /** A marker where a target could not be shown; `block` for one that stands as its own paragraph. */
 export function embedNotice(
-  state: 'missing' | 'loop' | 'deep' | 'pending' | 'error',
+  state: 'missing' | 'loop' | 'deep' | 'limit' | 'pending' | 'error',
   message: string,
   block: boolean,
   extraHtml = '',

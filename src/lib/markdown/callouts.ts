@@ -6,6 +6,7 @@
 // below (unknown types get the generic look) and only shown, escaped, as the default title.
 import type { TokenizerAndRendererExtension, Tokens } from 'marked';
 import { escapeHtml } from './escape';
+import { paragraphStart } from './paragraph-start';
 
 /** Obsidian's types and their aliases → the kind that styles them. */
 const kinds: Record<string, string> = {
@@ -61,7 +62,7 @@ export const calloutExtension: TokenizerAndRendererExtension = {
   name: 'callout',
   level: 'block',
   // Only after a line break: the text handed to `start` may begin mid-line.
-  start: (src: string) => src.match(/\n {0,3}>[ \t]?\[!/)?.index,
+  start: paragraphStart(/\n {0,3}>[ \t]?\[!/),
   tokenizer(src: string): CalloutToken | undefined {
     const first = FIRST_LINE.exec(src);
     if (!first?.[1]) return undefined;

@@ -21,6 +21,8 @@ export interface FoundFile {
   mime: string;
   sizeBytes: number;
   blob: Blob;
+  /** A hash of the bytes, when known: new bytes of the same size get a new URL. */
+  hash?: string;
 }
 
 export interface EmbedLookups {
@@ -30,6 +32,8 @@ export interface EmbedLookups {
 
 /** A note with thousands of embeds shows the first ones and says so for the rest. */
 export const maxTargets = 500;
+
+const overLimit = `more than ${maxTargets} embeds`;
 
 function sameAnswer(a: EmbedTarget | undefined, b: EmbedTarget): boolean {
   if (!a || a.kind !== b.kind) return false;
@@ -42,7 +46,7 @@ function sameAnswer(a: EmbedTarget | undefined, b: EmbedTarget): boolean {
     );
   }
   if (a.kind === 'attachment' && b.kind === 'attachment')
-    return a.attachment.url === b.attachment.url;
+    return a.attachment.url === b.attachment.url && a.attachment.imageSrc === b.attachment.imageSrc;
   if (a.kind === 'error' && b.kind === 'error') return a.message === b.message;
   return true;
 }
@@ -52,6 +56,8 @@ export class EmbedResolver implements EmbedAnswers {
   #requests = new Map<string, EmbedRequest>();
   /** Keys being looked up now: a render while typing does not ask for them twice. */
   #inFlight = new Set<string>();
+  /** Keys the current render asked for, in order: only the first maxTargets are looked up. */
+  #shown = new Map<string, number>();
   #lookups: EmbedLookups;
   #urls: ObjectUrlPool;
   /** Bumped by refresh: answers looked up before it are not kept. */
@@ -64,7 +70,16 @@ export class EmbedResolver implements EmbedAnswers {
   }
 
   get(request: EmbedRequest): EmbedTarget | undefined {
-    return this.#answers.get(requestKey(request));
+    const key = requestKey(request);
+    if (!this.#shown.has(key)) this.#shown.set(key, this.#shown.size);
+    if ((this.#shown.get(key) as number) >= maxTargets)
+      return { kind: 'error', message: overLimit };
+    return this.#answers.get(key);
+  }
+
+  /** A render begins: the targets it asks for are the ones counted against maxTargets. */
+  startRender(): void {
+    this.#shown = new Map();
   }
 
   /** True when some target was not found: any new or renamed note might be it. */
@@ -81,14 +96,7 @@ export class EmbedResolver implements EmbedAnswers {
     );
     if (fresh.length === 0) return false;
     for (const r of fresh) this.#inFlight.add(requestKey(r));
-    const room = Math.max(0, maxTargets - this.#requests.size);
-    const answers = await Promise.all(
-      fresh.map((r, i): Promise<EmbedTarget> =>
-        i < room
-          ? this.#lookUp(r)
-          : Promise.resolve({ kind: 'error', message: `more than ${maxTargets} embeds` }),
-      ),
-    );
+    const answers = await Promise.all(fresh.map((r) => this.#lookUp(r)));
     for (const r of fresh) this.#inFlight.delete(requestKey(r));
     if (this.#disposed) return false;
     // A refresh started meanwhile: these answers may predate the change, so ask again.
@@ -138,9 +146,15 @@ export class EmbedResolver implements EmbedAnswers {
       const found = (await first()) ?? (await second());
       if (!found) return { kind: 'missing' };
       if ('content' in found) return { kind: 'note', note: found };
-      const url = this.#urls.urlFor(found.id, found.blob, found.mime);
-      const { id, path, mime, sizeBytes } = found;
-      return { kind: 'attachment', attachment: { id, path, mime, sizeBytes, url } };
+      // Disposed meanwhile: the answer is dropped, so make no URL nothing would revoke.
+      if (this.#disposed) return { kind: 'missing' };
+      const { id, path, mime, sizeBytes, hash } = found;
+      const urls = await this.#urls.urlsFor(id, found.blob, mime, hash);
+      if (this.#disposed) {
+        this.#urls.dispose();
+        return { kind: 'missing' };
+      }
+      return { kind: 'attachment', attachment: { id, path, mime, sizeBytes, ...urls } };
     } catch (error) {
       return { kind: 'error', message: errorMessage(error) };
     }

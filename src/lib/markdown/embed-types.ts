@@ -17,6 +17,8 @@ export interface ShownAttachment {
   mime: string;
   sizeBytes: number;
   url: string;
+  /** For SVG: the `data:` URL `<img>` shows (object-urls.ts); none when too large to inline. */
+  imageSrc?: string;
 }
 
 export type EmbedTarget =
@@ -35,6 +37,8 @@ export interface EmbedRequest {
 export interface EmbedAnswers {
   /** The looked-up target, or undefined while it has not been looked up yet. */
   get(request: EmbedRequest): EmbedTarget | undefined;
+  /** Called as a render of the note begins: the targets it asks for next are the ones shown. */
+  startRender?(): void;
 }
 
 export interface RenderContext {
@@ -47,6 +51,14 @@ export interface RenderContext {
 
 /** Nesting of embeds shown: deeper ones are links. */
 export const maxEmbedDepth = 3;
+
+/**
+ * What one render expands, nesting included: past either limit, note embeds are links. Depth
+ * alone does not bound the work: 30 embeds of a section holding 30 embeds of a section holding 30
+ * more are 27,000 copies within three levels.
+ */
+export const maxEmbedsPerRender = 50;
+export const maxEmbeddedChars = 1_000_000;
 
 export const requestKey = (request: EmbedRequest): string =>
   `${request.fromPath}\u0000${request.linkpath}`;

@@ -5,8 +5,10 @@
 // Targets are looked up before rendering (render-scope.ts gives the answers). Embeds nest up to
 // maxEmbedDepth, and a note already open in the chain of embeds is never rendered again: a note
 // embedding itself, or A → B → A, shows an "embed loop" notice instead, so rendering always ends.
+// One render expands at most maxEmbedsPerRender note embeds (and maxEmbeddedChars of their text),
+// nesting included: the rest are links with a notice, so the work stays bounded too.
 import type { TokenizerAndRendererExtension, Tokens } from 'marked';
-import { maxEmbedDepth, type EmbeddedNote } from './embed-types';
+import { maxEmbedDepth, maxEmbedsPerRender, type EmbeddedNote } from './embed-types';
 import { attachmentHtml, embedNotice } from './attachment-html';
 import {
   blockIdOf,
@@ -24,10 +26,12 @@ import {
   isOpen,
   lookUp,
   rootFrame,
+  takeEmbedBudget,
   withFrame,
 } from './render-scope';
 import { wikilinkAnchor, wikilinkHtml } from './wikilinks';
 import { escapeHtml } from './escape';
+import { paragraphStart } from './paragraph-start';
 import { basename } from '../vault/paths';
 import { splitFrontmatter } from '../vault/frontmatter';
 
@@ -114,6 +118,14 @@ function noteEmbedHtml(
   if (part === undefined) {
     return embedNotice('missing', `“${shown}” was not found in the note`, true, link);
   }
+  if (!takeEmbedBudget(part.length)) {
+    return embedNotice(
+      'limit',
+      `“${shown}” is not embedded: this note already shows ${maxEmbedsPerRender} embeds or as much embedded text as one view holds.`,
+      true,
+      link,
+    );
+  }
   const inner = withFrame({ id: note.id, key, path: note.path, content: body }, () => render(part));
   return `<div class="embed" data-embed-state="ok"><p class="embed-title">${wikilinkHtml(raw, shown)}</p><div class="embed-content">${inner}</div></div>\n`;
 }
@@ -155,7 +167,7 @@ export function embedExtensions(render: BodyRenderer): TokenizerAndRendererExten
       name: 'embed',
       level: 'block',
       // Only after a line break: an embed line also ends the paragraph before it.
-      start: (src: string) => src.match(/\n {0,3}!\[\[[^[\]\n]{1,300}\]\][ \t]*(?:\n|$)/)?.index,
+      start: paragraphStart(/\n {0,3}!\[\[[^[\]\n]{1,300}\]\][ \t]*(?:\n|$)/),
       tokenizer(src: string): EmbedToken | undefined {
         const match = EMBED_LINE.exec(src);
         if (!match?.[1]?.trim()) return undefined;

@@ -2,6 +2,8 @@
 // notes are open (to stop embed loops and cap depth), where relative paths start, and which
 // targets were needed but not looked up yet (the preview resolves those and renders again).
 import {
+  maxEmbeddedChars,
+  maxEmbedsPerRender,
   requestKey,
   type EmbedAnswers,
   type EmbedRequest,
@@ -23,6 +25,9 @@ interface Scope {
   embeds: EmbedAnswers | undefined;
   frames: Frame[];
   pending: Map<string, EmbedRequest>;
+  /** Note embeds expanded so far, and the Markdown characters they held. */
+  expanded: number;
+  expandedChars: number;
 }
 
 let scope: Scope | undefined;
@@ -42,7 +47,14 @@ export function withScope<T>(
     path: context.notePath ?? '',
     content,
   };
-  scope = { embeds: context.embeds, frames: [root], pending: new Map() };
+  context.embeds?.startRender?.();
+  scope = {
+    embeds: context.embeds,
+    frames: [root],
+    pending: new Map(),
+    expanded: 0,
+    expandedChars: 0,
+  };
   try {
     const result = render();
     return { result, pending: [...scope.pending.values()] };
@@ -65,6 +77,15 @@ export function currentFrame(): Frame {
 export const embedDepth = (): number => current().frames.length - 1;
 
 export const isOpen = (key: string): boolean => current().frames.some((f) => f.key === key);
+
+/** Counts one more note embed of `chars` characters; false once the render's budget is spent. */
+export function takeEmbedBudget(chars: number): boolean {
+  const s = current();
+  if (s.expanded >= maxEmbedsPerRender || s.expandedChars + chars > maxEmbeddedChars) return false;
+  s.expanded++;
+  s.expandedChars += chars;
+  return true;
+}
 
 export function withFrame<T>(frame: Frame, render: () => T): T {
   const frames = current().frames;

@@ -25,11 +25,24 @@ function guardMedia(node: Element): void {
   }
 }
 
+/**
+ * True for a web address of another site, however it is spelled: `https://x`, `//x` (the page's
+ * scheme) or `/\x` (which browsers read as `//x`): clicking one must not take the app's tab away.
+ */
+function leavesApp(href: string): boolean {
+  try {
+    const url = new URL(href, window.location.href);
+    return /^https?:$/.test(url.protocol) && url.origin !== window.location.origin;
+  } catch {
+    return false;
+  }
+}
+
 function guardLink(node: Element): void {
   const href = node.getAttribute('href') ?? '';
   if (/^blob:/i.test(href) && !isIssuedObjectUrl(href)) node.removeAttribute('href');
   node.setAttribute('rel', 'noopener noreferrer');
-  if (/^https?:\/\//i.test(href)) node.setAttribute('target', '_blank');
+  if (leavesApp(href)) node.setAttribute('target', '_blank');
 }
 
 /** Task-list boxes show state; they are never a form field anyone can type into or submit. */

@@ -34,21 +34,55 @@ function skipFence(text: string, from: number): number | undefined {
   return text.length;
 }
 
-/** A code span opening at `from`: the index after its closing backticks, if it closes. */
-function skipCodeSpan(text: string, from: number): number {
-  let run = 0;
-  while (text[from + run] === '`') run++;
-  BLANK_LINE.lastIndex = from;
-  const paragraphEnd = BLANK_LINE.exec(text)?.index ?? text.length;
-  const fence = '`'.repeat(run);
-  let at = text.indexOf(fence, from + run);
-  while (at !== -1 && at < paragraphEnd) {
-    let length = 0;
-    while (text[at + length] === '`') length++;
-    if (length === run) return at + run;
-    at = text.indexOf(fence, at + length);
+/**
+ * Code spans of one text, scanned left to right: the index after a span's closing backticks.
+ * The end of the paragraph and the backtick runs in it are found once per paragraph, not once per
+ * span (which made a paragraph of many spans quadratic).
+ */
+class CodeSpans {
+  #text: string;
+  /** Index of the blank line that ends the paragraph scanned last (-1: none scanned yet). */
+  #paragraphEnd = -1;
+  /** Start of each backtick run in that paragraph, by run length, in order. */
+  #runs = new Map<number, number[]>();
+  /** How far into each list of runs the scan has moved. */
+  #next = new Map<number, number>();
+
+  constructor(text: string) {
+    this.#text = text;
   }
-  return from + run;
+
+  /** A code span opening at `from`: the index after its closing backticks, if it closes. */
+  skip(from: number): number {
+    const text = this.#text;
+    let run = 0;
+    while (text[from + run] === '`') run++;
+    // The blank line found from an earlier span is also the first one after `from`.
+    if (from > this.#paragraphEnd) this.#scanParagraph(from);
+    const starts = this.#runs.get(run) ?? [];
+    let i = this.#next.get(run) ?? 0;
+    while (i < starts.length && (starts[i] as number) < from + run) i++;
+    this.#next.set(run, i);
+    const close = starts[i];
+    return close === undefined ? from + run : close + run;
+  }
+
+  /** Notes every run of backticks from `from` to the end of its paragraph. */
+  #scanParagraph(from: number): void {
+    const text = this.#text;
+    BLANK_LINE.lastIndex = from;
+    this.#paragraphEnd = BLANK_LINE.exec(text)?.index ?? text.length;
+    this.#runs.clear();
+    this.#next.clear();
+    for (let at = text.indexOf('`', from); at !== -1 && at < this.#paragraphEnd;) {
+      let length = 0;
+      while (text[at + length] === '`') length++;
+      const list = this.#runs.get(length);
+      if (list) list.push(at);
+      else this.#runs.set(length, [at]);
+      at = text.indexOf('`', at + length);
+    }
+  }
 }
 
 /** The text with every `%%comment%%` removed; code and everything else left exactly as it was. */
@@ -58,6 +92,7 @@ export function stripComments(text: string): string {
   let copied = 0;
   let at = 0;
   let lineStart = true;
+  const codeSpans = new CodeSpans(text);
   while (at < text.length) {
     if (lineStart) {
       lineStart = false;
@@ -79,7 +114,7 @@ export function stripComments(text: string): string {
     } else if (char === '\\') {
       at += text[at + 1] === '\n' ? 1 : 2;
     } else if (char === '`') {
-      at = skipCodeSpan(text, at);
+      at = codeSpans.skip(at);
     } else if (text[at + 1] === '%') {
       out += text.slice(copied, at);
       const close = text.indexOf('%%', at + 2);
