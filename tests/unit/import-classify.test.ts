@@ -43,7 +43,7 @@ describe('checkPathAndSize', () => {
     });
   });
 
-  it('skips hidden files and folders (app settings, trash), notes and attachments alike', () => {
+  it('skips hidden folders for notes and attachments alike, and hidden non-note files', () => {
     const hidden = ['.DS_Store', 'v/.obsidian/app.json', 'v/.git/HEAD', 'v/.trash/old.md'];
     for (const path of [...hidden, 'v/.obsidian/templates/day.md', 'v/.trash/photo.png']) {
       const check = checkPathAndSize(path, 10);
@@ -55,6 +55,12 @@ describe('checkPathAndSize', () => {
     });
     expect(checkPathAndSize('v/a.b/c.png', 1).ok).toBe(true);
     expect(checkPathAndSize('v/a.b/c.md', 1).ok).toBe(true);
+  });
+
+  it('keeps a note whose own name starts with a dot (a real page name), not a hidden folder', () => {
+    for (const path of ['pages/common/..md', 'v/.plan.md', '.notes.txt'])
+      expect(checkPathAndSize(path, 10).ok, path).toBe(true);
+    expect(checkPathAndSize('v/.hidden/..md', 10).ok).toBe(false);
   });
 
   it('skips notes over 5 MB without reading them', () => {

@@ -40,17 +40,20 @@ function skip(
 
 /** A folder or file whose name starts with a dot: tool state (`.obsidian`, `.git`, `.DS_Store`). */
 const hiddenSegment = /(^|\/)\./;
+const hiddenFolder = /(^|\/)\.[^/]*\//;
 
 /** Checks what can be known before reading: a safe path, what the file is, a size within limits. */
 export function checkPathAndSize(rawPath: string, sizeBytes: number): PathCheck {
   const path = safeRelativePath(rawPath);
   if (path === null) return skip(rawPath, 'unsafe-path', 'The path leaves the imported folder.');
-  // Notes too: a note in `.trash/` or `.obsidian/` is deleted or tool state, and its images
-  // would be skipped with it (a picked folder's hidden folders are never walked at all).
-  if (hiddenSegment.test(path)) {
+  const kind: FileKind = hasNoteExtension(path) ? 'note' : 'attachment';
+  // A hidden folder (`.trash/`, `.obsidian/`, `.git/`) holds deleted notes or tool state, for
+  // notes and attachments alike (a picked folder's hidden folders are never walked at all). A
+  // hidden file is skipped only when it is not a note: `.DS_Store` is tool state, but a note
+  // named `..md` (tldr's page for the `.` command) is the user's and must round-trip.
+  if (hiddenFolder.test(path) || (kind === 'attachment' && hiddenSegment.test(path))) {
     return skip(path, 'hidden', 'Hidden files and folders hold app settings, not your vault.');
   }
-  const kind: FileKind = hasNoteExtension(path) ? 'note' : 'attachment';
   const limit = kind === 'note' ? maxFileBytes : maxAttachmentBytes;
   if (sizeBytes > limit) {
     const detail = `${formatMegabytes(sizeBytes)}; the limit for ${kind === 'note' ? 'a note' : 'an attachment'} is ${formatMegabytesCeil(limit)}.`;
