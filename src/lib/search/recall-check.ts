@@ -361,13 +361,23 @@ export class RecallCheck {
     const measuringQueries = this.#queryTruths.length > 0;
     const floor = Math.min(this.#floor(measuringQueries), exactLevel);
     const tried: LevelRecall[] = [];
-    const passes = async (level: number) => {
-      const measured = await this.#measure(target, level, pause);
-      tried.push({ level, recall: measured.recall, searchMs: measured.searchMs });
+    const measureLevel = async (level: number) => {
+      const result = await this.#measure(target, level, pause);
       const ok =
-        measured.recall >= sampleGoal &&
-        (measured.queryRecall === null || measured.queryRecall >= sampleGoal);
-      return { ...measured, ok };
+        result.recall >= sampleGoal &&
+        (result.queryRecall === null || result.queryRecall >= sampleGoal);
+      return { ...result, ok };
+    };
+    type Pass = Awaited<ReturnType<typeof measureLevel>>;
+    const measured = new Map<number, Pass>();
+    // A level is measured once per check (the walk down may pass the floor it then returns to).
+    const passes = async (level: number): Promise<Pass> => {
+      const known = measured.get(level);
+      if (known) return known;
+      const pass = await measureLevel(level);
+      tried.push({ level, recall: pass.recall, searchMs: pass.searchMs });
+      measured.set(level, pass);
+      return pass;
     };
     let level = Math.min(this.report?.level ?? 0, exactLevel);
     let chosen = await passes(level);
