@@ -10,7 +10,7 @@ export default defineConfig({
     // Some suites build indexes or load ONNX models in hooks; on a busy 2-core machine the 10 s
     // default is too tight, and at load average 15 a 20k-vector recall test can pass 30 s. Tests
     // never assert durations.
-    hookTimeout: 60_000,
+    hookTimeout: 120_000,
     testTimeout: 120_000,
     // voy-search's glue is ESM in a package without "type": "module": Node can't load it as is.
     server: { deps: { inline: ['voy-search'] } },
