@@ -3,7 +3,9 @@
 // direction, uniform) at 100k vectors: build, the default index's recall self-check, search p50/p95
 // and recall@10 against exact float search at every search level (recall-vs-cost curve), the
 // levers (no centring, a sign-bit query, the first bq-int8), serialize + IndexedDB write, restore
-// and the check after restore, bytes per vector. Builds its own small page (bench/vector/) with the
+// and the check after restore, bytes per vector; and the default index on query-shaped vectors
+// (offset 0.4 / 0.8) at the start and after it was asked 64 of them (bench/vector/query-shift.ts,
+// `queryShift` in each run's result). Builds its own small page (bench/vector/) with the
 // app's Vite config, so the app's CSP applies. VECTOR_BENCH_QUICK=1: 10k only; VECTOR_BENCH_1M=1
 // adds 1M tight vectors.
 import { writeFileSync } from 'node:fs';
@@ -25,6 +27,7 @@ export const vectorBenchConfig = {
       kinds: ['flat-int8'],
       levers: true,
       persist: true,
+      queryShift: true,
     })),
   ],
 };
@@ -37,6 +40,7 @@ const quickConfig = {
     kinds: ['flat-int8'],
     levers: true,
     persist: true,
+    queryShift: true,
   })),
 };
 

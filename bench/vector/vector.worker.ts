@@ -3,13 +3,15 @@
 // baseline), the exact int8 scan and the default index over the same vectors; lets the default
 // index check its own recall; then measures recall@10 and p50 on held-out queries at every search
 // level (the recall-vs-cost curve) and, with `levers`, the same curve without centring, with a
-// sign-bit query (Hamming distance), and the first bq-int8. Reports numbers only.
+// sign-bit query (Hamming distance), and the first bq-int8; with `queryShift`, the default index on
+// query-shaped vectors before and after it was asked some (query-shift.ts). Reports numbers only.
 import type { VectorIndex, VectorIndexFactory } from '../../src/lib/search/vector-index';
 import { indexFactories, defaultIndexKind } from '../../src/lib/search/index-registry';
 import { BqInt8Index, bqInt8Factory } from '../../src/lib/search/bq-index';
 import { exactBelow } from '../../src/lib/search/search-levels';
 import { sampleGoal } from '../../src/lib/search/recall-check';
 import { LegacyBqIndex } from './legacy-bq';
+import { queryShiftRuns } from './query-shift';
 import { curve, d, persist, recall, round, timeTogether, type Search } from './measure';
 import {
   sequentialLabels,
@@ -24,6 +26,8 @@ interface Run {
   kinds: string[];
   levers: boolean;
   persist: boolean;
+  /** Shifted (query-shaped) vectors against the default index: bench/vector/query-shift.ts. */
+  queryShift?: boolean;
 }
 
 interface Config {
@@ -151,7 +155,18 @@ async function runOne(run: Run, queryCount: number) {
     if (entry.kind === 'lever: sign-bit query') index.recentre();
     levers[entry.kind] = curve(index, exactSearch, queries, queryCount, truth!.hits, 7);
   }
-  for (const entry of built) entry.index.dispose();
+  for (const entry of built) if (entry.index !== bq) entry.index.dispose();
+  const queryShift = run.queryShift
+    ? await queryShiftRuns(
+        bq,
+        exactSearch,
+        source,
+        { queries, truth: truth!.hits, count: queryCount },
+        pause,
+        log,
+      )
+    : undefined;
+  bq.dispose();
   exact.dispose();
   return {
     shape: run.shape,
@@ -161,6 +176,7 @@ async function runOne(run: Run, queryCount: number) {
     selfCheck,
     results,
     ...(run.levers ? { levers } : {}),
+    ...(queryShift ? { queryShift } : {}),
   };
 }
 
