@@ -12,22 +12,9 @@ import { runAnswer, type AnswerJob } from '../../src/lib/state/chat-answer';
 import type { AnswerStream } from '../../src/lib/state/answer-stream';
 import { buildPrompt } from '../../src/lib/llm/chat-prompt';
 import type { ChatRequest, InstalledModel, LlmEngine } from '../../src/lib/llm/types';
+import { tinyChatModel } from '../fixtures/installed-models';
 
-const tiny: InstalledModel = {
-  key: 'transformers:tiny@fp32',
-  name: 'Tiny',
-  spec: {
-    engine: 'transformers',
-    repo: 'tiny',
-    dtype: 'fp32',
-    device: 'wasm',
-    contextWindow: 2048,
-  },
-  source: 'import',
-  sizeBytes: 1,
-  installedAt: 1,
-  complete: true,
-};
+const tiny = tinyChatModel;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -5,23 +5,10 @@
 import { beforeEach, expect, it } from 'vitest';
 import { getDb } from '../../src/lib/db/db';
 import { ChatSession, type ModelsApi } from '../../src/lib/state/chat.svelte';
-import type { InstalledModel, LlmEngine } from '../../src/lib/llm/types';
+import type { LlmEngine } from '../../src/lib/llm/types';
+import { tinyChatModel } from '../fixtures/installed-models';
 
-const tiny: InstalledModel = {
-  key: 'transformers:tiny@fp32',
-  name: 'Tiny',
-  spec: {
-    engine: 'transformers',
-    repo: 'tiny',
-    dtype: 'fp32',
-    device: 'wasm',
-    contextWindow: 2048,
-  },
-  source: 'import',
-  sizeBytes: 1,
-  installedAt: 1,
-  complete: true,
-};
+const tiny = tinyChatModel;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One engine whose calls run one after another, like the worker; each call follows a script. */

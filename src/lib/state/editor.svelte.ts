@@ -21,6 +21,7 @@ import {
 } from '../vault/notes';
 import { onVaultChange, type VaultChange } from '../vault/changes';
 import { recoverDrafts, type Recovery } from '../vault/draft-recovery';
+import { retitledCopy } from '../vault/conflict-copy';
 import { readFrontmatter, setFrontmatterFields } from '../vault/frontmatter';
 import { DraftWriter, migrateLegacyDrafts } from '../storage/drafts';
 import { holdTabLock, isTabAlive, tabId } from '../storage/tab-lock';
@@ -279,7 +280,12 @@ export class EditorSession {
     // Not saved: the editor shows why, and the copy stays as it is.
     if (this.status === 'error') return;
     try {
-      if (current !== incoming) await saveContent(copy.id, asCopy(current, copy.title), copy.hash);
+      if (current !== incoming)
+        await saveContent(
+          copy.id,
+          retitledCopy(current, copy.title, () => readFrontmatter(current)['kind']),
+          copy.hash,
+        );
     } catch (error) {
       // The text it replaced must not live only in memory: back into the note (and its draft).
       this.edit(current);
@@ -414,15 +420,5 @@ export class EditorSession {
     document.removeEventListener('visibilitychange', this.#onVisibility);
     this.#stopObserving();
     this.#stopListening();
-  }
-}
-
-/** The editor's text as a conflict copy's: the copy's title, never a second journal entry. */
-function asCopy(text: string, title: string): string {
-  try {
-    const kind = readFrontmatter(text)['kind'] === 'journal' ? { kind: 'note' } : {};
-    return setFrontmatterFields(text, { title, ...kind });
-  } catch {
-    return text; // Frontmatter that is not valid YAML: the text matters more than its title.
   }
 }

@@ -24,20 +24,27 @@ export function conflictLabel(at: Date): string {
   return `conflict ${localDateKey(at)} ${hh}.${mm}`;
 }
 
+/**
+ * `content` as a conflict copy titled `title`. A journal entry's copy (by `kindOf`) is a plain
+ * note: one day keeps one entry. Frontmatter that is not valid YAML stays untouched: the text
+ * matters more than its title.
+ */
+export function retitledCopy(content: string, title: string, kindOf: () => unknown): string {
+  try {
+    const kind = kindOf() === 'journal' ? { kind: 'note' } : {};
+    return setFrontmatterFields(content, { title, ...kind });
+  } catch {
+    return content;
+  }
+}
+
 export async function buildConflictCopy(
   theirs: NoteWithContent,
   now: number,
   taken: (path: string) => boolean,
 ): Promise<NoteWithContent> {
   const title = `${theirs.title} (${conflictLabel(new Date(now))})`;
-  let content = theirs.content;
-  try {
-    // A journal entry's copy is a plain note: one day keeps one entry.
-    const kind = theirs.kind === 'journal' ? { kind: 'note' } : {};
-    content = setFrontmatterFields(content, { title, ...kind });
-  } catch {
-    // Frontmatter that is not valid YAML stays untouched: the text matters more than its title.
-  }
+  const content = retitledCopy(theirs.content, title, () => theirs.kind);
   const path = uniquePath(dirname(theirs.path), slugify(title), taken, extension(theirs.path));
   return buildNote(path, content, now);
 }
