@@ -81,6 +81,29 @@ describe('DraftWriter', () => {
     const stored = await getDb().drafts.get(`${note.id}|${tabId}`);
     expect(stored).toMatchObject({ content: 'abcd', baseHash: note.hash, tabId });
   });
+
+  it('is busy from the first write until the last queued change has landed', async () => {
+    const note = await createNote('Busy');
+    await getDb().open();
+    const busy: boolean[] = [];
+    const stored: (string | undefined)[] = [];
+    const writer = new DraftWriter(
+      note.id,
+      () => {},
+      (value) => {
+        busy.push(value);
+        // When the writer says it is idle, the draft must already hold the newest text.
+        if (!value)
+          void getDb()
+            .drafts.get(`${note.id}|${tabId}`)
+            .then((d) => stored.push(d?.content));
+      },
+    );
+    for (const text of ['x', 'xy', 'xyz']) writer.write(text, note.hash);
+    await expect.poll(() => stored.length).toBe(1);
+    expect(busy).toEqual([true, false]);
+    expect(stored).toEqual(['xyz']);
+  });
 });
 
 describe('legacy localStorage drafts', () => {

@@ -52,6 +52,8 @@ export class EditorSession {
   gone = $state(false);
   /** Why the last draft write failed (short, to follow “because”), or null once one lands. */
   draftError = $state<string | null>(null);
+  /** True while a draft write is on its way: the backup may not hold the newest text yet. */
+  draftWriting = $state(false);
   /** Conflict copies of this editor's text or over it, newest last, until the user settles them. */
   conflicts = $state.raw<Conflict[]>([]);
   /** Why the note could not be opened (status `missing` then), or null. */
@@ -85,10 +87,14 @@ export class EditorSession {
 
   constructor(id: string) {
     this.id = id;
-    this.#drafts = new DraftWriter(id, (error) => {
-      if (error === null) this.draftError = null;
-      else this.draftError = isQuotaError(error) ? 'the storage is full' : errorMessage(error);
-    });
+    this.#drafts = new DraftWriter(
+      id,
+      (error) => {
+        if (error === null) this.draftError = null;
+        else this.draftError = isQuotaError(error) ? 'the storage is full' : errorMessage(error);
+      },
+      (busy) => (this.draftWriting = busy),
+    );
     holdTabLock();
     addEventListener('pagehide', this.#onHide);
     document.addEventListener('visibilitychange', this.#onVisibility);

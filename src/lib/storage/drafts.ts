@@ -19,13 +19,24 @@ type DraftChange = DraftRecord | 'delete';
 export class DraftWriter {
   readonly #noteId: string;
   readonly #onResult: (error: unknown) => void;
+  readonly #onBusy: (busy: boolean) => void;
   #inFlight = 0;
+  #busy = false;
   #queued: DraftChange | null = null;
 
-  /** `onResult` hears every write's outcome: null once one lands, the error when one fails. */
-  constructor(noteId: string, onResult: (error: unknown) => void) {
+  /**
+   * `onResult` hears every write's outcome: null once one lands, the error when one fails.
+   * `onBusy` hears true when a change is sent with none on its way, and false once the last
+   * queued change has landed: until then, the draft may not hold the newest text.
+   */
+  constructor(
+    noteId: string,
+    onResult: (error: unknown) => void,
+    onBusy: (busy: boolean) => void = () => {},
+  ) {
     this.#noteId = noteId;
     this.#onResult = onResult;
+    this.#onBusy = onBusy;
   }
 
   write(content: string, baseHash: string): void {
@@ -60,6 +71,7 @@ export class DraftWriter {
   }
 
   #send(change: DraftChange): void {
+    if (!this.#busy) this.#setBusy(true);
     this.#inFlight++;
     const sent =
       change === 'delete'
@@ -74,8 +86,15 @@ export class DraftWriter {
           );
     void sent.finally(() => {
       this.#inFlight--;
-      if (this.#inFlight === 0) this.flushNow();
+      if (this.#inFlight > 0) return;
+      if (this.#queued) this.flushNow();
+      else this.#setBusy(false);
     });
+  }
+
+  #setBusy(busy: boolean): void {
+    this.#busy = busy;
+    this.#onBusy(busy);
   }
 }
 
