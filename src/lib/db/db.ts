@@ -8,7 +8,8 @@
  * - meta           small key/value records: the keyword-index snapshot, settings, storage status.
  * Ready for the next features (empty until they land):
  * - conversations  chat threads; messages: one row per chat message.
- * - memories       facts the assistant keeps across chats, which the user can see, edit and forget.
+ * - memories       facts the assistant keeps across chats, which the user can see, edit and forget
+ *                  (see version 5).
  * - chunks         pieces of notes for semantic search; vectors: one embedding per chunk and model.
  * - jobs           persistent background work (indexing), resumable after a reload.
  * - requests       the ledger of every network request Hearth made on the user's behalf: time,
@@ -31,6 +32,15 @@
  *                  deleted in the transaction that saves the same text to the note.
  * - attachments    every non-note file of the vault (images, PDFs, audio, anything): path, type,
  *                  size, hash; attachmentBlobs: its bytes as a Blob, kept apart so lists stay light.
+ * Changed in version 5 (long-term memory, see memories-repo.ts):
+ * - memories       one short statement each, with its source (a chat and maybe one of its messages,
+ *                  a note, or typed by the user) and created/edited times; indexed by the source's
+ *                  conversation so one chat's memories are forgotten together. An edit overwrites:
+ *                  no earlier text is kept anywhere.
+ * - memoryVectors  one int8 embedding per memory, for the model that made it, written only while
+ *                  the memory still has the text it was made from; deleted in the transaction that
+ *                  edits or forgets the memory. Kept apart from the notes' chunks, vectors and index
+ *                  snapshots, which never hold a memory.
  */
 import Dexie, { type EntityTable } from 'dexie';
 import type { Note, NoteBody } from '../types';
@@ -104,11 +114,29 @@ export interface MessageVersion extends VersionFields {
   tail: MessageRecord[];
 }
 
+/** Where a memory came from: a chat (and the message, when there is one), a note, or typed. */
+export type MemorySource =
+  | { kind: 'message'; conversationId: string; messageId?: string }
+  | { kind: 'note'; noteId: string }
+  | { kind: 'manual' };
+
 export interface MemoryRecord {
   id: string;
   text: string;
   createdAt: number;
   updatedAt: number;
+  /** Always set since version 5 (older rows were migrated to `manual`). */
+  source?: MemorySource;
+}
+
+/** A memory's embedding: value ≈ q[i] * scale, made from the memory's text as of `updatedAt`. */
+export interface MemoryVectorRecord {
+  memoryId: string;
+  modelId: string;
+  /** The memory's `updatedAt` when it was embedded. */
+  updatedAt: number;
+  q: Int8Array;
+  scale: number;
 }
 
 export interface ChunkRecord {
@@ -231,6 +259,7 @@ export class HearthDb extends Dexie {
   conversations!: EntityTable<ConversationRecord, 'id'>;
   messages!: EntityTable<MessageRecord, 'id'>;
   memories!: EntityTable<MemoryRecord, 'id'>;
+  memoryVectors!: EntityTable<MemoryVectorRecord, 'memoryId'>;
   chunks!: EntityTable<ChunkRecord, 'id'>;
   vectors!: EntityTable<VectorRecord, 'chunkId'>;
   jobs!: EntityTable<JobRecord, 'id'>;
@@ -272,6 +301,19 @@ export class HearthDb extends Dexie {
       attachments: 'id, &path, name, updatedAt, deletedAt',
       attachmentBlobs: 'id',
     });
+    this.version(5)
+      .stores({
+        memories: 'id, updatedAt, source.conversationId',
+        memoryVectors: 'memoryId, modelId',
+      })
+      .upgrade((tx) =>
+        tx
+          .table<MemoryRecord, string>('memories')
+          .toCollection()
+          .modify((row) => {
+            row.source ??= { kind: 'manual' };
+          }),
+      );
   }
 }
 

@@ -1,17 +1,14 @@
 // Long-term memories: short statements about the user, each with where it came from, which the
 // user can list, search, edit and forget. An edit names the version it was based on and is refused
 // inside the same transaction when the stored memory has moved on, so no edit is ever blind.
-// Listeners hear of every change after it is committed: what a memory became elsewhere (its
-// vectors, index snapshots) follows from them and is not this file's business.
-import { getDb, type MemoryRecord } from './db';
+// An edit overwrites (no earlier text is kept), and an edit or a forget deletes the memory's
+// embedding in the same transaction: forgotten text is left in no row. Listeners hear of every
+// change after it is committed (the Memory view and the vector sync follow them).
+import { getDb, type MemoryRecord, type MemorySource } from './db';
 import { guardQuota } from './quota';
 import { HearthError } from '../errors';
 
-/** Where a memory came from: a chat message, a note, or typed by the user in the Memory view. */
-export type MemorySource =
-  | { kind: 'message'; conversationId: string; messageId: string }
-  | { kind: 'note'; noteId: string }
-  | { kind: 'manual' };
+export type { MemorySource };
 
 export interface Memory extends MemoryRecord {
   source: MemorySource;
@@ -99,7 +96,7 @@ export async function editMemory(
   const db = getDb();
   let wrote = false;
   const result = await guardQuota('the memory', () =>
-    db.transaction('rw', db.memories, async (): Promise<EditResult> => {
+    db.transaction('rw', db.memories, db.memoryVectors, async (): Promise<EditResult> => {
       const row = await db.memories.get(id);
       if (!row) return { status: 'missing' };
       const current = toMemory(row);
@@ -112,6 +109,7 @@ export async function editMemory(
         updatedAt: Math.max(Date.now(), current.updatedAt + 1),
       };
       await db.memories.put(memory);
+      await db.memoryVectors.delete(id);
       wrote = true;
       return { status: 'saved', memory };
     }),
@@ -138,11 +136,29 @@ export async function searchMemories(query: string): Promise<Memory[]> {
   return needle ? all.filter((m) => fold(m.text).includes(needle)) : all;
 }
 
-/** Forgets one memory; false when it was already gone. */
+/**
+ * Puts back a memory just forgotten (Undo), as it was; false when one with its id exists. Its
+ * embedding is made again later, like a new memory's.
+ */
+export async function restoreMemory(memory: Memory): Promise<boolean> {
+  const db = getDb();
+  const restored = await guardQuota('the memory', () =>
+    db.transaction('rw', db.memories, async () => {
+      if (await db.memories.get(memory.id)) return false;
+      await db.memories.add({ ...memory, text: checkedText(memory.text) });
+      return true;
+    }),
+  );
+  if (restored) announce({ kind: 'added', ids: [memory.id] });
+  return restored;
+}
+
+/** Forgets one memory and its embedding; false when it was already gone. */
 export async function forgetMemory(id: string): Promise<boolean> {
   const db = getDb();
   const existed = await guardQuota('that the memory is forgotten', () =>
-    db.transaction('rw', db.memories, async () => {
+    db.transaction('rw', db.memories, db.memoryVectors, async () => {
+      await db.memoryVectors.delete(id);
       if (!(await db.memories.get(id))) return false;
       await db.memories.delete(id);
       return true;
@@ -152,18 +168,25 @@ export async function forgetMemory(id: string): Promise<boolean> {
   return existed;
 }
 
-/** Forgets every memory taken from a message of `conversationId`; returns how many. */
+/** Memories taken from `conversationId` (any of its messages, or typed in it), newest first. */
+export async function conversationMemories(conversationId: string): Promise<Memory[]> {
+  const rows = await getDb()
+    .memories.where('source.conversationId')
+    .equals(conversationId)
+    .toArray();
+  return rows.map(toMemory).sort((a, b) => b.updatedAt - a.updatedAt);
+}
+
+/** Forgets every memory taken from `conversationId`, with their embeddings; returns how many. */
 export async function forgetConversationMemories(conversationId: string): Promise<number> {
   const db = getDb();
   const ids = await guardQuota('that the memories are forgotten', () =>
-    db.transaction('rw', db.memories, async () => {
-      // A scan: memories are few, and the current schema has no index on their source.
+    db.transaction('rw', db.memories, db.memoryVectors, async () => {
       const ids = await db.memories
-        .filter((row) => {
-          const source = toMemory(row).source;
-          return source.kind === 'message' && source.conversationId === conversationId;
-        })
+        .where('source.conversationId')
+        .equals(conversationId)
         .primaryKeys();
+      await db.memoryVectors.bulkDelete(ids);
       await db.memories.bulkDelete(ids);
       return ids;
     }),

@@ -1,9 +1,12 @@
 // The memory worker's handler map: semantic search, related notes, the chunk a keyword hit should
-// jump to, and the indexing controls (model, pause, wipe and rebuild).
+// jump to, embedding for long-term memories (kept out of the notes' index), and the indexing
+// controls (model, pause, wipe and rebuild).
 import type { InstalledModel, TransformersSpec } from '../llm/types';
-import type { TextEmbedder } from './embedding-types';
+import type { EmbedInput, TextEmbedder } from './embedding-types';
+import type { HandlerContext } from '../rpc/protocol';
 import type {
   ChunkHit,
+  EmbedResponse,
   MemoryEvents,
   MemoryStatus,
   RelatedArgs,
@@ -159,6 +162,25 @@ export function createMemoryHandlers(
         );
       }
       return out;
+    },
+
+    /**
+     * Embeds `texts` with the serving model (long-term memories and the questions that recall
+     * them; they never enter the notes' index). Null when no embedding model is serving; no
+     * texts just names the serving model.
+     */
+    async embed(
+      { texts, input }: { texts: string[]; input: EmbedInput },
+      ctx?: HandlerContext<MemoryEvents>,
+    ): Promise<EmbedResponse | null> {
+      const slot = await service.serving();
+      if (!slot) return null;
+      const dimensions = slot.store.dimensions;
+      if (texts.length === 0)
+        return { modelId: slot.modelId, dimensions, vectors: new Float32Array(0) };
+      const vectors = await slot.queue.embed(texts, input);
+      ctx?.transfer(vectors.buffer as ArrayBuffer);
+      return { modelId: slot.modelId, dimensions, vectors };
     },
 
     async setModel({ key }: { key: string | null }): Promise<MemoryStatus> {

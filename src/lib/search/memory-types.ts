@@ -40,6 +40,13 @@ export interface SemanticResponse {
   tookMs: number;
 }
 
+/** Texts embedded by the serving model: `vectors` holds one L2-normalized vector per text. */
+export interface EmbedResponse {
+  modelId: string;
+  dimensions: number;
+  vectors: Float32Array;
+}
+
 export interface SemanticArgs {
   query: string;
   k?: number;

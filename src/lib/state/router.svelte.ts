@@ -21,6 +21,7 @@ export type Route =
   | { view: 'search'; query: string }
   | { view: 'chat'; conversationId: string | null }
   | { view: 'models' }
+  | { view: 'memory' }
   | { view: 'trash' }
   | { view: 'settings' }
   | { view: 'go'; target: string }
@@ -59,6 +60,8 @@ export function parseRoute(pathname: string, search: string): Route {
       return { view: 'chat', conversationId: arg ?? null };
     case 'models':
       return { view: 'models' };
+    case 'memory':
+      return { view: 'memory' };
     case 'trash':
       return { view: 'trash' };
     case 'settings':
