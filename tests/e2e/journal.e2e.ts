@@ -19,10 +19,17 @@ test.describe('journal', () => {
     await expect(
       page.getByRole('group', { name: 'Month view' }).getByRole('button', { name: /has an entry/ }),
     ).toHaveCount(1);
+    // A save refreshes the entry the view watches: the editor must stay as it is, focus and all,
+    // so typing on after an autosave loses nothing (it used to be rebuilt, dropping keystrokes).
+    await expect(notes.text).toBeFocused();
+    await page.keyboard.type('Dreamt of the sea.\n');
+    await notes.saved();
+    await expect(notes.text).toBeFocused();
+    expect(await notes.text.inputValue()).toMatch(/Slept well\.\nDreamt of the sea\.\n$/);
 
     await page.getByRole('link', { name: 'Notes', exact: true }).click();
     await page.getByRole('button', { name: "Today's journal" }).click();
-    await expect(notes.text).toHaveValue(/Slept well\.\n$/);
+    await expect(notes.text).toHaveValue(/Slept well\.\nDreamt of the sea\.\n$/);
     await expect(page.getByText(`journal/${today}.md`, { exact: true })).toBeVisible();
     await page.getByRole('link', { name: 'Notes', exact: true }).click();
     await expect(page.getByTestId('note-count')).toHaveText('1 notes');
