@@ -76,3 +76,12 @@ export function counterFrom(countTokens: (text: string) => number): TokenCounter
     },
   };
 }
+
+/**
+ * The counter to plan a prompt for a model: its own tokenizer when the caller has one that counts
+ * synchronously, else the UTF-8 upper bound. (Both engines keep their tokenizer inside the model
+ * worker, so today the chat plans with the bound; a prompt planned with it always fits.)
+ */
+export function counterFor(countTokens?: ((text: string) => number) | null): TokenCounter {
+  return countTokens ? counterFrom(countTokens) : utf8UpperBound;
+}

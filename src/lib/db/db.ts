@@ -45,6 +45,7 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { Note, NoteBody } from '../types';
 import type { GenerationStats, InstalledModel, Task } from '../llm/types';
+import type { AnswerContext, ChatGrounding } from '../assistant/grounding-types';
 
 export interface MetaRecord {
   key: string;
@@ -59,6 +60,8 @@ export interface ConversationRecord {
   updatedAt: number;
   /** Added with chat: instructions for this conversation, sent after the global persona. */
   systemPrompt?: string;
+  /** Added with grounding (no index): "Use my notes" and its scope; unset means the default. */
+  grounding?: ChatGrounding;
 }
 
 export type MessageStatus = 'streaming' | 'done' | 'stopped' | 'error';
@@ -80,6 +83,8 @@ export interface MessageRecord {
   stats?: GenerationStats;
   status?: MessageStatus;
   error?: string;
+  /** Added with grounding (no index): what the model saw for this answer, and its sources. */
+  context?: AnswerContext;
   /**
    * Added with answer versions (no index): every version of this message — regenerated answers,
    * edited questions — the shown one included at `versionIndex`. The top-level fields always hold
@@ -101,6 +106,7 @@ export const versionFields = [
   'stats',
   'status',
   'error',
+  'context',
 ] as const satisfies readonly (keyof MessageRecord)[];
 
 export type VersionFields = Partial<Pick<MessageRecord, (typeof versionFields)[number]>>;

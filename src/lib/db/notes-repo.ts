@@ -77,6 +77,11 @@ export function observeNotes(
   return () => subscription.unsubscribe();
 }
 
+/** Notes not in the trash, as of now. */
+export function liveNoteCount(): Promise<number> {
+  return getDb().notes.where('deletedAt').equals(0).count();
+}
+
 export function observeCounts(onChange: (counts: { live: number; trashed: number }) => void) {
   const observable = liveQuery(async () => {
     const db = getDb();

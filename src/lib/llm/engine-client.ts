@@ -84,13 +84,23 @@ export class WorkerEngine implements LlmEngine, ModelStoreBackend {
     request: ChatRequest,
     onDelta: (text: string) => void,
     signal?: AbortSignal,
+    onReceived?: (request: ChatRequest) => void,
   ): Promise<GenerationStats> {
+    let ownId = -1;
+    const off = onReceived
+      ? this.#rpc.on('received', (e) => {
+          if (e.callId === ownId) onReceived(e.request);
+        })
+      : undefined;
     return this.#streamed(
       'delta',
       (e) => onDelta(e.text),
       signal,
-      (callId) => this.#rpc.call('chat', { callId, request }),
-    );
+      (callId) => {
+        ownId = callId;
+        return this.#rpc.call('chat', { callId, request });
+      },
+    ).finally(() => off?.());
   }
 
   unload(): Promise<void> {

@@ -17,6 +17,8 @@ export type EngineEvents = {
   downloadProgress: { callId: number; progress: DownloadProgress };
   importProgress: { callId: number; done: number; total: number };
   delta: { callId: number; text: string };
+  /** The chat request exactly as the worker received it, sent back before the first token. */
+  received: { callId: number; request: ChatRequest };
 };
 
 type Ctx = import('../rpc/protocol').HandlerContext<EngineEvents>;

@@ -32,10 +32,13 @@ export function createEngineHandlers({ engine, store, configure }: EngineWorkerP
       track(callId, (signal) =>
         engine.load(spec, (progress) => ctx.emit('loadProgress', { callId, progress }), signal),
       ),
-    chat: ({ callId, request }, ctx: Ctx) =>
-      track(callId, (signal) =>
+    chat: ({ callId, request }, ctx: Ctx) => {
+      // Echoed so the context inspector shows what this side got, not what the page meant to send.
+      ctx.emit('received', { callId, request });
+      return track(callId, (signal) =>
         engine.chat(request, (text) => ctx.emit('delta', { callId, text }), signal),
-      ),
+      );
+    },
     abort: ({ callId }) => running.get(callId)?.abort(),
     unload: () => engine.unload(),
     catalog: () => store.catalog(),

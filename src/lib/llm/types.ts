@@ -167,6 +167,8 @@ export interface LlmEngine {
     request: ChatRequest,
     onDelta: (text: string) => void,
     signal?: AbortSignal,
+    /** Engines across a worker call this with the request as the worker received it. */
+    onReceived?: (request: ChatRequest) => void,
   ): Promise<GenerationStats>;
   unload(): Promise<void>;
 }

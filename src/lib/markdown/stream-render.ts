@@ -10,25 +10,32 @@ import { Marked, type Token, type TokensList } from 'marked';
 import { filterRawHtml } from './raw-html';
 import { renderCodeBlock } from './highlight';
 import { sanitizeHtml } from './sanitize';
+import { citationExtension, type CitationLinks } from './citation-links';
 
-// Models write poems and addresses with single line breaks, so those are kept (breaks: true).
-const chatMarked = new Marked({ gfm: true, breaks: true, async: false });
-chatMarked.use({
-  renderer: {
-    html: ({ text }) => filterRawHtml(text),
-    code: ({ text, lang }) => renderCodeBlock(text, lang),
-  },
-});
+export type { CitationLinks };
+
+/** The chat's Markdown; with `links`, a grounded answer's `[n]` markers become links. */
+function chatMarkdown(links?: CitationLinks): Marked {
+  // Models write poems and addresses with single line breaks, so those are kept (breaks: true).
+  const marked = new Marked({ gfm: true, breaks: true, async: false });
+  marked.use({
+    renderer: {
+      html: ({ text }) => filterRawHtml(text),
+      code: ({ text, lang }) => renderCodeBlock(text, lang),
+    },
+  });
+  if (links) marked.use({ extensions: [citationExtension(links)] });
+  return marked;
+}
+
+const chatMarked = chatMarkdown();
 
 const normalize = (text: string): string => text.replace(/\r\n?/g, '\n');
 
 /** One-shot render of a whole answer: Markdown -> sanitized HTML (model output is untrusted). */
-export function renderChatMarkdown(text: string): string {
-  return sanitizeHtml(chatMarked.parse(normalize(text)) as string);
-}
-
-function renderTokens(tokens: Token[]): string {
-  return sanitizeHtml(chatMarked.parser(tokens));
+export function renderChatMarkdown(text: string, links?: CitationLinks): string {
+  const marked = links ? chatMarkdown(links) : chatMarked;
+  return sanitizeHtml(marked.parse(normalize(text)) as string);
 }
 
 function containsHtml(tokens: Token[]): boolean {
@@ -53,6 +60,11 @@ export class StreamRenderer implements StreamFrame {
   #tail = '';
   /** Set when committing is no longer safe (see the header); the tail then holds the rest. */
   #frozen = false;
+  readonly #marked: Marked;
+
+  constructor(links?: CitationLinks) {
+    this.#marked = links ? chatMarkdown(links) : chatMarked;
+  }
 
   get blocks(): readonly string[] {
     return this.#blocks;
@@ -69,15 +81,15 @@ export class StreamRenderer implements StreamFrame {
     const source = normalize(text);
     if (!source.startsWith(this.#text.slice(0, this.#committedChars))) this.#reset();
     this.#text = source;
-    let tokens = chatMarked.lexer(source.slice(this.#committedChars));
+    let tokens = this.#marked.lexer(source.slice(this.#committedChars));
     if (!this.#frozen && Object.keys(tokens.links).length > 0) {
       this.#reset();
       this.#text = source;
       this.#frozen = true;
-      tokens = chatMarked.lexer(source);
+      tokens = this.#marked.lexer(source);
     }
     const rest = this.#frozen ? tokens : this.#commit(tokens);
-    this.#tail = renderTokens(rest);
+    this.#tail = this.#render(rest);
     return this;
   }
 
@@ -97,7 +109,7 @@ export class StreamRenderer implements StreamFrame {
     if (count < open) this.#frozen = true;
     if (count === 0) return tokens;
     const done = tokens.slice(0, count);
-    this.#blocks = [...this.#blocks, renderTokens(done)];
+    this.#blocks = [...this.#blocks, this.#render(done)];
     this.#committedChars += done.reduce((sum, t) => sum + t.raw.length, 0);
     return tokens.slice(count);
   }
@@ -109,6 +121,10 @@ export class StreamRenderer implements StreamFrame {
       if (tokens[index]?.type !== 'space' && ++blocks === 2) return index;
     }
     return 0;
+  }
+
+  #render(tokens: Token[]): string {
+    return sanitizeHtml(this.#marked.parser(tokens));
   }
 
   #reset(): void {

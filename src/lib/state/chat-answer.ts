@@ -10,7 +10,11 @@ import {
 } from '../db/conversations-repo';
 import { shownVersionAt, withNewVersion } from '../db/message-versions';
 import { errorMessage, HearthError } from '../errors';
-import { buildPrompt, systemPromptOf } from '../llm/chat-prompt';
+import { answerBudget } from '../assistant/answer-budget';
+import { withCited } from '../assistant/answer-sources';
+import { groundQuestion, type GroundInput, type Grounded } from '../assistant/ground-question';
+import type { AnswerContext } from '../assistant/grounding-types';
+import { counterFor, type TokenCounter } from '../assistant/token-count';
 import { classifyTask, pickModel, TASK_LABELS } from '../llm/router';
 import type { InstalledModel, LlmEngine, Task } from '../llm/types';
 import { modelRole } from '../llm/types';
@@ -22,6 +26,16 @@ export class NoModelError extends HearthError {
     super('No model is ready on this device. Download or import one on the Models page.');
   }
 }
+
+/** What grounds one answer: the chat's notes setting, the question's date, memories, and how to search. */
+export type AnswerGrounding = Pick<GroundInput, 'grounding' | 'date' | 'retrieve'> &
+  Partial<Pick<GroundInput, 'memories' | 'pinned' | 'datePhrase'>> & { counter?: TokenCounter };
+
+const noNotes: AnswerGrounding = {
+  grounding: null,
+  date: null,
+  retrieve: () => Promise.resolve({ chunks: [], semantic: false }),
+};
 
 export interface AnswerJob {
   user: MessageRecord;
@@ -44,6 +58,10 @@ export interface AnswerJob {
   newMessage: (message: NewMessage) => MessageRecord;
   /** `versionAt` names this run's version: every write of the run goes to that version only. */
   onCreated: (message: MessageRecord, answer: AnswerStream, versionAt: number) => void;
+  /** Absent: the answer reads no notes and no memories. Called while the model loads. */
+  grounding?: () => Promise<AnswerGrounding>;
+  /** The sources and the planned request, once known (before the first token). */
+  onContext?: (context: AnswerContext) => void;
   onPhase: (phase: 'loading' | 'writing') => void;
   onText: (text: string) => void;
   onDone: (message: MessageRecord) => void;
@@ -100,8 +118,13 @@ export async function runAnswer(job: AnswerJob): Promise<void> {
     .catch(job.onError);
   job.onCreated(message, answer, versionAt);
   let patch: VersionFields;
+  let context: AnswerContext | undefined;
   try {
     if (!route.model) throw new NoModelError();
+    const budget = answerBudget(route.model.spec.contextWindow, settings.maxAnswerTokens);
+    // Notes are searched while the model loads; neither waits for the other.
+    const planning = plan(job, budget);
+    planning.catch(() => undefined);
     // No await when the model is loaded already: the request then leaves for the worker in the
     // same task as the click, before the page renders the new messages.
     const engine =
@@ -109,17 +132,20 @@ export async function runAnswer(job: AnswerJob): Promise<void> {
       (await models.ensureLoaded(route.model.key, answer.signal));
     answer.signal.throwIfAborted();
     job.onPhase('writing');
-    const upTo = job.history.findIndex((m) => m.id === user.id);
-    const prompt = buildPrompt(
-      job.history.slice(0, upTo + 1),
-      systemPromptOf(settings.persona, conversation.systemPrompt ?? ''),
-      route.model.spec.contextWindow,
-      settings.maxAnswerTokens,
-    );
+    const grounded = await planning;
+    answer.signal.throwIfAborted();
+    const planned: AnswerContext = { ...grounded.context, request: grounded.layout.messages };
+    context = planned;
+    job.onContext?.(planned);
+    // Stored before the first token: a reload mid-answer still lists what the model was given.
+    answer
+      .queueWrite(() => updateAnswer(message.id, versionAt, { context: planned }))
+      .catch(job.onError);
     const stats = await engine.chat(
-      { messages: prompt, maxTokens: settings.maxAnswerTokens },
+      { messages: grounded.layout.messages, maxTokens: budget.answerReserve },
       answer.onDelta,
       answer.signal,
+      (received) => (context = { ...planned, request: received.messages }),
     );
     const stopped = answer.signal.aborted || stats.finishReason === 'abort';
     patch = {
@@ -134,6 +160,22 @@ export async function runAnswer(job: AnswerJob): Promise<void> {
       ? { content, status: 'stopped' }
       : { content, status: 'error', error: errorMessage(error) };
   }
+  if (context)
+    patch.context = { ...context, sources: withCited(context.sources, patch.content ?? '') };
   await answer.queueWrite(() => updateAnswer(message.id, versionAt, patch)).catch(job.onError);
   job.onDone({ ...message, ...patch });
+}
+
+async function plan(job: AnswerJob, budget: ReturnType<typeof answerBudget>): Promise<Grounded> {
+  const grounding = job.grounding ? await job.grounding() : noNotes;
+  const upTo = job.history.findIndex((m) => m.id === job.user.id);
+  return groundQuestion({
+    ...grounding,
+    question: job.user.content,
+    history: job.history.slice(0, Math.max(0, upTo)),
+    persona: job.settings.persona,
+    systemPrompt: job.conversation.systemPrompt ?? '',
+    ...budget,
+    counter: grounding.counter ?? counterFor(),
+  });
 }

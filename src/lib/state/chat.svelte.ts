@@ -18,6 +18,9 @@ import {
 } from '../db/conversations-repo';
 import { errorMessage, NotFoundError } from '../errors';
 import type { InstalledModel, LlmEngine, LoadProgress, Task } from '../llm/types';
+import type { ParsedDate } from '../assistant/date-phrases';
+import type { ChatGrounding } from '../assistant/grounding-types';
+import { answerGrounding } from './chat-grounding.svelte';
 import { AnswerStream } from './answer-stream';
 import { chatSettings } from './chat-settings.svelte';
 import { runAnswer } from './chat-answer';
@@ -35,6 +38,8 @@ export interface ModelsApi {
 export interface SendOptions {
   task?: Task | null;
   modelKey?: string | null;
+  /** The question's date as shown on its chip; null when the user removed it. */
+  date?: ParsedDate | null;
 }
 
 const defaultTitle = 'New chat';
@@ -59,6 +64,8 @@ export class ChatSession {
     phase: 'loading' | 'writing';
   } | null>(null);
   loaded = $state(false);
+  /** "Use my notes" chosen before the chat's first message (the chat row does not exist yet). */
+  pendingGrounding = $state.raw<ChatGrounding | undefined>(undefined);
   error = $state<string | null>(null);
   #answer: AnswerStream | null = null;
   /** The newest answer run, kept after Stop: its stop write must land before versions change. */
@@ -83,6 +90,7 @@ export class ChatSession {
       : [null, []];
     if (seq !== this.#openSeq) return;
     if (id && !conversation) this.error = 'That conversation no longer exists.';
+    this.pendingGrounding = undefined;
     this.conversation = conversation ?? null;
     // An answer cut short by a reload or crash is shown as stopped, with what was saved.
     this.messages = shownAsStopped(messages);
@@ -102,6 +110,8 @@ export class ChatSession {
     let conversation = this.conversation;
     if (!conversation) {
       const created = buildConversation(titleFrom(content));
+      if (this.pendingGrounding) created.grounding = this.pendingGrounding;
+      this.pendingGrounding = undefined;
       conversation = created;
       this.conversation = created;
       this.messages = [];
@@ -119,7 +129,22 @@ export class ChatSession {
     });
     this.messages = [...this.messages, user];
     this.#persist(() => saveMessage(user));
-    void this.#answerTo(user);
+    void this.#answerTo(user, undefined, options.date);
+  }
+
+  /** The chat's own grounding choice; undefined means the default (see chat-grounding). */
+  get grounding(): ChatGrounding | undefined {
+    return this.conversation?.grounding ?? this.pendingGrounding;
+  }
+
+  async setGrounding(grounding: ChatGrounding): Promise<void> {
+    const current = this.conversation;
+    if (!current) {
+      this.pendingGrounding = grounding;
+      return;
+    }
+    this.conversation = { ...current, grounding };
+    await updateConversation(current.id, { grounding });
   }
 
   #newMessage = (message: NewMessage): MessageRecord =>
@@ -230,6 +255,7 @@ export class ChatSession {
   async #answerTo(
     user: MessageRecord,
     into?: { message: MessageRecord; tail: MessageRecord[] },
+    date?: ParsedDate | null,
   ): Promise<void> {
     const conversation = this.conversation;
     if (!conversation) return;
@@ -243,6 +269,11 @@ export class ChatSession {
       settings: chatSettings,
       newMessage: this.#newMessage,
       ...(into ? { into } : {}),
+      grounding: () => answerGrounding(user.content, this.conversation?.grounding, date),
+      onContext: (context) => {
+        const shown = this.messages.find((m) => m.id === this.streaming?.id);
+        if (shown && this.#answer === run) this.#replace({ ...shown, context });
+      },
       onCreated: (message, answer, versionAt) => {
         run = answer;
         this.#answer = answer;

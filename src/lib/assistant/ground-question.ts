@@ -1,0 +1,119 @@
+// One question, grounded: search the chat's scope (and the question's date) for passages, then lay
+// out the prompt within the model's budget. Retrieval is handed in, so this runs in unit tests
+// without workers; the Sources list is built from what the layout kept, numbered as the model saw.
+import type { ChunkHit } from '../search/memory-types';
+import type { Retrieval, RetrievedChunk, RetrieveOptions } from '../search/retrieve-with';
+import type { SearchFilters } from '../types';
+import type { AnswerContext, ChatGrounding, GroundingNotice } from './grounding-types';
+import { filtersFor, retrievalQuery } from './grounding-scope';
+import type { ParsedDate } from './date-phrases';
+import {
+  layoutPrompt,
+  type LayoutPassage,
+  type LayoutTurn,
+  type PromptLayout,
+} from './prompt-layout';
+import { sourcesOf, omittedOf, type MemoryInput } from './answer-sources';
+import type { TokenCounter } from './token-count';
+
+export type { MemoryInput };
+
+/** Passages asked of retrieval; the budget then keeps the best that fit. */
+export const passagesAsked = 12;
+
+export interface GroundInput {
+  question: string;
+  /** Oldest first, without the question. */
+  history: LayoutTurn[];
+  persona: string;
+  systemPrompt: string;
+  contextWindow: number;
+  answerReserve: number;
+  counter: TokenCounter;
+  /** Null or disabled: no notes are read (memories still go). */
+  grounding: ChatGrounding | null;
+  /** The question's date, unless the user removed it. */
+  date: ParsedDate | null;
+  /** The date phrase found in the question, even if removed: its words are not searched for. */
+  datePhrase?: ParsedDate | null;
+  /** Long-term memories recalled for this question, best first. */
+  memories?: MemoryInput[];
+  retrieve: (query: string, options: RetrieveOptions) => Promise<Retrieval>;
+  /** The best passage of each pinned note. */
+  pinned?: (noteIds: string[], query: string) => Promise<ChunkHit[]>;
+}
+
+export interface Grounded {
+  layout: PromptLayout;
+  /** Everything but the request, which is the engine's echo of `layout.messages`. */
+  context: Omit<AnswerContext, 'request'>;
+  /** The query and filters retrieval was asked with (null when notes were not read). */
+  searched: { query: string; filters: SearchFilters[] } | null;
+}
+
+const byFusedScore = (a: RetrievedChunk, b: RetrievedChunk): number => b.fusedScore - a.fusedScore;
+
+async function findPassages(input: GroundInput, grounding: ChatGrounding) {
+  const phrase = input.date ?? input.datePhrase ?? null;
+  const query = retrievalQuery(input.question, phrase) || input.question.trim();
+  const filters = filtersFor(grounding.scope, input.date?.query ?? null);
+  if (grounding.scope.kind === 'pinned') {
+    const hits = input.pinned ? await input.pinned(grounding.scope.noteIds, query) : [];
+    return { query, filters, chunks: hits, semantic: true };
+  }
+  const found = await Promise.all(
+    filters.map((f) => input.retrieve(query, { k: passagesAsked, filters: f })),
+  );
+  const chunks =
+    found.length === 1
+      ? (found[0]?.chunks ?? [])
+      : found
+          .flatMap((r) => r.chunks)
+          .sort(byFusedScore)
+          .slice(0, passagesAsked);
+  return { query, filters, chunks, semantic: found.every((r) => r.semantic) };
+}
+
+export async function groundQuestion(input: GroundInput): Promise<Grounded> {
+  const grounding = input.grounding?.enabled ? input.grounding : null;
+  const found = grounding ? await findPassages(input, grounding) : null;
+  const chunks = found?.chunks ?? [];
+  const memories = input.memories ?? [];
+  const passages: LayoutPassage[] = chunks.map((c) => ({
+    id: c.chunkId,
+    title: c.title,
+    headingPath: c.headingPath,
+    date: c.date,
+    text: c.text,
+  }));
+  const layout = layoutPrompt({
+    persona: input.persona,
+    systemPrompt: input.systemPrompt,
+    memories: memories.map((m) => ({ id: m.id, text: m.text })),
+    passages,
+    attachments: [],
+    history: input.history,
+    question: input.question,
+    contextWindow: input.contextWindow,
+    answerReserve: input.answerReserve,
+    counter: input.counter,
+  });
+  const notices: GroundingNotice[] = [];
+  if (found && !found.semantic) notices.push('keyword-only');
+  if (found && layout.kept.passages.length === 0) notices.push('no-match');
+  return {
+    layout,
+    searched: found ? { query: found.query, filters: found.filters } : null,
+    context: {
+      grounded: grounding !== null,
+      sources: sourcesOf(layout, chunks, memories),
+      notices,
+      dateLabel: grounding && input.date ? input.date.label : null,
+      parts: layout.parts,
+      budget: layout.budget,
+      used: layout.used,
+      exactCount: input.counter.exact,
+      omitted: omittedOf(layout, chunks, memories),
+    },
+  };
+}

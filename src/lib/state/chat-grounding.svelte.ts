@@ -1,0 +1,90 @@
+// What grounds the chat's answers: whether the vault has notes (for the "Use my notes" default),
+// the date understood in a question, and the retrieval and memory hooks an answer uses.
+import { parseDatePhrase, type ParsedDate } from '../assistant/date-phrases';
+import { defaultGrounding } from '../assistant/grounding-scope';
+import type { ChatGrounding } from '../assistant/grounding-types';
+import type { MemoryInput } from '../assistant/answer-sources';
+import { findByLinkTarget, getNote, liveNoteCount, observeCounts } from '../db/notes-repo';
+import type { AnswerGrounding } from './chat-answer';
+
+/** The user's own zone and language: "last week" is the user's last week. */
+export function readDate(question: string, now?: Date): ParsedDate | null {
+  try {
+    const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    // A one-off reading of the clock, not reactive state.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
+    return parseDatePhrase(question, now ?? new Date(), timeZone, navigator.language);
+  } catch {
+    // An unknown zone or a parser failure: the question goes without a date, never fails.
+    return null;
+  }
+}
+
+class NotesPresence {
+  hasNotes = $state(false);
+  #watching = false;
+
+  /** Follows the vault for the views (the "Use my notes" default shown). */
+  watch(): void {
+    if (this.#watching) return;
+    this.#watching = true;
+    observeCounts(({ live }) => (this.hasNotes = live > 0));
+  }
+
+  /** Reads it now, for an answer about to be grounded. */
+  async check(): Promise<boolean> {
+    this.hasNotes = (await liveNoteCount()) > 0;
+    return this.hasNotes;
+  }
+}
+
+export const notesPresence = new NotesPresence();
+
+/**
+ * Recalls long-term memories for a question (the memory feature sets this); none until then.
+ * Each is shown under the answer as "What you have told me".
+ */
+export const memoryHook: { recall: ((question: string) => Promise<MemoryInput[]>) | null } = {
+  recall: null,
+};
+
+/** The chat's grounding: its own setting, else on when the vault has notes. */
+export async function groundingOf(saved: ChatGrounding | undefined): Promise<ChatGrounding> {
+  if (saved) return saved;
+  return defaultGrounding(await notesPresence.check());
+}
+
+export async function answerGrounding(
+  question: string,
+  saved: ChatGrounding | undefined,
+  date: ParsedDate | null | undefined,
+): Promise<AnswerGrounding> {
+  const grounding = await groundingOf(saved);
+  const memories = memoryHook.recall ? await memoryHook.recall(question) : [];
+  const found = readDate(question);
+  return {
+    grounding,
+    date: date === undefined ? found : date,
+    datePhrase: found,
+    memories,
+    // Imported when first asked: the search module starts workers (and needs a window).
+    retrieve: async (query, options) =>
+      (await import('../search/retrieve')).retrieve(query, options),
+    pinned: async (ids, query) => (await import('../search/retrieve')).passagesOfNotes(ids, query),
+  };
+}
+
+/** The note a "Pin a note" entry names (title, file name or path), or null. */
+export async function noteToPin(name: string): Promise<{ id: string; title: string } | null> {
+  const note = name.trim() ? await findByLinkTarget(name) : undefined;
+  return note ? { id: note.id, title: note.title } : null;
+}
+
+/** Titles of pinned notes, in order; a note deleted since shows as such. */
+export async function pinnedTitles(ids: string[]): Promise<{ id: string; title: string }[]> {
+  const notes = await Promise.all(ids.map((id) => getNote(id)));
+  return ids.map((id, i) => {
+    const note = notes[i];
+    return { id, title: note && note.deletedAt === 0 ? note.title : '(deleted note)' };
+  });
+}
