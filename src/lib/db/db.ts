@@ -41,6 +41,15 @@
  *                  the memory still has the text it was made from; deleted in the transaction that
  *                  edits or forgets the memory. Kept apart from the notes' chunks, vectors and index
  *                  snapshots, which never hold a memory.
+ * Added in version 6 (chat attachments, see chat-attachments-repo.ts; nothing here is vault data):
+ * - chatAttachments      one row per file, folder or zip attached to a conversation: its name,
+ *                        size, counts, the files refused inside it and why, and which embedding
+ *                        model indexed it. Indexed by conversation: deleted with it.
+ * - chatAttachmentDocs   the text of each file kept (a PDF's text with its page ranges), one row
+ *                        per file, apart from the list rows so the tray stays light.
+ * - chatAttachmentChunks one row per piece of a file for per-question retrieval: character range,
+ *                        PDF page, heading path, and (once indexed) an int8 embedding by the notes'
+ *                        model. Kept apart from the notes' chunks, vectors and index snapshots.
  */
 import Dexie, { type EntityTable } from 'dexie';
 import type { Note, NoteBody } from '../types';
@@ -239,6 +248,61 @@ export interface AttachmentBlobRecord {
   blob: Blob;
 }
 
+/** A file, folder or zip attached to one conversation (its text is in chatAttachmentDocs). */
+export interface ChatAttachmentRecord {
+  id: string;
+  conversationId: string;
+  /** The file, folder or zip name as the user's system gave it. */
+  name: string;
+  kind: 'file' | 'folder' | 'zip';
+  /** Bytes of the files kept. */
+  sizeBytes: number;
+  fileCount: number;
+  /** PDF pages read, over all its files. */
+  pageCount: number;
+  /** Characters of text kept, over all its files. */
+  textChars: number;
+  /** Files inside that were not read, and why (the first ones; refusedCount has them all). */
+  refused: { path: string; reason: string }[];
+  refusedCount: number;
+  /** Files passed over unread: dependency, build and hidden folders, lockfiles, empty files. */
+  skippedCount: number;
+  createdAt: number;
+  /** The embedding model that indexed every chunk, once it has; null until then or without one. */
+  indexedBy: string | null;
+}
+
+export interface ChatAttachmentDocRecord {
+  /** `<attachmentId>|<n>`, n the file's place in the attachment. */
+  id: string;
+  attachmentId: string;
+  conversationId: string;
+  /** Path inside the attachment (`repo/src/main.ts`), or the file name. */
+  path: string;
+  format: 'markdown' | 'text' | 'code' | 'data' | 'pdf';
+  text: string;
+  sizeBytes: number;
+  /** PDF only: each page's character range in `text`, end exclusive. */
+  pages?: { number: number; start: number; end: number }[];
+  pageCount?: number;
+}
+
+export interface ChatAttachmentChunkRecord {
+  /** `<docId>|<seq>` */
+  id: string;
+  attachmentId: string;
+  conversationId: string;
+  docId: string;
+  seq: number;
+  /** Character range in the doc's text, end exclusive. */
+  start: number;
+  end: number;
+  page?: number;
+  headingPath: string[];
+  /** value ≈ q[i] * scale, by `modelId`; absent until indexed. */
+  vector?: { modelId: string; q: Int8Array; scale: number };
+}
+
 export interface RequestRecord {
   seq?: number;
   at: number;
@@ -276,6 +340,9 @@ export class HearthDb extends Dexie {
   drafts!: EntityTable<DraftRecord, 'id'>;
   attachments!: EntityTable<AttachmentRecord, 'id'>;
   attachmentBlobs!: EntityTable<AttachmentBlobRecord, 'id'>;
+  chatAttachments!: EntityTable<ChatAttachmentRecord, 'id'>;
+  chatAttachmentDocs!: EntityTable<ChatAttachmentDocRecord, 'id'>;
+  chatAttachmentChunks!: EntityTable<ChatAttachmentChunkRecord, 'id'>;
 
   constructor(name = DB_NAME) {
     super(name);
@@ -320,6 +387,11 @@ export class HearthDb extends Dexie {
             row.source ??= { kind: 'manual' };
           }),
       );
+    this.version(6).stores({
+      chatAttachments: 'id, conversationId',
+      chatAttachmentDocs: 'id, attachmentId, conversationId',
+      chatAttachmentChunks: 'id, attachmentId, conversationId',
+    });
   }
 }
 
