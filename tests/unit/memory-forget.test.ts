@@ -122,3 +122,49 @@ describe('schema 5 migration', () => {
     db.close();
   });
 });
+
+describe('answers given a memory', () => {
+  it('keep no copy of its text once it is forgotten or rewritten, in any version', async () => {
+    const kept = await addMemory('I keep three beehives', { kind: 'manual' });
+    const other = await addMemory('My plot is number 42', { kind: 'manual' });
+    const context = (ids: { id: string; text: string }[]) => ({
+      request: [
+        {
+          role: 'system' as const,
+          content: `What you have told me:\n${ids.map((m) => `- ${m.text}`).join('\n')}`,
+        },
+        { role: 'user' as const, content: 'What do I keep?' },
+      ],
+      grounded: false,
+      sources: ids.map((m, i) => ({ kind: 'memory' as const, n: i + 1, ...m, source: 'typed' })),
+      notices: [],
+      dateLabel: null,
+      parts: [],
+      budget: 100,
+      used: 10,
+      exactCount: false,
+      omitted: [],
+    });
+    const base = {
+      conversationId: 'c1',
+      role: 'assistant' as const,
+      content: 'Bees.',
+      createdAt: 1,
+    };
+    const both = [kept, other].map(({ id, text }) => ({ id, text }));
+    await getDb().messages.put({
+      ...base,
+      id: 'm1',
+      context: context(both),
+      versions: [{ context: context(both), tail: [{ ...base, id: 'm2', context: context(both) }] }],
+    } as never);
+
+    await forgetMemory(kept.id);
+    const after = JSON.stringify(await getDb().messages.toArray());
+    expect(after).not.toContain('three beehives');
+    expect(after).toContain('My plot is number 42');
+
+    await editMemory(other.id, 'My plot is number 7', (await getMemory(other.id))!.updatedAt);
+    expect(JSON.stringify(await getDb().messages.toArray())).not.toContain('number 42');
+  });
+});

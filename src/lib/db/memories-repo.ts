@@ -5,6 +5,7 @@
 // embedding in the same transaction: forgotten text is left in no row. Listeners hear of every
 // change after it is committed (the Memory view and the vector sync follow them).
 import { getDb, type MemoryRecord, type MemorySource } from './db';
+import { scrubMessage } from './memory-scrub';
 import { guardQuota } from './quota';
 import { HearthError } from '../errors';
 
@@ -81,6 +82,20 @@ export async function addMemory(text: string, source: MemorySource): Promise<Mem
   return memory;
 }
 
+/**
+ * Inside a transaction on messages: takes the memories' text out of every answer given them (see
+ * memory-scrub.ts). A scan of the messages: forgetting is rare, and answers are not indexed by
+ * the memories they used.
+ */
+async function scrubAnswers(gone: ReadonlyMap<string, string>): Promise<void> {
+  if (gone.size === 0) return;
+  await getDb()
+    .messages.toCollection()
+    .modify((row) => {
+      scrubMessage(row, gone);
+    });
+}
+
 /** `stale`: the memory changed since `basedOnUpdatedAt` (here is what it is now); `missing`: forgotten. */
 export type EditResult =
   | { status: 'saved'; memory: Memory }
@@ -96,23 +111,30 @@ export async function editMemory(
   const db = getDb();
   let wrote = false;
   const result = await guardQuota('the memory', () =>
-    db.transaction('rw', db.memories, db.memoryVectors, async (): Promise<EditResult> => {
-      const row = await db.memories.get(id);
-      if (!row) return { status: 'missing' };
-      const current = toMemory(row);
-      if (current.updatedAt !== basedOnUpdatedAt) return { status: 'stale', current };
-      if (current.text === clean) return { status: 'saved', memory: current };
-      // Strictly later, so an edit based on the old version is refused even in the same ms.
-      const memory = {
-        ...current,
-        text: clean,
-        updatedAt: Math.max(Date.now(), current.updatedAt + 1),
-      };
-      await db.memories.put(memory);
-      await db.memoryVectors.delete(id);
-      wrote = true;
-      return { status: 'saved', memory };
-    }),
+    db.transaction(
+      'rw',
+      db.memories,
+      db.memoryVectors,
+      db.messages,
+      async (): Promise<EditResult> => {
+        const row = await db.memories.get(id);
+        if (!row) return { status: 'missing' };
+        const current = toMemory(row);
+        if (current.updatedAt !== basedOnUpdatedAt) return { status: 'stale', current };
+        if (current.text === clean) return { status: 'saved', memory: current };
+        await scrubAnswers(new Map([[id, current.text]]));
+        // Strictly later, so an edit based on the old version is refused even in the same ms.
+        const memory = {
+          ...current,
+          text: clean,
+          updatedAt: Math.max(Date.now(), current.updatedAt + 1),
+        };
+        await db.memories.put(memory);
+        await db.memoryVectors.delete(id);
+        wrote = true;
+        return { status: 'saved', memory };
+      },
+    ),
   );
   if (wrote) announce({ kind: 'edited', ids: [id] });
   return result;
@@ -157,9 +179,11 @@ export async function restoreMemory(memory: Memory): Promise<boolean> {
 export async function forgetMemory(id: string): Promise<boolean> {
   const db = getDb();
   const existed = await guardQuota('that the memory is forgotten', () =>
-    db.transaction('rw', db.memories, db.memoryVectors, async () => {
+    db.transaction('rw', db.memories, db.memoryVectors, db.messages, async () => {
       await db.memoryVectors.delete(id);
-      if (!(await db.memories.get(id))) return false;
+      const row = await db.memories.get(id);
+      if (!row) return false;
+      await scrubAnswers(new Map([[id, row.text]]));
       await db.memories.delete(id);
       return true;
     }),
@@ -181,11 +205,13 @@ export async function conversationMemories(conversationId: string): Promise<Memo
 export async function forgetConversationMemories(conversationId: string): Promise<number> {
   const db = getDb();
   const ids = await guardQuota('that the memories are forgotten', () =>
-    db.transaction('rw', db.memories, db.memoryVectors, async () => {
-      const ids = await db.memories
+    db.transaction('rw', db.memories, db.memoryVectors, db.messages, async () => {
+      const rows = await db.memories
         .where('source.conversationId')
         .equals(conversationId)
-        .primaryKeys();
+        .toArray();
+      const ids = rows.map((row) => row.id);
+      await scrubAnswers(new Map(rows.map((row) => [row.id, row.text])));
       await db.memoryVectors.bulkDelete(ids);
       await db.memories.bulkDelete(ids);
       return ids;

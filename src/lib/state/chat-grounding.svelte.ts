@@ -6,6 +6,9 @@ import type { ChatGrounding } from '../assistant/grounding-types';
 import type { MemoryInput } from '../assistant/answer-sources';
 import { findByLinkTarget, getNote, liveNoteCount, observeCounts } from '../db/notes-repo';
 import type { AnswerGrounding } from './chat-answer';
+import { recallMemories, type RecalledMemory } from './memory-recall';
+import { toasts } from './toasts.svelte';
+import { errorMessage } from '../errors';
 
 /** The user's own zone and language: "last week" is the user's last week. */
 export function readDate(question: string, now?: Date): ParsedDate | null {
@@ -40,12 +43,29 @@ class NotesPresence {
 
 export const notesPresence = new NotesPresence();
 
+/** How many long-term memories a question may bring into the prompt. */
+const memoriesPerQuestion = 5;
+
+function sourceInWords(source: RecalledMemory['source']): string {
+  if (source.kind === 'message') return 'told in a chat';
+  if (source.kind === 'note') return 'from a note';
+  return 'added on the Memory page';
+}
+
 /**
- * Recalls long-term memories for a question (the memory feature sets this); none until then.
- * Each is shown under the answer as "What you have told me".
+ * Recalls long-term memories for a question: the prompt's "What you have told me", each shown
+ * under the answer as a source. A failed recall leaves them out and says so, never the answer.
  */
 export const memoryHook: { recall: ((question: string) => Promise<MemoryInput[]>) | null } = {
-  recall: null,
+  recall: async (question) => {
+    const recalled = await recallMemories(question, memoriesPerQuestion, (error) =>
+      toasts.error(`Memories were matched by words only: ${errorMessage(error)}`),
+    ).catch((error: unknown) => {
+      toasts.error(`Couldn't recall your memories for this answer: ${errorMessage(error)}`);
+      return [];
+    });
+    return recalled.map((m) => ({ id: m.id, text: m.text, source: sourceInWords(m.source) }));
+  },
 };
 
 /** The chat's grounding: its own setting, else on when the vault has notes. */
