@@ -6,7 +6,7 @@ import type { ChatGrounding } from '../assistant/grounding-types';
 import type { MemoryInput } from '../assistant/answer-sources';
 import { findByLinkTarget, getNote, liveNoteCount, observeCounts } from '../db/notes-repo';
 import type { AnswerGrounding } from './chat-answer';
-import { recallMemories, type RecalledMemory } from './memory-recall';
+import type { RecalledMemory } from './memory-recall';
 import { toasts } from './toasts.svelte';
 import { errorMessage } from '../errors';
 
@@ -58,6 +58,8 @@ function sourceInWords(source: RecalledMemory['source']): string {
  */
 export const memoryHook: { recall: ((question: string) => Promise<MemoryInput[]>) | null } = {
   recall: async (question) => {
+    // Imported when first asked, like retrieve(): the memory client starts a worker.
+    const { recallMemories } = await import('./memory-recall');
     const recalled = await recallMemories(question, memoriesPerQuestion, (error) =>
       toasts.error(`Memories were matched by words only: ${errorMessage(error)}`),
     ).catch((error: unknown) => {
