@@ -58,15 +58,17 @@ function sourceInWords(source: RecalledMemory['source']): string {
  */
 export const memoryHook: { recall: ((question: string) => Promise<MemoryInput[]>) | null } = {
   recall: async (question) => {
-    // Imported when first asked, like retrieve(): the memory client starts a worker.
-    const { recallMemories } = await import('./memory-recall');
-    const recalled = await recallMemories(question, memoriesPerQuestion, (error) =>
-      toasts.error(`Memories were matched by words only: ${errorMessage(error)}`),
-    ).catch((error: unknown) => {
+    try {
+      // Imported when first asked, like retrieve(): the memory client starts a worker.
+      const { recallMemories } = await import('./memory-recall');
+      const recalled = await recallMemories(question, memoriesPerQuestion, (error) =>
+        toasts.error(`Memories were matched by words only: ${errorMessage(error)}`),
+      );
+      return recalled.map((m) => ({ id: m.id, text: m.text, source: sourceInWords(m.source) }));
+    } catch (error) {
       toasts.error(`Couldn't recall your memories for this answer: ${errorMessage(error)}`);
       return [];
-    });
-    return recalled.map((m) => ({ id: m.id, text: m.text, source: sourceInWords(m.source) }));
+    }
   },
 };
 

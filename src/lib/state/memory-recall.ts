@@ -4,12 +4,14 @@
 import { embedMemories, recall, type EmbedFn } from '../assistant/memory-embeddings';
 import type { RecalledMemory } from '../assistant/memory-recall';
 import { parseRememberCommand, rememberTyped } from '../assistant/remember-command';
-import { memoryClient } from '../search/memory-client';
 
 export type { RecalledMemory };
 export { parseRememberCommand, rememberTyped };
 
-const embedInWorker: EmbedFn = (texts, input) => memoryClient().call('embed', { texts, input });
+// The memory client is imported on first use: its module starts listening to the page, and
+// recall with no memories stored never needs it.
+const embedInWorker: EmbedFn = async (texts, input) =>
+  (await import('../search/memory-client')).memoryClient().call('embed', { texts, input });
 
 /**
  * The `k` memories that best answer `question`, best first, each with its source and score
