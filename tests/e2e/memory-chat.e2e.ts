@@ -8,6 +8,7 @@ import { MemoryViewPage } from './pages/memory-view-page';
 import { goInApp } from './pages/memory-page';
 import { appWorker, recordChatRequests, recordedChatRequests } from './pages/worker-rpc';
 import { findInIndexedDb } from './idb-scan';
+import { readAll } from './idb';
 import { patient } from './patience';
 import type { ChatMessage } from '../../src/lib/llm/types';
 
@@ -72,4 +73,22 @@ test('memories from /remember and Remember this reach the prompt and the answer;
   const later = (await recordedChatRequests<{ messages: ChatMessage[] }>(engine)).at(-1)!;
   expect(JSON.stringify(later)).not.toContain(FACT);
   await expect(chat.answer().getByTestId('answer-memory')).toHaveCount(0);
+
+  // Proposals are offered under a chat only once turned on in Settings; the tiny model's reply is
+  // not JSON, so it is discarded with a message and nothing is stored.
+  const propose = page.getByRole('button', { name: 'Propose memories from this chat' });
+  await expect(propose).toHaveCount(0);
+  const chatPath = new URL(page.url()).pathname;
+  await goInApp(page, '/settings');
+  await page
+    .getByRole('checkbox', { name: 'Let the model propose memories from a conversation' })
+    .check();
+  await goInApp(page, chatPath);
+  const before = (await readAll(page, 'memories')).length;
+  await propose.click();
+  await expect(page.getByTestId('proposal-error')).toContainText(
+    "The model's proposals were discarded:",
+    { timeout: patient(90_000) },
+  );
+  expect(await readAll(page, 'memories')).toHaveLength(before);
 });
