@@ -1,12 +1,23 @@
 // @vitest-environment jsdom
 // Grounding's pure parts: scope and date to filters, the retrieval query, the ground step over a
 // scripted retrieve (sources = the layout's kept passages, numbered as the prompt numbers them;
-// notices; memories as their own kind), the answer budget, and citation links in the renderer.
+// notices; memories as their own kind; attachment passages numbered after the notes' and within
+// the room the layout gives them), the answer budget, and citation links in the renderer.
 import { describe, expect, it } from 'vitest';
 import { filtersFor, retrievalQuery, scopeFilters } from '../../src/lib/assistant/grounding-scope';
-import { groundQuestion, type GroundInput } from '../../src/lib/assistant/ground-question';
+import {
+  groundQuestion,
+  type AttachmentInput,
+  type AttachmentsFn,
+  type GroundInput,
+} from '../../src/lib/assistant/ground-question';
 import { answerBudget } from '../../src/lib/assistant/answer-budget';
-import { withCited } from '../../src/lib/assistant/answer-sources';
+import {
+  attachedName,
+  attachmentSnippet,
+  citableSources,
+  withCited,
+} from '../../src/lib/assistant/answer-sources';
 import { counterFor, utf8UpperBound } from '../../src/lib/assistant/token-count';
 import { parseDatePhrase } from '../../src/lib/assistant/date-phrases';
 import type { RetrievedChunk, RetrieveOptions } from '../../src/lib/search/retrieve-with';
@@ -169,6 +180,105 @@ describe('groundQuestion', () => {
     const { context } = await groundQuestion(input());
     const marked = withCited(context.sources, 'See [2] and [9]. `[1]` is code.');
     expect(marked.map((s) => s.kind === 'note' && s.cited)).toEqual([false, true, false, false]);
+  });
+});
+
+function attachment(i: number, text: string, over: Partial<AttachmentInput> = {}): AttachmentInput {
+  return {
+    attachmentId: 'a1',
+    name: 'repo.zip',
+    path: `repo/src/file${i}.ts`,
+    start: 0,
+    end: text.length,
+    pages: null,
+    text,
+    whole: true,
+    ...over,
+  };
+}
+
+/** Attachment passages that fit `budgetTokens` as the selection would (best first, whole). */
+function attachmentsOf(items: AttachmentInput[], asked: number[] = []): AttachmentsFn {
+  return (_question, budgetTokens, counter, overheadTokens) => {
+    asked.push(budgetTokens);
+    let left = budgetTokens;
+    const kept: AttachmentInput[] = [];
+    for (const a of items) {
+      const cost = counter.count(a.text) + overheadTokens(a.name, a.path);
+      if (cost > left) break;
+      left -= cost;
+      kept.push(a);
+    }
+    return Promise.resolve(kept);
+  };
+}
+
+describe('attachments in the ground step', () => {
+  it('numbers attachment passages after the notes, in the prompt and the sources', async () => {
+    const items = [
+      attachment(1, 'export const one = 1;'),
+      attachment(2, 'Iron: 12 µmol/L', {
+        attachmentId: 'a2',
+        name: 'bloodwork.pdf',
+        path: 'bloodwork.pdf',
+        pages: { from: 1, to: 2 },
+      }),
+    ];
+    const { layout, context } = await groundQuestion(input({ attachments: attachmentsOf(items) }));
+    const system = layout.messages[0]?.content ?? '';
+    expect(layout.kept.passages.map((k) => k.n)).toEqual([1, 2, 3, 4]);
+    expect(system).toContain(
+      'Files the user attached to this conversation:\n\n[5] Attached file "repo.zip", repo/src/file1.ts:\nexport const one = 1;',
+    );
+    expect(system).toContain('[6] Attached file "bloodwork.pdf", pages 1–2:\nIron: 12 µmol/L');
+    const attached = context.sources.filter((s) => s.kind === 'attachment');
+    expect(attached.map((s) => [s.n, attachedName(s)])).toEqual([
+      [5, 'repo.zip › repo/src/file1.ts'],
+      [6, 'bloodwork.pdf, pages 1–2'],
+    ]);
+    expect(citableSources(context.sources).map((s) => s.n)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(context.parts.find((p) => p.part === 'attachments')?.tokens).toBeGreaterThan(0);
+    // [6] is cited and links like a note's [n]; [7] points at nothing.
+    const marked = withCited(context.sources, 'Iron was low [6]; see also [7].');
+    expect(marked.filter((s) => s.kind !== 'memory' && s.cited).map((s) => s.n)).toEqual([6]);
+  });
+
+  it('puts attachments in with "Use my notes" off, numbered from 1', async () => {
+    const { layout, context } = await groundQuestion(
+      input({ grounding: null, attachments: attachmentsOf([attachment(1, 'const x = 2;')]) }),
+    );
+    expect(context.grounded).toBe(false);
+    expect(layout.messages[0]?.content).toContain('[1] Attached file "repo.zip"');
+    expect(layout.messages[0]?.content).not.toContain('Sources from the user');
+    expect(context.sources).toMatchObject([{ kind: 'attachment', n: 1, snippet: 'const x = 2;' }]);
+  });
+
+  it('gives attachments at most half of what is left when notes share it, all of it otherwise', async () => {
+    const big = Array.from({ length: 40 }, (_, i) =>
+      attachment(i, `Line ${i} of a long file. `.repeat(20)),
+    );
+    const withNotes: number[] = [];
+    const grounded = await groundQuestion(
+      input({ contextWindow: 4096, attachments: attachmentsOf(big, withNotes) }),
+    );
+    const alone: number[] = [];
+    await groundQuestion(
+      input({ grounding: null, contextWindow: 4096, attachments: attachmentsOf(big, alone) }),
+    );
+    expect(withNotes[0]).toBeGreaterThan(0);
+    expect(alone[0]).toBeGreaterThan((withNotes[0] ?? 0) * 1.8);
+    // The notes still got in, and the whole prompt fits.
+    expect(grounded.layout.kept.passages.length).toBeGreaterThan(0);
+    expect(grounded.layout.kept.attachments.length).toBeGreaterThan(0);
+    expect(grounded.layout.used).toBeLessThanOrEqual(grounded.layout.budget);
+    expect(grounded.layout.omitted.filter((o) => o.part === 'attachments')).toEqual([]);
+  });
+
+  it('cuts a long snippet at a word, on one line', () => {
+    expect(attachmentSnippet('a\n\n b')).toBe('a b');
+    const long = attachmentSnippet('word '.repeat(100));
+    expect(long.length).toBeLessThanOrEqual(201);
+    expect(long.endsWith('word…')).toBe(true);
   });
 });
 

@@ -153,8 +153,12 @@ function checkLayout(input: LayoutInput, layout: PromptLayout): void {
   const keptIds = layout.kept.passages.map((k) => k.id);
   expect(prefixIds(keptIds, input.passages)).toBe(true);
   expect(layout.kept.passages.map((k) => k.n)).toEqual(keptIds.map((_, i) => i + 1));
-  const numbers = [...system.matchAll(/^\[(\d+)\] /gm)].map((m) => Number(m[1]));
+  const numbers = [...system.matchAll(/^\[(\d+)\] (?!Attached file)/gm)].map((m) => Number(m[1]));
   expect(numbers).toEqual(keptIds.map((_, i) => i + 1));
+  // Attachments number on after the passages, so `[n]` names one thing in the whole prompt.
+  const attached = [...system.matchAll(/^\[(\d+)\] Attached file/gm)].map((m) => Number(m[1]));
+  expect(attached).toEqual(layout.kept.attachments.map((_, i) => keptIds.length + i + 1));
+  expect(layout.kept.attachments.map((k) => k.n)).toEqual(attached);
   input.passages.forEach((p, i) => {
     const n = keptIds.indexOf(p.id);
     if (n === -1) {
@@ -378,6 +382,7 @@ describe('layoutPrompt: layout and shares', () => {
     const passages = [passage(1), passage(2, 2000), passage(3)];
     const layout = layoutPrompt({ ...base, passages, contextWindow: 4096 });
     expect(layout.kept.passages).toEqual([{ id: 'p1', n: 1 }]);
-    expect(layout.messages[0]?.content).not.toMatch(/^\[2\] /m);
+    expect(layout.messages[0]?.content).not.toMatch(/^\[2\] Sleep/m);
+    expect(layout.messages[0]?.content).toMatch(/^\[2\] Attached file "blood work.txt":$/m);
   });
 });

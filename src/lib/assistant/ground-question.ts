@@ -1,6 +1,8 @@
 // One question, grounded: search the chat's scope (and the question's date) for passages, then lay
 // out the prompt within the model's budget. Retrieval is handed in, so this runs in unit tests
 // without workers; the Sources list is built from what the layout kept, numbered as the model saw.
+// The chat's attachments go in whether or not notes are read (the user attached them to this chat):
+// a first layout says how much room they have, they are chosen within it, then the final layout.
 import type { ChunkHit } from '../search/memory-types';
 import type { Retrieval, RetrievedChunk, RetrieveOptions } from '../search/retrieve-with';
 import type { SearchFilters } from '../types';
@@ -8,15 +10,34 @@ import type { AnswerContext, ChatGrounding, GroundingNotice } from './grounding-
 import { filtersFor, retrievalQuery } from './grounding-scope';
 import type { ParsedDate } from './date-phrases';
 import {
+  attachmentHeaderTokens,
   layoutPrompt,
+  type LayoutInput,
   type LayoutPassage,
   type LayoutTurn,
   type PromptLayout,
 } from './prompt-layout';
-import { sourcesOf, omittedOf, type MemoryInput } from './answer-sources';
+import {
+  attachmentItemId,
+  sourcesOf,
+  omittedOf,
+  type AttachmentInput,
+  type MemoryInput,
+} from './answer-sources';
 import type { TokenCounter } from './token-count';
 
-export type { MemoryInput };
+export type { AttachmentInput, MemoryInput };
+
+/**
+ * The chat's attachment passages for a question within `budgetTokens`, each costing its text plus
+ * `overheadTokens(name, path)`, best first (see attachments/attachment-passages).
+ */
+export type AttachmentsFn = (
+  question: string,
+  budgetTokens: number,
+  counter: TokenCounter,
+  overheadTokens: (name: string, path: string) => number,
+) => Promise<AttachmentInput[]>;
 
 /** Passages asked of retrieval; the budget then keeps the best that fit. */
 export const passagesAsked = 12;
@@ -41,6 +62,8 @@ export interface GroundInput {
   retrieve: (query: string, options: RetrieveOptions) => Promise<Retrieval>;
   /** The best passage of each pinned note. */
   pinned?: (noteIds: string[], query: string) => Promise<ChunkHit[]>;
+  /** The conversation's attachments; absent when it has none to read. */
+  attachments?: AttachmentsFn;
 }
 
 export interface Grounded {
@@ -86,7 +109,7 @@ export async function groundQuestion(input: GroundInput): Promise<Grounded> {
     date: c.date,
     text: c.text,
   }));
-  const layout = layoutPrompt({
+  const base: LayoutInput = {
     persona: input.persona,
     systemPrompt: input.systemPrompt,
     memories: memories.map((m) => ({ id: m.id, text: m.text })),
@@ -97,7 +120,26 @@ export async function groundQuestion(input: GroundInput): Promise<Grounded> {
     contextWindow: input.contextWindow,
     answerReserve: input.answerReserve,
     counter: input.counter,
-  });
+  };
+  let layout = layoutPrompt(base);
+  // The room for attachments does not depend on them (they are taken before the passages).
+  const attached = input.attachments
+    ? await input.attachments(input.question, layout.attachmentRoom, input.counter, (name, path) =>
+        attachmentHeaderTokens(input.counter, name, path),
+      )
+    : [];
+  if (attached.length > 0) {
+    layout = layoutPrompt({
+      ...base,
+      attachments: attached.map((a) => ({
+        id: attachmentItemId(a),
+        name: a.name,
+        path: a.path,
+        pages: a.pages,
+        text: a.text,
+      })),
+    });
+  }
   const notices: GroundingNotice[] = [];
   if (found && !found.semantic) notices.push('keyword-only');
   if (found && layout.kept.passages.length === 0) notices.push('no-match');
@@ -106,14 +148,14 @@ export async function groundQuestion(input: GroundInput): Promise<Grounded> {
     searched: found ? { query: found.query, filters: found.filters } : null,
     context: {
       grounded: grounding !== null,
-      sources: sourcesOf(layout, chunks, memories),
+      sources: sourcesOf(layout, chunks, memories, attached),
       notices,
       dateLabel: grounding && input.date ? input.date.label : null,
       parts: layout.parts,
       budget: layout.budget,
       used: layout.used,
       exactCount: input.counter.exact,
-      omitted: omittedOf(layout, chunks, memories),
+      omitted: omittedOf(layout, chunks, memories, attached),
     },
   };
 }

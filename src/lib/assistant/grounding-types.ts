@@ -19,7 +19,7 @@ export interface ChatGrounding {
 }
 
 /** One thing the model was given, as listed under the answer. */
-export type AnswerSource = NoteSource | RememberedSource;
+export type AnswerSource = NoteSource | AttachedSource | RememberedSource;
 
 export interface NoteSource {
   kind: 'note';
@@ -34,6 +34,27 @@ export interface NoteSource {
   start: number;
   end: number;
   snippet: SnippetPart[];
+  cited: boolean;
+}
+
+/** A passage of a file the user attached to the chat: a whole file, or a piece retrieved for the question. */
+export interface AttachedSource {
+  kind: 'attachment';
+  /** The `[n]` the model was asked to cite: numbered on after the notes' passages. */
+  n: number;
+  attachmentId: string;
+  /** The file, folder or zip attached. */
+  name: string;
+  /** The file inside it (its own name for a loose file). */
+  path: string;
+  /** PDF pages the passage covers. */
+  pages: { from: number; to: number } | null;
+  /** Character range in that file's text, end exclusive. */
+  start: number;
+  end: number;
+  whole: boolean;
+  /** The passage's opening words, one line. */
+  snippet: string;
   cited: boolean;
 }
 

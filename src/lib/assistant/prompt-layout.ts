@@ -7,9 +7,11 @@
 // always go (if they alone do not fit, PromptTooLongError). What is left (R) is shared so that
 // neither grounding nor the conversation starves the other:
 // - history is first promised what its newest whole turns need, up to `historyShare` of R;
-// - memories, then passages, then attachments take what they need from the rest, in rank order,
-//   memories at most `memoryShare` of R. So with a conversation going on, passages get at most
-//   ~60 % of R; on a first question they may use it all;
+// - memories, then attachments, then passages take what they need from the rest, in rank order,
+//   memories at most `memoryShare` of R, attachments at most `attachmentShare` of what memories
+//   left when there are passages too (all of it when there are none). The user attached the files
+//   to this chat on purpose, so they go before retrieved notes, but cannot crowd them out. So with
+//   a conversation going on, passages get at most ~60 % of R; on a first question they may use it all;
 // - history then takes everything grounding left, newest turn first.
 // Items are whole or left out (never cut mid-sentence), and the kept items of a part are always its
 // top-ranked ones: once one does not fit, every lower-ranked one is left out too.
@@ -30,7 +32,12 @@ export interface LayoutPassage {
 }
 export interface LayoutAttachment {
   id: string;
+  /** The file, folder or zip the user attached. */
   name: string;
+  /** The file inside it, when it is not `name` itself. */
+  path?: string;
+  /** PDF pages the text covers. */
+  pages?: { from: number; to: number } | null;
   text: string;
 }
 export interface LayoutTurn {
@@ -57,7 +64,10 @@ export interface LayoutInput {
 export type PromptPart =
   'system' | 'persona' | 'memory' | 'sources' | 'attachments' | 'history' | 'question';
 
-/** `n` is the item's number in its block; for passages it is the `[n]` the model cites. */
+/**
+ * `n` is the `[n]` the model cites for passages and attachments (attachments number on after the
+ * passages), and the item's place in its block for memories.
+ */
 export interface KeptItem {
   id: string;
   n: number;
@@ -75,6 +85,11 @@ export interface PromptLayout {
   budget: number;
   /** Tokens of `messages` with the template overhead; never above `budget`. */
   used: number;
+  /**
+   * Tokens the attachment items (each with its `attachmentHeaderTokens`) may use in this layout,
+   * the block's header already paid: select attachment passages within it, then lay out again.
+   */
+  attachmentRoom: number;
   kept: { passages: KeptItem[]; memories: KeptItem[]; attachments: KeptItem[] };
   omitted: OmittedItem[];
 }
@@ -98,6 +113,8 @@ export class PromptTooLongError extends HearthError {
 export const historyShare = 0.4;
 /** Memories are short; this stops a long list of them from crowding out the sources. */
 export const memoryShare = 0.25;
+/** Attachments' most, of what memories leave, when notes' passages are there to share it with. */
+export const attachmentShare = 0.5;
 
 const blockSeparator = '\n\n';
 const memoryHeader = 'What you have told me (things the user asked you to remember):';
@@ -106,7 +123,8 @@ const attachmentsHeader = 'Files the user attached to this conversation:';
 const sourcesInstructions =
   'Answer from the numbered sources above and cite each one you use as [n], for example [1] or [2][3]. ' +
   'If the sources do not contain the answer, say so plainly before answering from general knowledge.';
-const attachmentsInstructions = 'Use the attached files above when they bear on the question.';
+const attachmentsInstructions =
+  'Use the attached files above when they bear on the question, and cite each part you use by its number, for example [1].';
 const overBudget = 'over budget';
 const belowOmitted = 'ranked below an item that did not fit';
 const startsWithAnswer = 'would make the conversation start with an answer';
@@ -118,8 +136,27 @@ function renderPassage(p: LayoutPassage, n: number): string {
   return `[${n}] ${where.filter(Boolean).join(' · ')}\n${p.text.trim()}`;
 }
 const renderMemory = (m: LayoutMemory): string => `- ${oneLine(m.text)}`;
-const renderAttachment = (a: LayoutAttachment): string =>
-  `Attached file "${oneLine(a.name)}":\n${a.text.trim()}`;
+function attachmentHeader(a: Omit<LayoutAttachment, 'id' | 'text'>, n: number): string {
+  const where = [`[${n}] Attached file "${oneLine(a.name)}"`];
+  if (a.path && a.path !== a.name) where.push(oneLine(a.path));
+  if (a.pages) {
+    where.push(
+      a.pages.from === a.pages.to ? `page ${a.pages.from}` : `pages ${a.pages.from}–${a.pages.to}`,
+    );
+  }
+  return `${where.join(', ')}:`;
+}
+const renderAttachment = (a: LayoutAttachment, n: number): string =>
+  `${attachmentHeader(a, n)}\n${a.text.trim()}`;
+
+/**
+ * What one attachment item costs beyond its text, at most: its header with a four-digit number and
+ * page range, the line break and the separator. For choosing attachment passages before layout.
+ */
+export function attachmentHeaderTokens(counter: TokenCounter, name: string, path: string): number {
+  const header = attachmentHeader({ name, path, pages: { from: 9999, to: 9999 } }, 9999);
+  return counter.count(`${header}\n`) + counter.count(blockSeparator);
+}
 
 interface Kept {
   memories: LayoutMemory[];
@@ -139,7 +176,13 @@ function systemText(input: LayoutInput, kept: Kept): string {
     );
   }
   if (kept.attachments.length) {
-    blocks.push([attachmentsHeader, ...kept.attachments.map(renderAttachment)].join('\n\n'));
+    const after = kept.passages.length;
+    blocks.push(
+      [
+        attachmentsHeader,
+        ...kept.attachments.map((a, i) => renderAttachment(a, after + i + 1)),
+      ].join('\n\n'),
+    );
   }
   if (kept.passages.length) blocks.push(sourcesInstructions);
   if (kept.attachments.length) blocks.push(attachmentsInstructions);
@@ -242,18 +285,22 @@ export function layoutPrompt(input: LayoutInput): PromptLayout {
   };
   const memoryCap = Math.floor(room * memoryShare);
   const memories = take('memory', input.memories, memoryHeader, renderMemory, memoryCap);
+  const attachmentsBlock = `${attachmentsHeader}\n\n${attachmentsInstructions}`;
+  const attachmentCap = input.passages.length ? Math.floor(pool * attachmentShare) : pool;
+  const attachmentRoom = Math.max(0, attachmentCap - cost(attachmentsBlock));
+  // Numbered after every passage that may go: never fewer digits than the number finally given.
+  const attachments = take(
+    'attachments',
+    input.attachments,
+    attachmentsBlock,
+    (a, n) => renderAttachment(a, input.passages.length + n),
+    attachmentCap,
+  );
   const passages = take(
     'sources',
     input.passages,
     `${sourcesHeader}\n\n${sourcesInstructions}`,
     renderPassage,
-    Infinity,
-  );
-  const attachments = take(
-    'attachments',
-    input.attachments,
-    `${attachmentsHeader}\n\n${attachmentsInstructions}`,
-    renderAttachment,
     Infinity,
   );
   const history = historyWithin(pool + historyReserve);
@@ -281,17 +328,18 @@ export function layoutPrompt(input: LayoutInput): PromptLayout {
     parts: partsOf(input, kept, { persona, prompt, question, cost }),
     budget,
     used,
+    attachmentRoom,
     kept: {
       passages: numbered(kept.passages),
       memories: numbered(kept.memories),
-      attachments: numbered(kept.attachments),
+      attachments: numbered(kept.attachments, kept.passages.length),
     },
     omitted,
   };
 }
 
-const numbered = (items: { id: string }[]): KeptItem[] =>
-  items.map((item, i) => ({ id: item.id, n: i + 1 }));
+const numbered = (items: { id: string }[], after = 0): KeptItem[] =>
+  items.map((item, i) => ({ id: item.id, n: after + i + 1 }));
 
 /** Takes the least important kept item(s) out of `kept` and says why. */
 function dropLeast(kept: Kept, input: LayoutInput): OmittedItem[] {
@@ -344,7 +392,7 @@ function partsOf(
       part: 'attachments',
       tokens: block(
         `${attachmentsHeader}\n\n${attachmentsInstructions}`,
-        kept.attachments.map(renderAttachment),
+        kept.attachments.map((a, i) => renderAttachment(a, kept.passages.length + i + 1)),
       ),
     },
     { part: 'history', tokens: turns },

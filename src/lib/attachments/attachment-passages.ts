@@ -12,6 +12,7 @@ import {
   selectPassages,
   type AttachmentPassage,
   type AttachmentSet,
+  type PassageOverhead,
   type QueryVector,
 } from './passage-selection';
 
@@ -21,7 +22,7 @@ export interface AttachmentPassageOptions {
   /** The notes' embedding model (the memory worker's `embed`); keyword ranking without it. */
   embed?: EmbedFn;
   /** Tokens each passage costs in the prompt beyond its text (its numbered header). */
-  passageOverheadTokens?: number;
+  passageOverheadTokens?: PassageOverhead;
   /** Hears why, when embedding the question failed and words were matched instead. */
   onFallback?: (error: unknown) => void;
 }

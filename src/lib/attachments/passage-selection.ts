@@ -45,9 +45,12 @@ export interface QueryVector {
   vector: Float32Array;
 }
 
+/** Tokens a passage costs in the prompt beyond its text (its numbered header), by its file. */
+export type PassageOverhead = number | ((name: string, path: string) => number);
+
 export interface SelectOptions {
   /** Tokens each passage costs in the prompt beyond its text (its numbered header). */
-  passageOverheadTokens?: number;
+  passageOverheadTokens?: PassageOverhead;
   /** The question's embedding, asked for only when some attachment must be searched. */
   queryVector?: () => Promise<QueryVector | null>;
 }
@@ -63,10 +66,14 @@ const pagesOf = (doc: ChatAttachmentDocRecord, start: number, end: number) => {
   return covered.length ? { from: covered[0]!.number, to: covered.at(-1)!.number } : null;
 };
 
-function wholeCost(set: AttachmentSet, budget: number, cost: (text: string) => number): number {
+function wholeCost(
+  set: AttachmentSet,
+  budget: number,
+  cost: (text: string, name: string, path: string) => number,
+): number {
   const chars = set.docs.reduce((sum, doc) => sum + doc.text.length, 0);
   if (chars > budget * maxCharsPerToken) return Infinity;
-  return set.docs.reduce((sum, doc) => sum + cost(doc.text), 0);
+  return set.docs.reduce((sum, doc) => sum + cost(doc.text, set.attachment.name, doc.path), 0);
 }
 
 export async function selectPassages(
@@ -76,8 +83,11 @@ export async function selectPassages(
   counter: TokenCounter,
   options: SelectOptions = {},
 ): Promise<AttachmentPassage[]> {
-  const overhead = options.passageOverheadTokens ?? 0;
-  const cost = (text: string): number => counter.count(text) + overhead;
+  const given = options.passageOverheadTokens ?? 0;
+  const overheadOf = (name: string, path: string): number =>
+    typeof given === 'number' ? given : given(name, path);
+  const cost = (text: string, name: string, path: string): number =>
+    counter.count(text) + overheadOf(name, path);
   let left = Math.floor(budgetTokens);
   if (!(left > 0)) return [];
 
@@ -108,10 +118,15 @@ export async function selectPassages(
     );
 
   const searched = sets.filter((set) => !whole.has(set));
-  if (searched.length === 0 || left <= overhead) return out;
+  // The cheapest header any piece could have: below it, nothing more fits.
+  const least = Math.min(
+    ...searched.flatMap((set) => set.docs.map((doc) => overheadOf(set.attachment.name, doc.path))),
+  );
+  if (searched.length === 0 || left <= least) return out;
   for (const piece of await rankPieces(searched, question, options.queryVector)) {
     const text = piece.doc.text.slice(piece.chunk.start, piece.chunk.end);
     const tokens = counter.count(text);
+    const overhead = overheadOf(piece.set.attachment.name, piece.doc.path);
     if (tokens + overhead > left) continue;
     left -= tokens + overhead;
     out.push({
@@ -126,7 +141,7 @@ export async function selectPassages(
       tokens,
       score: piece.score,
     });
-    if (left <= overhead) break;
+    if (left <= least) break;
   }
   return out;
 }

@@ -29,7 +29,9 @@ export class NoModelError extends HearthError {
 
 /** What grounds one answer: the chat's notes setting, the question's date, memories, and how to search. */
 export type AnswerGrounding = Pick<GroundInput, 'grounding' | 'date' | 'retrieve'> &
-  Partial<Pick<GroundInput, 'memories' | 'pinned' | 'datePhrase'>> & { counter?: TokenCounter };
+  Partial<Pick<GroundInput, 'memories' | 'pinned' | 'datePhrase' | 'attachments'>> & {
+    counter?: TokenCounter;
+  };
 
 const noNotes: AnswerGrounding = {
   grounding: null,

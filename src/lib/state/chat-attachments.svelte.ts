@@ -2,7 +2,9 @@
 // (with progress, cancellable), the ones refused (with the reason, until dismissed), and the
 // indexing of each stored one. One manager for the window, so reading carries on when the
 // composer is re-rendered or the chat's address changes under it.
+import { attachmentPassages } from '../attachments/attachment-passages';
 import { storedAttachment } from '../attachments/stored-attachment';
+import type { AttachmentsFn } from '../assistant/ground-question';
 import { groupSources, type PickedFile } from '../attachments/group-sources';
 import { indexAttachment } from '../attachments/index-attachment';
 import { readAttachment } from '../attachments/read-attachment';
@@ -16,7 +18,6 @@ import {
 import type { ChatAttachmentRecord } from '../db/db';
 import { errorMessage } from '../errors';
 import { extractPdfText } from '../pdf/pdf-text';
-import { memoryClient } from '../search/memory-client';
 
 export interface PendingAttachment {
   key: string;
@@ -35,7 +36,10 @@ export interface IndexState {
   error?: string;
 }
 
-const embedInWorker: EmbedFn = (texts, input) => memoryClient().call('embed', { texts, input });
+// Imported when first asked: the client starts a worker and listens on the window, which a chat
+// session created outside a page (unit tests) has not got.
+const embedInWorker: EmbedFn = async (texts, input) =>
+  (await import('../search/memory-client')).memoryClient().call('embed', { texts, input });
 
 export class ChatAttachments {
   stored = $state.raw<ChatAttachmentRecord[]>([]);
@@ -117,6 +121,19 @@ export class ChatAttachments {
   cancel(key: string): void {
     this.#aborts.get(key)?.abort(new DOMException('Attachment cancelled', 'AbortError'));
     this.#drop(key);
+  }
+
+  /**
+   * The answer's hook for one conversation's attachments: ranked by meaning with the notes' model
+   * when it answers, by words otherwise (and then the user is told why).
+   */
+  passagesOf(conversationId: string, onFallback: (error: unknown) => void): AttachmentsFn {
+    return (question, budgetTokens, counter, overheadTokens) =>
+      attachmentPassages(conversationId, question, budgetTokens, counter, {
+        embed: this.#embed,
+        passageOverheadTokens: overheadTokens,
+        onFallback,
+      });
   }
 
   async remove(id: string): Promise<void> {

@@ -21,6 +21,8 @@ import type { InstalledModel, LlmEngine, LoadProgress, Task } from '../llm/types
 import type { ParsedDate } from '../assistant/date-phrases';
 import type { ChatGrounding } from '../assistant/grounding-types';
 import { answerGrounding } from './chat-grounding.svelte';
+import { chatAttachments } from './chat-attachments.svelte';
+import { toasts } from './toasts.svelte';
 import { AnswerStream } from './answer-stream';
 import { chatSettings } from './chat-settings.svelte';
 import { runAnswer } from './chat-answer';
@@ -130,6 +132,22 @@ export class ChatSession {
     this.messages = [...this.messages, user];
     this.#persist(() => saveMessage(user));
     void this.#answerTo(user, undefined, options.date);
+  }
+
+  /**
+   * The open conversation's id, creating and storing it first when there is none (files attached
+   * before the first message belong to it). It keeps any "Use my notes" choice made before.
+   */
+  async ensureConversation(): Promise<string> {
+    if (this.conversation) return this.conversation.id;
+    const created = buildConversation(defaultTitle);
+    if (this.pendingGrounding) created.grounding = this.pendingGrounding;
+    this.pendingGrounding = undefined;
+    this.conversation = created;
+    this.messages = [];
+    this.loaded = true;
+    await saveConversation(created);
+    return created.id;
   }
 
   /** The chat's own grounding choice; undefined means the default (see chat-grounding). */
@@ -269,7 +287,13 @@ export class ChatSession {
       settings: chatSettings,
       newMessage: this.#newMessage,
       ...(into ? { into } : {}),
-      grounding: () => answerGrounding(user.content, this.conversation?.grounding, date),
+      grounding: async () => ({
+        ...(await answerGrounding(user.content, this.conversation?.grounding, date)),
+        // The user's files go in even with "Use my notes" off: they attached them to this chat.
+        attachments: chatAttachments.passagesOf(conversation.id, (error) =>
+          toasts.error(`Attachments were matched by words only: ${errorMessage(error)}`),
+        ),
+      }),
       onContext: (context) => {
         const shown = this.messages.find((m) => m.id === this.streaming?.id);
         if (shown && this.#answer === run) this.#replace({ ...shown, context });
