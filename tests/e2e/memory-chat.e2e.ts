@@ -59,6 +59,8 @@ test('memories from /remember and Remember this reach the prompt and the answer;
   const listed = chat.answer().getByTestId('answer-memory');
   await expect(listed.filter({ hasText: FACT })).toHaveCount(1);
   await expect(listed.filter({ hasText: QUOTE })).toHaveCount(1);
+  // The line saying why this model answered also says what it was given.
+  await expect(chat.answer().getByTestId('message-given')).toHaveText('· given 2 memories');
 
   // Forgotten: in no store of any database (the chat message holding the quote is the user's
   // own message and stays; the fact was never a message), and in no later request.
@@ -73,6 +75,7 @@ test('memories from /remember and Remember this reach the prompt and the answer;
   const later = (await recordedChatRequests<{ messages: ChatMessage[] }>(engine)).at(-1)!;
   expect(JSON.stringify(later)).not.toContain(FACT);
   await expect(chat.answer().getByTestId('answer-memory')).toHaveCount(0);
+  await expect(chat.answer().getByTestId('message-given')).toHaveText('· given no sources');
 
   // Proposals are offered under a chat only once turned on in Settings; the tiny model's reply is
   // not JSON, so it is discarded with a message and nothing is stored.
