@@ -41,6 +41,22 @@ export function isQuotaError(error: unknown): boolean {
   return false;
 }
 
+/**
+ * True for a write the browser refused for want of room. Besides quota errors, a disk with no
+ * room left makes Chromium abort the transaction or fail inside its backing store, and Dexie then
+ * reports an AbortError or UnknownError ("Internal error: backing store error…"), or a BulkError /
+ * ModifyError whose failures are all of those.
+ */
+export function isRefusedWrite(error: unknown): boolean {
+  if (isQuotaError(error)) return true;
+  const e = error as { name?: string; failures?: unknown } | null;
+  if (e?.name === 'AbortError' || e?.name === 'UnknownError') return true;
+  if (e?.name !== 'BulkError' && e?.name !== 'ModifyError') return false;
+  // A unique-path clash is a BulkError too; it is not a full disk.
+  const failures = Array.isArray(e.failures) ? (e.failures as unknown[]) : [];
+  return failures.length === 0 || failures.every(isRefusedWrite);
+}
+
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);

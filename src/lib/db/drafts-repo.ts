@@ -8,7 +8,7 @@
 import type { DraftRecord } from './db';
 import { getDb } from './db';
 import { guardQuota } from './quota';
-import { StorageFullError, isQuotaError } from '../errors';
+import { StorageFullError, isRefusedWrite } from '../errors';
 
 export const draftId = (noteId: string, tabId: string): string => `${noteId}|${tabId}`;
 
@@ -53,7 +53,8 @@ function commitDraftChange(
 }
 
 function asStorageError(error: unknown): Error {
-  if (isQuotaError(error)) return new StorageFullError('a backup of your typing', { cause: error });
+  if (isRefusedWrite(error))
+    return new StorageFullError('a backup of your typing', { cause: error });
   return error instanceof Error ? error : new Error(String(error));
 }
 

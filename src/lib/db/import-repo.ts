@@ -2,7 +2,7 @@
 // `bodies`, `attachments` and `attachmentBlobs`: it either lands whole or not at all, so a full
 // disk, a conflict or a closed tab leaves the vault exactly as it was.
 import type { ExistingIndex, ExistingNote, NoteWithContent } from '../types';
-import { ImportFailedError, StorageFullError, isQuotaError } from '../errors';
+import { ImportFailedError, StorageFullError, isRefusedWrite } from '../errors';
 import { splitRecord } from './note-rows';
 import { getDb } from './db';
 import { attachmentRows, type AttachmentWrite, type ExistingAttachment } from './attachments-repo';
@@ -108,7 +108,7 @@ export async function applyImport(
       },
     );
   } catch (error) {
-    if (isQuotaError(error)) throw new ImportStorageFullError(total, { cause: error });
+    if (isRefusedWrite(error)) throw new ImportStorageFullError(total, { cause: error });
     throw error;
   }
 }

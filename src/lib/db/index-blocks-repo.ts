@@ -5,7 +5,7 @@
 // Saved with it (`vector-notes:<modelId>`): the note of each label, so a restore knows which chunks
 // a filter may rank without reading every vector row's key.
 import { getDb } from './db';
-import { StorageFullError, isQuotaError } from '../errors';
+import { StorageFullError, isRefusedWrite } from '../errors';
 
 export interface IndexSnapshotHeader {
   /** The adapter that wrote it (`VectorIndex.kind`). */
@@ -61,7 +61,7 @@ export async function saveIndexSnapshot(
       else await db.meta.delete(labelNotesKey(modelId));
     });
   } catch (error) {
-    if (isQuotaError(error)) throw new StorageFullError('the semantic index', { cause: error });
+    if (isRefusedWrite(error)) throw new StorageFullError('the semantic index', { cause: error });
     throw error;
   }
   return saved;

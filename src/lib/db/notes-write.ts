@@ -5,7 +5,7 @@
 import type { NoteWithContent } from '../types';
 import { getDb } from './db';
 import { guardQuota } from './quota';
-import { PathConflictError, StorageFullError, isQuotaError } from '../errors';
+import { PathConflictError, StorageFullError, isRefusedWrite } from '../errors';
 import { splitRecord } from './note-rows';
 import { clearAttachments } from './attachments-repo';
 
@@ -42,7 +42,7 @@ function putRecord(record: NoteWithContent): Promise<unknown> {
 
 export async function insertNote(record: NoteWithContent, what: string): Promise<void> {
   const db = getDb();
-  await guardWrite(what, () =>
+  await guardQuota(what, () =>
     db.transaction('rw', db.notes, db.bodies, async () => {
       await assertPathFree(record.path, record.id);
       if (await db.notes.get(record.id)) throw new PathConflictError('That note already exists.');
@@ -54,7 +54,7 @@ export async function insertNote(record: NoteWithContent, what: string): Promise
 export async function writeNoteVersion(write: VersionedWrite): Promise<WriteResult> {
   const db = getDb();
   const { record, copy } = write;
-  return guardWrite(write.what, () =>
+  return guardQuota(write.what, () =>
     db.transaction('rw', [db.notes, db.bodies, db.drafts], async () => {
       const current = await db.notes.get(record.id);
       if (!current) return 'missing';
@@ -86,8 +86,7 @@ export async function setDeletedAt(id: string, deletedAt: number): Promise<void>
     await getDb().notes.update(id, { deletedAt });
   } catch (error) {
     // A one-field update refused by the browser means no room to log even that.
-    if (isQuotaError(error) || isAbort(error))
-      throw new StorageFullError('the trash', { cause: error });
+    if (isRefusedWrite(error)) throw new StorageFullError('the trash', { cause: error });
     throw error;
   }
 }
@@ -130,7 +129,7 @@ export async function deleteTrashed(): Promise<string[]> {
   try {
     return await deleteTrashedNow();
   } catch (error) {
-    if (!isQuotaError(error) && !isAbort(error)) throw error;
+    if (!isRefusedWrite(error)) throw error;
     failure = error;
   }
   const deleted: string[] = [];
@@ -142,28 +141,9 @@ export async function deleteTrashed(): Promise<string[]> {
   }
   // Some room was made: report what was deleted; the rest stays in the trash.
   if (deleted.length > 0) return deleted;
-  throw isQuotaError(failure) || isAbort(failure)
+  throw isRefusedWrite(failure)
     ? new StorageFullError('the emptied trash', { cause: failure })
     : failure;
-}
-
-/**
- * guardQuota, plus the other shape a full disk takes here: on a disk with no room left, Chromium
- * aborts the transaction and Dexie reports aborted requests, not a QuotaExceededError.
- */
-async function guardWrite<T>(what: string, write: () => Promise<T>): Promise<T> {
-  try {
-    return await guardQuota(what, write);
-  } catch (error) {
-    if (isAbort(error)) throw new StorageFullError(what, { cause: error });
-    throw error;
-  }
-}
-
-/** Dexie reports a write refused by a full disk as aborted requests, not always as a quota error. */
-function isAbort(error: unknown): boolean {
-  const name = (error as { name?: string } | null)?.name;
-  return name === 'BulkError' || name === 'ModifyError' || name === 'AbortError';
 }
 
 /** Deletes every note, body, draft, attachment and index snapshot. The database itself stays. */

@@ -2,7 +2,7 @@
 // and its own snapshot in `meta` under 'search-index'.
 import type { Note, NoteKind } from '../types';
 import { getDb } from './db';
-import { StorageFullError, isQuotaError } from '../errors';
+import { StorageFullError, isRefusedWrite } from '../errors';
 
 const SNAPSHOT_KEY = 'search-index';
 
@@ -62,7 +62,7 @@ export async function saveSearchSnapshot(snapshot: SearchSnapshot): Promise<void
   try {
     await getDb().meta.put({ key: SNAPSHOT_KEY, value: snapshot, updatedAt: Date.now() });
   } catch (error) {
-    if (isQuotaError(error)) throw new StorageFullError('the search index', { cause: error });
+    if (isRefusedWrite(error)) throw new StorageFullError('the search index', { cause: error });
     throw error;
   }
 }

@@ -25,10 +25,11 @@ import { retitledCopy } from '../vault/conflict-copy';
 import { readFrontmatter, setFrontmatterFields } from '../vault/frontmatter';
 import { DraftWriter, migrateLegacyDrafts } from '../storage/drafts';
 import { holdTabLock, isTabAlive, tabId } from '../storage/tab-lock';
-import { NotFoundError, errorMessage, isQuotaError } from '../errors';
+import { NotFoundError, errorMessage, isRefusedWrite } from '../errors';
 import { reportConflict, reportRecovery, reportPersistence } from './editor-notices';
 import { storageStatus } from './storage.svelte';
 import { toasts } from './toasts.svelte';
+import { vaultLoss } from './vault-loss.svelte';
 
 export type SaveStatus = 'loading' | 'missing' | 'saved' | 'pending' | 'saving' | 'error';
 /** How the user settles a conflict: which text stays (both: the note and its copy). */
@@ -91,7 +92,7 @@ export class EditorSession {
       id,
       (error) => {
         if (error === null) this.draftError = null;
-        else this.draftError = isQuotaError(error) ? 'the storage is full' : errorMessage(error);
+        else this.draftError = isRefusedWrite(error) ? 'the storage is full' : errorMessage(error);
       },
       (busy) => (this.draftWriting = busy),
     );
@@ -367,6 +368,7 @@ export class EditorSession {
         this.status = 'error';
         this.error = errorMessage(error);
         this.gone = error instanceof NotFoundError;
+        if (isRefusedWrite(error)) void vaultLoss.recheck();
       }
     });
     return this.#chain;

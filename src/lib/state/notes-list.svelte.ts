@@ -2,6 +2,7 @@
 import type { Note } from '../types';
 import { observeCounts, observeNotes } from '../db/notes-repo';
 import { errorMessage } from '../errors';
+import { vaultLoss } from './vault-loss.svelte';
 
 const pageSize = 100;
 
@@ -43,6 +44,7 @@ class VaultCounts {
       this.live = counts.live;
       this.trashed = counts.trashed;
       this.loaded = true;
+      void vaultLoss.recordCount(counts.live + counts.trashed);
     });
   }
 }

@@ -11,6 +11,7 @@ import { downloadBlob } from '../vault/download';
 import { directoryPicker } from '../vault/directory-walk';
 import { errorMessage } from '../errors';
 import { toasts } from './toasts.svelte';
+import { vaultLoss } from './vault-loss.svelte';
 import { editorSessions } from './editor-sessions.svelte';
 
 class ImportCancelled extends Error {}
@@ -161,6 +162,8 @@ class VaultIo {
       } else {
         this.error = errorMessage(error);
         if (error instanceof Error && error.name === 'WorkerCrashed') this.#dropClient();
+        // A full disk can make the browser discard the whole database; that must show at once.
+        void vaultLoss.recheck();
       }
     } finally {
       stop();

@@ -1,0 +1,74 @@
+// Chromium deletes an origin's IndexedDB when it judges it corrupt (a disk that filled up during a
+// write can make it judge so: see quota.e2e.ts). Here the deletion is done directly, the way the
+// browser does it, and the app must say the vault is gone instead of showing an empty one.
+import { test, expect } from './fixtures';
+import type { Page } from '@playwright/test';
+
+const notice = (page: Page) =>
+  page.getByRole('alert').filter({ hasText: "This browser discarded Hearth's database" });
+
+async function seenNotes(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const raw = localStorage.getItem('hearth:vault-seen');
+    return raw ? (JSON.parse(raw) as { notes: number }).notes : -1;
+  });
+}
+
+/** What the browser does to a database it judges corrupt: deletes it, whoever has it open. */
+async function discardDatabase(page: Page): Promise<void> {
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const request = indexedDB.deleteDatabase('hearth');
+        request.onsuccess = () => resolve();
+        request.onerror = () => reject(new Error(request.error?.message ?? 'delete failed'));
+      }),
+  );
+}
+
+test('a database the browser discarded is reported with what it held, until dismissed', async ({
+  page,
+  notes,
+}) => {
+  await notes.open();
+  await expect(notice(page)).toHaveCount(0);
+  await notes.create();
+  await notes.typeAtEnd('First note.\n');
+  await notes.saved();
+  await notes.create();
+  await notes.typeAtEnd('Second note.\n');
+  await notes.saved();
+  await expect.poll(() => seenNotes(page)).toBe(2);
+
+  await discardDatabase(page);
+  await notes.open();
+  await expect(notice(page)).toContainText('It held 2 notes');
+  await expect(page.getByRole('heading', { name: 'Your vault is empty' })).toBeVisible();
+  // It stays until the user has read it: a reload does not clear it, nor does the new empty vault.
+  await page.reload();
+  await expect(notice(page)).toContainText('It held 2 notes');
+  await expect(notice(page).getByRole('button', { name: 'Import an export (zip)…' })).toBeVisible();
+  await notice(page).getByRole('button', { name: 'Dismiss' }).click();
+  await expect(notice(page)).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Your vault is empty' })).toBeVisible();
+  await expect(notice(page)).toHaveCount(0);
+});
+
+test('deleting all notes in Settings is not reported as a loss', async ({ page, notes }) => {
+  await notes.open();
+  await notes.create();
+  await notes.typeAtEnd('Soon deleted on purpose.\n');
+  await notes.saved();
+  await expect.poll(() => seenNotes(page)).toBe(1);
+
+  await page.goto('/settings');
+  await page.getByRole('button', { name: 'Delete all notes' }).click();
+  await page.getByRole('button', { name: 'Delete everything' }).click();
+  await expect(page.getByText('All notes were deleted from this device.')).toBeVisible();
+  await expect.poll(() => seenNotes(page)).toBe(0);
+  await page.reload();
+  await notes.open();
+  await expect(page.getByRole('heading', { name: 'Your vault is empty' })).toBeVisible();
+  await expect(notice(page)).toHaveCount(0);
+});
