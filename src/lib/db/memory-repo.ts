@@ -156,12 +156,13 @@ export async function failJob(modelId: string, noteId: string, error: string): P
 }
 
 export async function chunksByLabels(modelId: string, labels: number[]): Promise<ChunkRecord[]> {
-  const rows = await getDb()
-    .chunks.where('[modelId+label]')
-    .anyOf(labels.map((l) => [modelId, l]))
-    .toArray();
-  const byLabel = new Map(rows.map((r) => [r.label, r]));
-  return labels.flatMap((l) => byLabel.get(l) ?? []);
+  // One exact lookup per label, all in flight at once: anyOf() on the compound index walks a
+  // cursor key by key, one round trip each (56 ms to over 1 s for 46 labels on a busy machine).
+  const db = getDb();
+  const rows = await db.transaction('r', db.chunks, () =>
+    Promise.all(labels.map((l) => db.chunks.where('[modelId+label]').equals([modelId, l]).first())),
+  );
+  return rows.filter((r): r is ChunkRecord => r !== undefined);
 }
 
 export async function vectorsByLabels(modelId: string, labels: number[]): Promise<VectorRecord[]> {

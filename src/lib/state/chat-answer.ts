@@ -143,6 +143,8 @@ export async function runAnswer(job: AnswerJob): Promise<void> {
     answer
       .queueWrite(() => updateAnswer(message.id, versionAt, { context: planned }))
       .catch(job.onError);
+    // For the grounding bench and the browser's profiler: Send → this mark is what Hearth adds.
+    performance.mark('hearth:request-sent');
     const stats = await engine.chat(
       { messages: grounded.layout.messages, maxTokens: budget.answerReserve },
       answer.onDelta,
