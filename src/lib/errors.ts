@@ -34,7 +34,10 @@ export function isQuotaError(error: unknown): boolean {
   for (let depth = 0; current && depth < 5; depth++) {
     const e = current as { name?: string; message?: string; inner?: unknown; cause?: unknown };
     if (e.name === 'QuotaExceededError' || e.name === 'StorageFullError') return true;
-    if (typeof e.message === 'string' && /quota|disk is full|no space/i.test(e.message))
+    if (
+      typeof e.message === 'string' &&
+      /quota|disk is full|no space|failed to write blobs/i.test(e.message)
+    )
       return true;
     current = e.inner ?? e.cause;
   }

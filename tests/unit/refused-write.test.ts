@@ -17,6 +17,7 @@ describe('isRefusedWrite', () => {
     expect(isRefusedWrite(named('QuotaExceededError'))).toBe(true);
     expect(isRefusedWrite(named('AbortError'))).toBe(true);
     expect(isRefusedWrite(named('UnknownError'))).toBe(true);
+    expect(isRefusedWrite(new Error('Failed to write blobs (IOError)'))).toBe(true);
     const aborts = [named('UnknownError'), named('AbortError'), named('AbortError')];
     expect(isRefusedWrite(named('BulkError', { failures: aborts }))).toBe(true);
     expect(isRefusedWrite(named('ModifyError', { failures: [named('QuotaExceededError')] }))).toBe(

@@ -25,7 +25,7 @@ import { retitledCopy } from '../vault/conflict-copy';
 import { readFrontmatter, setFrontmatterFields } from '../vault/frontmatter';
 import { DraftWriter, migrateLegacyDrafts } from '../storage/drafts';
 import { holdTabLock, isTabAlive, tabId } from '../storage/tab-lock';
-import { NotFoundError, errorMessage, isRefusedWrite } from '../errors';
+import { NotFoundError, StorageFullError, errorMessage, isRefusedWrite } from '../errors';
 import { reportConflict, reportRecovery, reportPersistence } from './editor-notices';
 import { storageStatus } from './storage.svelte';
 import { toasts } from './toasts.svelte';
@@ -366,9 +366,14 @@ export class EditorSession {
         );
       } catch (error) {
         this.status = 'error';
-        this.error = errorMessage(error);
+        // Some refusals reach here as the browser's bare AbortError: say what it means.
+        const refused = isRefusedWrite(error);
+        this.error =
+          refused && !(error instanceof StorageFullError)
+            ? new StorageFullError('this note', { cause: error }).message
+            : errorMessage(error);
         this.gone = error instanceof NotFoundError;
-        if (isRefusedWrite(error)) void vaultLoss.recheck();
+        if (refused) void vaultLoss.recheck();
       }
     });
     return this.#chain;
