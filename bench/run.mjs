@@ -8,6 +8,8 @@ import { benchSearch } from './search.bench.mjs';
 import { benchLlm } from './llm.bench.mjs';
 import { benchVector } from './vector.bench.mjs';
 import { benchIngest } from './ingest.bench.mjs';
+import { benchGrounding } from './grounding.bench.mjs';
+import { benchAttach } from './attach.bench.mjs';
 
 const result = { date: new Date().toISOString(), machine: await machine() };
 result.startup = await benchStartup();
@@ -16,6 +18,8 @@ result.search = await benchSearch();
 result.llm = await benchLlm();
 result.vector = await benchVector();
 result.ingest = await benchIngest();
+result.grounding = await benchGrounding();
+result.attach = await benchAttach();
 
 mkdirSync('bench/out', { recursive: true });
 writeFileSync('bench/out/latest.json', JSON.stringify(result, null, 2));

@@ -36,11 +36,11 @@ export function generateModel(dir, args = []) {
 }
 
 /** Imports the notes through the folder input and waits until the keyword index has settled. */
-export async function importNotes(page, url, vault) {
+export async function importNotes(page, url, vault, timeoutMs = 120_000) {
   await page.goto(`${url}search`);
   const started = Date.now();
   await page.setInputFiles('[data-testid=import-folder-input]', vault);
-  await page.getByTestId('import-added').waitFor({ timeout: 120_000 });
+  await page.getByTestId('import-added').waitFor({ timeout: timeoutMs });
   const importMs = Date.now() - started;
   const added = Number((await page.getByTestId('import-added').textContent()).replace(/\D/g, ''));
   await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
@@ -51,7 +51,7 @@ export async function importNotes(page, url, vault) {
       return el?.dataset.snapshot === 'saved' && el.textContent.includes(`Index: ${n} notes`);
     },
     added.toLocaleString('en-US'),
-    { timeout: 120_000, polling: 250 },
+    { timeout: timeoutMs, polling: 250 },
   );
   return { added, importMs };
 }
