@@ -6,6 +6,7 @@
 // Streams are not compressed and nothing is embedded, so a real PDF of the same text is smaller
 // on disk and costs pdf.js a little more (inflate, font programs).
 import { PdfWriter, pdfString } from '../../tests/fixtures/pdf-writer';
+import { addUnicodeFont, textAt as line } from '../../tests/fixtures/make-pdf';
 
 const WORDS = (
   'the of garden water report season soil harvest greenhouse café naïve façade über Straße ' +
@@ -29,9 +30,6 @@ function wordSource(seed: number): () => string {
   };
 }
 
-const line = (font: string, size: number, x: number, y: number, shown: string): string =>
-  `BT /${font} ${size} Tf 1 0 0 1 ${x} ${y} Tm ${shown} Tj ET`;
-
 function reportPage(n: number, next: () => string): string[] {
   const ops = [line('F1', 16, 72, 740, pdfString(`Section ${n}: garden and budget report`))];
   let y = 712;
@@ -54,49 +52,13 @@ function reportPage(n: number, next: () => string): string[] {
   return ops;
 }
 
-/** A Type0 font over `text`'s characters: glyph id n+1 is the n-th distinct character. */
-function unicodeFont(pdf: PdfWriter, text: string): { font: number; encode(s: string): string } {
-  const chars = [...new Set(text)];
-  const hex4 = (n: number): string => n.toString(16).toUpperCase().padStart(4, '0');
-  const map = chars.map((c, i) => `<${hex4(i + 1)}> <${hex4(c.codePointAt(0)!)}>`);
-  const blocks: string[] = [];
-  for (let i = 0; i < map.length; i += 100)
-    blocks.push(
-      `${map.slice(i, i + 100).length} beginbfchar\n${map.slice(i, i + 100).join('\n')}\nendbfchar`,
-    );
-  const cmap = [
-    '/CIDInit /ProcSet findresource begin 12 dict begin begincmap',
-    '/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def',
-    '/CMapName /Adobe-Identity-UCS def /CMapType 2 def',
-    '1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange',
-    ...blocks,
-    'endcmap CMapName currentdict /CMap defineresource pop end end',
-  ].join('\n');
-  const toUnicode = pdf.add('<< >>', cmap);
-  const descriptor = pdf.add(
-    '<< /Type /FontDescriptor /FontName /BenchSans /Flags 32 /FontBBox [0 -200 1000 900]' +
-      ' /ItalicAngle 0 /Ascent 900 /Descent -200 /CapHeight 700 /StemV 80 >>',
-  );
-  const cid = pdf.add(
-    '<< /Type /Font /Subtype /CIDFontType2 /BaseFont /BenchSans' +
-      ' /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>' +
-      ` /FontDescriptor ${descriptor} 0 R /DW 1000 /CIDToGIDMap /Identity >>`,
-  );
-  const font = pdf.add(
-    '<< /Type /Font /Subtype /Type0 /BaseFont /BenchSans /Encoding /Identity-H' +
-      ` /DescendantFonts [${cid} 0 R] /ToUnicode ${toUnicode} 0 R >>`,
-  );
-  const id = new Map(chars.map((c, i) => [c, i + 1]));
-  return { font, encode: (s) => `<${[...s].map((c) => hex4(id.get(c)!)).join('')}>` };
-}
-
 /** `pageCount` report pages; the middle one is in Cyrillic, Greek and Japanese instead. */
 export function makeBenchPdf(pageCount: number): Uint8Array {
   const pdf = new PdfWriter();
   const helvetica = pdf.add(
     '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>',
   );
-  const unicode = unicodeFont(pdf, NON_LATIN.join(''));
+  const unicode = addUnicodeFont(pdf, NON_LATIN.join(''));
   const resources = pdf.add(`<< /Font << /F1 ${helvetica} 0 R /F2 ${unicode.font} 0 R >> >>`);
   const tree = pdf.reserve();
   const next = wordSource(0x5eed);

@@ -47,15 +47,19 @@ class VaultLoss {
     return this.checking;
   }
 
-  /** After a write the browser refused: a database it discarded meanwhile shows at once. */
-  async recheck(): Promise<void> {
-    if (this.id === null) return;
+  /**
+   * After a write the browser refused: a database it discarded meanwhile shows at once. True
+   * while the database is still the known one.
+   */
+  async recheck(): Promise<boolean> {
+    if (this.id === null) return false;
     try {
-      if ((await readVaultId()) === this.id) return;
+      if ((await readVaultId()) === this.id) return true;
       await this.check();
     } catch {
       // Unreadable right now; the next start checks again.
     }
+    return false;
   }
 
   /**
@@ -63,12 +67,7 @@ class VaultLoss {
    * a database that is no longer the known one (a discarded vault reads as empty) is not kept.
    */
   async recordCount(notes: number): Promise<void> {
-    if (this.id === null) return;
-    try {
-      if ((await readVaultId()) !== this.id) return await this.check();
-    } catch {
-      return;
-    }
+    if (!(await this.recheck())) return;
     const seen = read<VaultSeen>(seenKey);
     if (seen?.id === this.id && seen.notes === notes) return;
     write(seenKey, { id: this.id, notes, at: Date.now() });
