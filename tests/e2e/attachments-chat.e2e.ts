@@ -73,7 +73,8 @@ async function rows(page: Page) {
 }
 
 test.describe('chat attachments', () => {
-  test.describe.configure({ timeout: patient(120_000) });
+  // The patience fixture stretches this by the load; stretching it here too squared the factor.
+  test.describe.configure({ timeout: 120_000 });
 
   test('attach a PDF, a code zip and a folder; refuse a binary and an encrypted PDF; delete with the chat', async ({
     page,

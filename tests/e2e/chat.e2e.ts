@@ -59,7 +59,8 @@ const recorded = (page: Page): Promise<Snapshot[]> =>
 
 test.describe('chat', () => {
   // Some tests wait for several full answers on a busy 2-core machine.
-  test.describe.configure({ timeout: patient(180_000) });
+  // The patience fixture stretches this by the load; stretching it here too squared the factor.
+  test.describe.configure({ timeout: 180_000 });
 
   test('with no model installed, chat offers to get one', async ({ page }) => {
     const chat = new ChatPage(page);

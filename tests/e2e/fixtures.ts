@@ -51,13 +51,17 @@ export function assertGuard(guard: Guard): void {
   expect(unexpected, 'CSP violations or uncaught errors').toEqual([]);
 }
 
+/** No test may run longer than this, however busy the machine. */
+const maxTestMs = 15 * 60_000;
+
 export const test = base.extend<{ guard: Guard; notes: NotesPage; patience: void }>({
-  // A busy machine stretches every test's time limit (a test's own setTimeout stretches too).
+  // A busy machine stretches every test's time limit (a test's own setTimeout stretches too). A
+  // ceiling keeps one hung test from eating the CI run's whole time budget.
   patience: [
     // Playwright reads a fixture's dependencies from an object pattern, even an empty one.
     // eslint-disable-next-line no-empty-pattern
     async ({}, use, testInfo) => {
-      testInfo.setTimeout(patient(testInfo.timeout));
+      testInfo.setTimeout(Math.min(patient(testInfo.timeout), maxTestMs));
       await use();
     },
     { auto: true },

@@ -99,7 +99,8 @@ async function shownSources(chat: ChatPage): Promise<ShownSource[]> {
 }
 
 test.describe('ask your notes', () => {
-  test.describe.configure({ timeout: patient(420_000) });
+  // The patience fixture stretches this by the load; stretching it here too squared the factor.
+  test.describe.configure({ timeout: 420_000 });
 
   test('sources come from retrieve() within the budget, open the passage, match the inspector; scopes, dates, off, XSS; then with an embedding model', async ({
     page,

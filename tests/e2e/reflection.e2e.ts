@@ -89,7 +89,8 @@ class ReflectionPanel {
 }
 
 test.describe('journal reflection', () => {
-  test.describe.configure({ timeout: patient(240_000) });
+  // The patience fixture stretches this by the load; stretching it here too squared the factor.
+  test.describe.configure({ timeout: 240_000 });
 
   test('Reflect reads the entry, the same day last year, the last 7 days and a similar entry; Save links back and leaves the entry untouched', async ({
     page,
@@ -261,6 +262,8 @@ test.describe('journal reflection', () => {
         ?.value;
     await page.goto('/settings');
     const field = page.getByRole('textbox', { name: 'Reflection instructions' });
+    // Editable only once the stored text is in the field (typing earlier was overwritten by it).
+    await expect(field).toBeEditable();
     await expect(field).toHaveValue(/thoughtful journaling companion/);
     const defaultText = await field.inputValue();
     const save = page.getByRole('button', { name: 'Save reflection instructions' });
