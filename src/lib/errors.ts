@@ -60,6 +60,18 @@ export function isRefusedWrite(error: unknown): boolean {
   return failures.length === 0 || failures.every(isRefusedWrite);
 }
 
+/**
+ * The browser closed the database's connections under a transaction, as Chromium does after a
+ * write the disk refused. Dexie reopens on the next call, so a read can simply be tried again.
+ */
+export function isConnectionClosed(error: unknown): boolean {
+  const e = error as { name?: string; message?: unknown } | null;
+  return (
+    (e?.name === 'AbortError' || e?.name === 'DatabaseClosedError') &&
+    /connection (was|is) closed/i.test(String(e.message))
+  );
+}
+
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);

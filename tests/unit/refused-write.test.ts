@@ -2,7 +2,7 @@
 // unique-path clash, which Dexie wraps the same way, must not.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '../../src/lib/db/db';
-import { isRefusedWrite } from '../../src/lib/errors';
+import { isConnectionClosed, isRefusedWrite } from '../../src/lib/errors';
 import { createNote, wipeVault } from '../../src/lib/vault/notes';
 
 beforeEach(async () => {
@@ -43,5 +43,17 @@ describe('isRefusedWrite', () => {
       .catch((e: unknown) => e);
     expect((error as Error).name).toBe('BulkError');
     expect(isRefusedWrite(error)).toBe(false);
+  });
+});
+
+describe('isConnectionClosed', () => {
+  it('is true only for a transaction aborted because the browser closed the connection', () => {
+    const closed = (name: string) =>
+      Object.assign(new Error('The connection was closed.'), { name });
+    expect(isConnectionClosed(closed('AbortError'))).toBe(true);
+    expect(isConnectionClosed(closed('DatabaseClosedError'))).toBe(true);
+    expect(isConnectionClosed(named('AbortError'))).toBe(false);
+    expect(isConnectionClosed(closed('ConstraintError'))).toBe(false);
+    expect(isConnectionClosed(null)).toBe(false);
   });
 });

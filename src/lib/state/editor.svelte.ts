@@ -25,7 +25,13 @@ import { retitledCopy } from '../vault/conflict-copy';
 import { readFrontmatter, setFrontmatterFields } from '../vault/frontmatter';
 import { DraftWriter, migrateLegacyDrafts } from '../storage/drafts';
 import { holdTabLock, isTabAlive, tabId } from '../storage/tab-lock';
-import { NotFoundError, StorageFullError, errorMessage, isRefusedWrite } from '../errors';
+import {
+  NotFoundError,
+  StorageFullError,
+  errorMessage,
+  isConnectionClosed,
+  isRefusedWrite,
+} from '../errors';
 import { reportConflict, reportRecovery, reportPersistence } from './editor-notices';
 import { storageStatus } from './storage.svelte';
 import { toasts } from './toasts.svelte';
@@ -125,10 +131,24 @@ export class EditorSession {
     } catch (error) {
       toasts.error(`Couldn't move older unsaved drafts into storage: ${errorMessage(error)}`);
     }
-    const recovery = await recoverDrafts(
-      this.id,
-      async (draft) => draft.tabId === tabId || !(await isTabAlive(draft.tabId)),
-    );
+    const recover = () =>
+      recoverDrafts(
+        this.id,
+        async (draft) => draft.tabId === tabId || !(await isTabAlive(draft.tabId)),
+      );
+    // Opening a note just after the disk filled met a connection the browser had closed (it
+    // closes them again at each refused write): "Couldn't open this note", although a later read
+    // opens it.
+    let recovery: Recovery;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        recovery = await recover();
+        break;
+      } catch (error) {
+        if (!isConnectionClosed(error) || attempt === 4) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+      }
+    }
     if (this.#closed) return;
     this.#adopt(recovery);
     this.#stopObserving = observeNote(this.id, (meta) => void this.#onExternalChange(meta?.hash));
