@@ -136,11 +136,17 @@ export function createMemoryHandlers(
       const slot = await service.serving();
       const terms = tokenizeQuery(query);
       const notes = await readNotesForIndex(noteIds);
+      // Every note's chunks are asked for at once: one round trip's wait, not one per note.
+      const chunksOf = await Promise.all(
+        notes.map(async (note) =>
+          slot
+            ? (await repo.chunksOfNote(slot.modelId, note.id)).sort((a, b) => a.seq - b.seq)
+            : [],
+        ),
+      );
       const out: ChunkHit[] = [];
-      for (const note of notes) {
-        const chunks = slot
-          ? (await repo.chunksOfNote(slot.modelId, note.id)).sort((a, b) => a.seq - b.seq)
-          : [];
+      for (const [i, note] of notes.entries()) {
+        const chunks = chunksOf[i]!;
         // Not indexed (no model yet, or still queued): the paragraph with the query's words.
         const ranges = chunks.length > 0 ? chunks : [paragraphRange(note.content, terms)];
         const texts = ranges.map((c) => ({ text: note.content.slice(c.start, c.end) }));

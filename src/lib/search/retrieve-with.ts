@@ -43,15 +43,17 @@ export async function retrieveWith(
   const k = options.k ?? 8;
   const filters = options.filters ?? {};
   const { memory } = clients;
-  const [keyword, semantic] = await Promise.all([
-    clients.search.call('search', { query, filters, limit: k * candidatesPerK }),
+  // Keyword hits are notes: each contributes the chunk with most of the query's words. That
+  // lookup starts as soon as the keyword side answers, beside the semantic search rather than
+  // after it (a grounded question waited for both in turn).
+  const [keywordChunks, semantic] = await Promise.all([
+    clients.search
+      .call('search', { query, filters, limit: k * candidatesPerK })
+      .then((keyword) =>
+        memory.call('chunksForNotes', { noteIds: keyword.hits.map((h) => h.id), query }),
+      ),
     memory.call('search', { query, k: k * candidatesPerK, filters }),
   ]);
-  // Keyword hits are notes: each contributes the chunk with most of the query's words.
-  const keywordChunks = await memory.call('chunksForNotes', {
-    noteIds: keyword.hits.map((h) => h.id),
-    query,
-  });
   const fused = reciprocalRankFusion<ChunkHit>([keywordChunks, semantic.hits], {
     key: (c) => c.chunkId,
   });
