@@ -2,7 +2,11 @@
 // the embedding model when there is one, removed one by one or all with the conversation (and
 // put back by its Undo); and how files are cut into pieces.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { chunkDoc, maxChunkTokens } from '../../src/lib/attachments/attachment-chunks';
+import {
+  chunkDoc,
+  chunkDocParts,
+  maxChunkTokens,
+} from '../../src/lib/attachments/attachment-chunks';
 import type { ReadAttachment, ReadDoc } from '../../src/lib/attachments/attachment-types';
 import { indexAttachment } from '../../src/lib/attachments/index-attachment';
 import { lineChunks } from '../../src/lib/attachments/line-chunks';
@@ -222,6 +226,13 @@ describe('pieces', () => {
       expect(c.start >= p.start && c.end <= p.end).toBe(true);
       expect(count(text.slice(c.start, c.end))).toBeLessThanOrEqual(maxChunkTokens);
     }
+    // Cut a page at a time (so the page's thread gets turns between pages), to the same pieces.
+    const parts = [...chunkDocParts(pdf)];
+    expect(parts.map((part) => new Set(part.map((c) => c.page)))).toEqual([
+      new Set([1]),
+      new Set([2]),
+    ]);
+    expect(parts.flat()).toEqual(chunks);
   });
 
   it('cuts Markdown by headings, keeping the heading path', () => {

@@ -3,7 +3,7 @@
 import type { ChatAttachmentDocRecord } from '../db/db';
 import type { StoredAttachment } from '../db/chat-attachments-repo';
 import type { ReadAttachment } from './attachment-types';
-import { chunkDoc } from './attachment-chunks';
+import { chunkDocParts } from './attachment-chunks';
 import { breather } from './breathing';
 
 export async function storedAttachment(
@@ -25,16 +25,21 @@ export async function storedAttachment(
   const chunks: StoredAttachment['chunks'] = [];
   const breathe = breather();
   for (const [n, doc] of docs.entries()) {
-    for (const [seq, chunk] of chunkDoc(read.docs[n]!).entries())
-      chunks.push({
-        id: `${doc.id}|${seq}`,
-        attachmentId: id,
-        conversationId,
-        docId: doc.id,
-        seq,
-        ...chunk,
-      });
-    await breathe();
+    let seq = 0;
+    for (const part of chunkDocParts(read.docs[n]!)) {
+      for (const chunk of part) {
+        chunks.push({
+          id: `${doc.id}|${seq}`,
+          attachmentId: id,
+          conversationId,
+          docId: doc.id,
+          seq,
+          ...chunk,
+        });
+        seq++;
+      }
+      await breathe();
+    }
   }
   return {
     attachment: {
