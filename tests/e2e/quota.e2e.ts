@@ -143,24 +143,48 @@ async function expectVaultOrLossNotice(page: Page, expected: [string, string][])
 }
 
 /** The id Hearth gave its database (settings 'vault-id'); a re-created database has another or none. */
-async function vaultId(page: Page): Promise<unknown> {
-  const exists = await page.evaluate(async () =>
-    (await indexedDB.databases()).some((d) => d.name === 'hearth' && (d.version ?? 0) > 1),
+async function vaultId(page: Page): Promise<string | null> {
+  return page.evaluate(
+    () =>
+      new Promise<string | null>((resolve, reject) => {
+        const request = indexedDB.open('hearth');
+        // Only a database that is not there gets an upgrade: abort it, so asking creates nothing.
+        request.onupgradeneeded = () => request.transaction?.abort();
+        request.onerror = () =>
+          request.error?.name === 'AbortError'
+            ? resolve(null)
+            : reject(new Error(request.error?.message ?? 'open failed'));
+        request.onsuccess = () => {
+          const db = request.result;
+          if (!db.objectStoreNames.contains('settings')) {
+            db.close();
+            resolve(null);
+            return;
+          }
+          const get = db.transaction('settings').objectStore('settings').get('vault-id');
+          get.onsuccess = () => {
+            db.close();
+            const value = (get.result as { value?: unknown } | undefined)?.value;
+            resolve(typeof value === 'string' ? value : null);
+          };
+          get.onerror = () => {
+            db.close();
+            reject(new Error(get.error?.message ?? 'read failed'));
+          };
+        };
+      }),
   );
-  // Opening a database that is not there would create it: ask first.
-  if (!exists) return null;
-  const settings = await readAll<{ key: string; value: unknown }>(page, 'settings');
-  return settings.find((row) => row.key === 'vault-id')?.value ?? null;
 }
 
 /**
  * Chromium discarded the database after the full disk (see expectVaultOrLossNotice): a new tab
- * says so, and the editor in the first still holds every character typed, for the user to keep.
+ * says so, and an editor still on the note (`typedLength` given) holds every character typed.
  */
-async function expectLossReported(page: Page, typedLength: number): Promise<void> {
-  expect((await page.getByRole('textbox', { name: 'Note text' }).inputValue()).length).toBe(
-    typedLength,
-  );
+async function expectLossReported(page: Page, typedLength: number | null): Promise<void> {
+  if (typedLength !== null)
+    expect((await page.getByRole('textbox', { name: 'Note text' }).inputValue()).length).toBe(
+      typedLength,
+    );
   const other = await page.context().newPage();
   await other.goto('/');
   await expect(
@@ -218,13 +242,28 @@ test('a full disk fails a note save with Retry; the typed text stays and saves o
     await list.getByRole('link', { name: /^Kept safe/ }).click();
     const kept = notes.leaveDialog.getByText('A backup is kept in this browser');
     const onlyHere = notes.leaveDialog.getByText(/exists only in this tab/);
-    await expect(kept.or(onlyHere)).toBeVisible({ timeout: patient(60_000) });
+    // Or the note itself is gone, when Chromium discarded the database: then the dialog offers
+    // to save the text as a new note, and the loss notice says what happened.
+    const noteGone = notes.leaveDialog.getByText('Save it as a new note now');
+    await expect(kept.or(onlyHere).or(noteGone)).toBeVisible({ timeout: patient(60_000) });
+    if (await noteGone.isVisible()) {
+      expect(await databaseKept()).toBe(false);
+      return expectLossReported(page, lastText.length);
+    }
     const backupFailed = await onlyHere.isVisible();
     await notes.leaveDialog.getByRole('button', { name: 'Leave' }).click();
-    if (!(await databaseKept())) return expectLossReported(page, lastText.length);
+    // From here the editor shows the other note, so a discard can only be checked by its notice.
+    if (!(await databaseKept())) return expectLossReported(page, null);
     // The promise holds: a backup said to be kept is in IndexedDB with every character typed.
     if (!backupFailed) {
-      const drafts = await readAll<{ noteId: string; content: string }>(page, 'drafts');
+      // The database can still go between the check above and this read.
+      const drafts = await readAll<{ noteId: string; content: string }>(page, 'drafts').catch(
+        async (error: unknown) => {
+          if (await databaseKept()) throw error;
+          return null;
+        },
+      );
+      if (drafts === null) return expectLossReported(page, null);
       expect(drafts.find((d) => d.noteId === growingId)?.content.length).toBe(lastText.length);
     }
 
