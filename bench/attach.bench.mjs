@@ -189,7 +189,8 @@ export async function benchAttach(port = 4196, config = attachBenchConfig) {
     const load = [loadavg().map((l) => round(l, 2))];
     const parts = config.parts ?? ['pdf', 'tiny', 'real'];
     const run = async (part, work) => {
-      if (!parts.includes(part)) return { blocked: [], result: 'not run' };
+      // An object, not a string: the indexing parts spread it into their result.
+      if (!parts.includes(part)) return { blocked: [], result: { notRun: true } };
       const done = await work();
       load.push(loadavg().map((l) => round(l, 2)));
       return done;
