@@ -113,15 +113,25 @@ test('a full disk fails the import with a clear message and loses nothing', asyn
   });
 });
 
+/** The notice the app shows when a database it knew came back new. */
+const lossNotice = (page: Page) =>
+  page.getByRole('alert').filter({ hasText: "This browser discarded Hearth's database" });
+
+/** Marks the run as one where Chromium discarded the database (the notice having been checked). */
+function noteDiscard(): void {
+  test.info().annotations.push({
+    type: 'browser discarded the database',
+    description: 'Chromium deleted IndexedDB after the full disk; the loss notice showed',
+  });
+}
+
 /**
  * After a write the disk refused, the vault is as it was (true), or, when Chromium discarded the whole
  * database (it deletes one it judges corrupt, and a disk that filled up mid-write can make it so:
  * 2 runs in 6 here), the app says so with what it held (false). It is never silently empty.
  */
 async function expectVaultOrLossNotice(page: Page, expected: [string, string][]): Promise<boolean> {
-  const notice = page
-    .getByRole('alert')
-    .filter({ hasText: "This browser discarded Hearth's database" });
+  const notice = lossNotice(page);
   const firstNote = page.getByRole('link', {
     name: new RegExp(path.parse(expected[0]![0]).name, 'i'),
   });
@@ -129,10 +139,7 @@ async function expectVaultOrLossNotice(page: Page, expected: [string, string][])
   if (await notice.isVisible()) {
     const noun = expected.length === 1 ? 'note' : 'notes';
     await expect(notice).toContainText(`It held ${expected.length} ${noun}`);
-    test.info().annotations.push({
-      type: 'browser discarded the database',
-      description: 'Chromium deleted IndexedDB after the full disk; the loss notice showed',
-    });
+    noteDiscard();
     return false;
   }
   const stored = await readVault(page);
@@ -180,20 +187,12 @@ async function vaultId(page: Page): Promise<string | null> {
  * Chromium discarded the database after the full disk (see expectVaultOrLossNotice): a new tab
  * says so, and an editor still on the note (`typedLength` given) holds every character typed.
  */
-async function expectLossReported(page: Page, typedLength: number | null): Promise<void> {
-  if (typedLength !== null)
-    expect((await page.getByRole('textbox', { name: 'Note text' }).inputValue()).length).toBe(
-      typedLength,
-    );
-  const other = await page.context().newPage();
+async function expectLossReported(notes: NotesPage, typedLength: number | null): Promise<void> {
+  if (typedLength !== null) expect((await notes.text.inputValue()).length).toBe(typedLength);
+  const other = await notes.page.context().newPage();
   await other.goto('/');
-  await expect(
-    other.getByRole('alert').filter({ hasText: "This browser discarded Hearth's database" }),
-  ).toBeVisible({ timeout: patient(15_000) });
-  test.info().annotations.push({
-    type: 'browser discarded the database',
-    description: 'Chromium deleted IndexedDB after the full disk; the loss notice showed',
-  });
+  await expect(lossNotice(other)).toBeVisible({ timeout: patient(15_000) });
+  noteDiscard();
 }
 
 test('a full disk fails a note save with Retry; the typed text stays and saves once space is freed', async () => {
@@ -248,12 +247,12 @@ test('a full disk fails a note save with Retry; the typed text stays and saves o
     await expect(kept.or(onlyHere).or(noteGone)).toBeVisible({ timeout: patient(60_000) });
     if (await noteGone.isVisible()) {
       expect(await databaseKept()).toBe(false);
-      return expectLossReported(page, lastText.length);
+      return expectLossReported(notes, lastText.length);
     }
     const backupFailed = await onlyHere.isVisible();
     await notes.leaveDialog.getByRole('button', { name: 'Leave' }).click();
     // From here the editor shows the other note, so a discard can only be checked by its notice.
-    if (!(await databaseKept())) return expectLossReported(page, null);
+    if (!(await databaseKept())) return expectLossReported(notes, null);
     // The promise holds: a backup said to be kept is in IndexedDB with every character typed.
     if (!backupFailed) {
       // The database can still go between the check above and this read.
@@ -263,7 +262,7 @@ test('a full disk fails a note save with Retry; the typed text stays and saves o
           return null;
         },
       );
-      if (drafts === null) return expectLossReported(page, null);
+      if (drafts === null) return expectLossReported(notes, null);
       expect(drafts.find((d) => d.noteId === growingId)?.content.length).toBe(lastText.length);
     }
 
@@ -272,7 +271,7 @@ test('a full disk fails a note save with Retry; the typed text stays and saves o
     await list.getByRole('link', { name: /^Untitled/ }).click();
     await page.waitForURL(`**/notes/${growingId}`);
     await expect.poll(async () => (await notes.text.inputValue()).length).toBe(lastText.length);
-    if (!(await databaseKept())) return expectLossReported(page, lastText.length);
+    if (!(await databaseKept())) return expectLossReported(notes, lastText.length);
     // A note left with unsaved text also retries on its own every 15 s; Retry saves at once.
     const retry = notes.saveError.getByRole('button', { name: 'Retry' });
     if (await retry.isVisible()) await retry.click();
