@@ -64,6 +64,17 @@ function tasksOverlapping([from, to]) {
     .map((t) => Math.round(t.ms));
 }
 
+/** The app's `hearth:*` stage measures (perf/stage.ts) that started in [from, to], summed by name. */
+function stagesIn([from, to]) {
+  const out = {};
+  for (const m of performance.getEntriesByType('measure')) {
+    if (!m.name.startsWith('hearth:') || m.startTime < from || m.startTime > to) continue;
+    const name = m.name.slice('hearth:'.length);
+    out[name] = (out[name] ?? 0) + m.duration;
+  }
+  return out;
+}
+
 /** One question in a new chat with "Use my notes" set to `grounded`; stopped once it has left. */
 async function ask(page, question, grounded) {
   await page.getByTestId('new-chat').click();
@@ -88,7 +99,24 @@ async function ask(page, question, grounded) {
       .catch(() => '')) ?? '';
   const passages = Number(/(\d+) note passage/.exec(given)?.[1] ?? 0);
   const tasks = await page.evaluate(tasksOverlapping, [clickAt, sentAt]);
-  return { ms: sentAt - clickAt, passages, longestTaskMs: tasks.length ? Math.max(...tasks) : 0 };
+  const stages = await page.evaluate(stagesIn, [clickAt, sentAt]);
+  return {
+    ms: sentAt - clickAt,
+    passages,
+    longestTaskMs: tasks.length ? Math.max(...tasks) : 0,
+    stages,
+  };
+}
+
+/** p50 of each stage over the asks that ran it. */
+function stageStats(runs) {
+  const names = [...new Set(runs.flatMap((r) => Object.keys(r.stages)))].sort();
+  return Object.fromEntries(
+    names.map((name) => {
+      const values = runs.map((r) => r.stages[name]).filter((v) => v !== undefined);
+      return [name, { p50: round(median(values)), p95: round(percentile(values, 95)) }];
+    }),
+  );
 }
 
 const stat = (values) => ({
@@ -153,6 +181,7 @@ async function sizePart(browser, url, dirs, vaultModule, notes, config) {
           groundingOn: stat(on.map((r) => r.ms)),
           addedP50: round(median(on.map((r) => r.ms)) - median(off.map((r) => r.ms))),
         },
+        stagesMs: { groundingOff: stageStats(off), groundingOn: stageStats(on) },
         passagesGiven: stat(on.map((r) => r.passages)),
         passagesGivenOff: Math.max(...off.map((r) => r.passages)),
         longestTaskInWindowMs: {
@@ -209,9 +238,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const port = Number(process.env.HEARTH_BENCH_PORT ?? process.env.HEARTH_PORT ?? 4197);
   // GROUNDING_BENCH_CHUNKS=10000 measures one size only; GROUNDING_BENCH_QUICK asks 3 times.
   const targets = process.env.GROUNDING_BENCH_CHUNKS?.split(',').map(Number);
-  const config = targets
-    ? { ...groundingBenchConfig, chunkTargets: targets }
-    : groundingBenchConfig;
+  const config = {
+    ...groundingBenchConfig,
+    ...(targets ? { chunkTargets: targets } : {}),
+    ...(process.env.GROUNDING_BENCH_QUICK ? { asks: 3 } : {}),
+  };
   const result = { machine: await machine(), grounding: await benchGrounding(port, config) };
   mkdirSync('bench/out', { recursive: true });
   writeFileSync('bench/out/grounding.json', JSON.stringify(result, null, 2));

@@ -25,6 +25,7 @@ import {
   type MemoryInput,
 } from './answer-sources';
 import type { TokenCounter } from './token-count';
+import { stage } from '../perf/stage';
 
 export type { AttachmentInput, MemoryInput };
 
@@ -57,8 +58,11 @@ export interface GroundInput {
   date: ParsedDate | null;
   /** The date phrase found in the question, even if removed: its words are not searched for. */
   datePhrase?: ParsedDate | null;
-  /** Long-term memories recalled for this question, best first. */
-  memories?: MemoryInput[];
+  /**
+   * Long-term memories recalled for this question, best first; a recall still running is awaited
+   * beside the notes' search, not before it.
+   */
+  memories?: MemoryInput[] | Promise<MemoryInput[]>;
   retrieve: (query: string, options: RetrieveOptions) => Promise<Retrieval>;
   /** The best passage of each pinned note. */
   pinned?: (noteIds: string[], query: string) => Promise<ChunkHit[]>;
@@ -99,9 +103,11 @@ async function findPassages(input: GroundInput, grounding: ChatGrounding) {
 
 export async function groundQuestion(input: GroundInput): Promise<Grounded> {
   const grounding = input.grounding?.enabled ? input.grounding : null;
-  const found = grounding ? await findPassages(input, grounding) : null;
+  const [found, memories] = await Promise.all([
+    grounding ? stage('ground:search', () => findPassages(input, grounding)) : null,
+    input.memories ?? [],
+  ]);
   const chunks = found?.chunks ?? [];
-  const memories = input.memories ?? [];
   const passages: LayoutPassage[] = chunks.map((c) => ({
     id: c.chunkId,
     title: c.title,
@@ -124,8 +130,10 @@ export async function groundQuestion(input: GroundInput): Promise<Grounded> {
   let layout = layoutPrompt(base);
   // The room for attachments does not depend on them (they are taken before the passages).
   const attached = input.attachments
-    ? await input.attachments(input.question, layout.attachmentRoom, input.counter, (name, path) =>
-        attachmentHeaderTokens(input.counter, name, path),
+    ? await stage('ground:attachments', () =>
+        input.attachments!(input.question, layout.attachmentRoom, input.counter, (name, path) =>
+          attachmentHeaderTokens(input.counter, name, path),
+        ),
       )
     : [];
   if (attached.length > 0) {

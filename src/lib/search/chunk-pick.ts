@@ -13,6 +13,10 @@ export function bestChunkForTerms(chunks: readonly { text: string }[], terms: st
   let best = 0;
   let bestScore = 0;
   chunks.forEach(({ text }, index) => {
+    // A term can only be a word, or start one, where it is in the text: most chunks of a long
+    // note hold none of the query's terms, and this check costs a fraction of tokenizing them.
+    const folded = normalize(text);
+    if (!wanted.some((term) => folded.includes(term))) return;
     const present = new Set(tokenizeDocument(text));
     const words = [...present];
     let score = 0;

@@ -5,6 +5,7 @@ import type { SearchFilters } from '../types';
 import type { ChunkHit, SemanticArgs, SemanticResponse } from './memory-types';
 import type { SearchArgs, SearchResponse } from './search-handlers';
 import { reciprocalRankFusion } from './fusion';
+import { stage } from '../perf/stage';
 
 export interface RetrieveOptions {
   k?: number;
@@ -47,12 +48,16 @@ export async function retrieveWith(
   // lookup starts as soon as the keyword side answers, beside the semantic search rather than
   // after it (a grounded question waited for both in turn).
   const [keywordChunks, semantic] = await Promise.all([
-    clients.search
-      .call('search', { query, filters, limit: k * candidatesPerK })
-      .then((keyword) =>
+    stage('retrieve:keyword', () =>
+      clients.search.call('search', { query, filters, limit: k * candidatesPerK }),
+    ).then((keyword) =>
+      stage('retrieve:keyword-chunks', () =>
         memory.call('chunksForNotes', { noteIds: keyword.hits.map((h) => h.id), query }),
       ),
-    memory.call('search', { query, k: k * candidatesPerK, filters }),
+    ),
+    stage('retrieve:semantic', () =>
+      memory.call('search', { query, k: k * candidatesPerK, filters }),
+    ),
   ]);
   const fused = reciprocalRankFusion<ChunkHit>([keywordChunks, semantic.hits], {
     key: (c) => c.chunkId,

@@ -19,6 +19,7 @@ import { classifyTask, pickModel, TASK_LABELS } from '../llm/router';
 import type { InstalledModel, LlmEngine, Task } from '../llm/types';
 import { modelRole } from '../llm/types';
 import { AnswerStream } from './answer-stream';
+import { stage } from '../perf/stage';
 
 export class NoModelError extends HearthError {
   override name = 'NoModelError';
@@ -171,7 +172,8 @@ export async function runAnswer(job: AnswerJob): Promise<void> {
 }
 
 async function plan(job: AnswerJob, budget: ReturnType<typeof answerBudget>): Promise<Grounded> {
-  const grounding = job.grounding ? await job.grounding() : noNotes;
+  const hooks = job.grounding;
+  const grounding = hooks ? await stage('ground:hooks', hooks) : noNotes;
   const upTo = job.history.findIndex((m) => m.id === job.user.id);
   return groundQuestion({
     ...grounding,

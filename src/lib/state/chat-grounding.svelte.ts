@@ -9,6 +9,7 @@ import type { AnswerGrounding } from './chat-answer';
 import type { RecalledMemory } from './memory-recall';
 import { toasts } from './toasts.svelte';
 import { errorMessage } from '../errors';
+import { stage } from '../perf/stage';
 
 /** The user's own zone and language: "last week" is the user's last week. */
 export function readDate(question: string, now?: Date): ParsedDate | null {
@@ -83,8 +84,11 @@ export async function answerGrounding(
   saved: ChatGrounding | undefined,
   date: ParsedDate | null | undefined,
 ): Promise<AnswerGrounding> {
+  const recall = memoryHook.recall;
+  // Not awaited here: the notes' search starts at once and the two run side by side (a recall
+  // never rejects: it leaves memories out and says so).
+  const memories = recall ? stage('ground:memories', () => recall(question)) : [];
   const grounding = await groundingOf(saved);
-  const memories = memoryHook.recall ? await memoryHook.recall(question) : [];
   const found = readDate(question);
   return {
     grounding,
