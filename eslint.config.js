@@ -23,6 +23,10 @@ const boundaries = [
     message: 'Import voy through src/lib/search/voy/ only.',
   },
   {
+    name: 'age-encryption',
+    message: 'Import age through src/lib/bundle/age-file.ts only.',
+  },
+  {
     name: 'chrono-node',
     message: 'Import chrono through src/lib/assistant/date-*.ts only (it carries every language).',
   },
@@ -111,6 +115,12 @@ export default tseslint.config(
     files: ['src/lib/assistant/date-*.ts'],
     rules: {
       'no-restricted-imports': fence((name) => name === 'chrono-node'),
+    },
+  },
+  {
+    files: ['src/lib/bundle/age-file.ts'],
+    rules: {
+      'no-restricted-imports': fence((name) => name === 'age-encryption'),
     },
   },
   {

@@ -1,0 +1,319 @@
+// Reading a bundle (format 2) back, all the way, before anything is written: the zip's table of
+// contents against the manifest (the same entries, the same sizes, within the limits), every
+// entry's SHA-256 against the manifest, every record against its schema, ids unique, and every
+// row matched with its file. Any failure throws a BundleError saying what is wrong and where; the
+// caller has then written nothing.
+import * as v from 'valibot';
+import { ImportFailedError } from '../errors';
+import { safeRelativePath } from '../vault/paths';
+import { readZipBlob, type ZipBlobEntry } from '../vault/zip';
+import { manifestName as formatOneManifest } from '../vault/export-manifest';
+import { sha256Bytes } from '../vault/hash';
+import type { ChatAttachmentDocRecord, MessageRecord, RequestRecord } from '../db/db';
+import {
+  attachmentRowSchema,
+  bundleFormat,
+  bundlePaths,
+  chatAttachmentSchema,
+  chatDocumentRowSchema,
+  conversationSchema,
+  countKinds,
+  draftSchema,
+  formatProbe,
+  ledgerRowSchema,
+  manifestPath,
+  manifestSchema,
+  maxBundleBytes,
+  maxEntries,
+  maxEntryBytes,
+  memorySchema,
+  messageSchema,
+  modelSchema,
+  noteRowSchema,
+  settingsSchema,
+  type BundleManifest,
+  type CountKind,
+  type NoteRow,
+} from './bundle-format';
+
+export class BundleError extends ImportFailedError {
+  override name = 'BundleError';
+  constructor(problem: string) {
+    super(`This backup can't be restored: ${problem} Nothing was changed.`);
+  }
+}
+
+/** A format-1 export (notes and attachments only): imported as a vault folder instead. */
+export class FormatOneBundleError extends BundleError {
+  override name = 'FormatOneBundleError';
+  constructor() {
+    super('it is a notes export (format 1); import it with Import instead.');
+  }
+}
+
+export interface BundleContents {
+  manifest: BundleManifest;
+  notes: (NoteRow & { content: string })[];
+  attachments: (v.InferOutput<typeof attachmentRowSchema> & { bytes: Uint8Array })[];
+  conversations: v.InferOutput<typeof conversationSchema>[];
+  messages: MessageRecord[];
+  chatAttachments: v.InferOutput<typeof chatAttachmentSchema>[];
+  chatDocuments: ChatAttachmentDocRecord[];
+  memories: v.InferOutput<typeof memorySchema>[];
+  drafts: v.InferOutput<typeof draftSchema>[];
+  settings: Record<string, unknown>;
+  /** The installed-model list, for the user to see; the files are not in a bundle without models/. */
+  models: v.InferOutput<typeof modelSchema>[];
+  ledger: RequestRecord[];
+}
+
+const maxManifestBytes = 64 * 1024 * 1024;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function decode(bytes: Uint8Array, path: string): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new BundleError(`${path} is not UTF-8 text.`);
+  }
+}
+
+function parseJson(textValue: string, where: string): unknown {
+  try {
+    return JSON.parse(textValue) as unknown;
+  } catch {
+    throw new BundleError(`${where} is not valid JSON.`);
+  }
+}
+
+/** The first problem valibot found, as "field: message". */
+function issueOf(issues: readonly v.BaseIssue<unknown>[]): string {
+  const issue = issues[0];
+  if (!issue) return 'invalid';
+  const path = v.getDotPath(issue);
+  return `${path ? `${path}: ` : ''}${issue.message}`;
+}
+
+function check<S extends v.GenericSchema>(
+  schema: S,
+  value: unknown,
+  where: string,
+): v.InferOutput<S> {
+  const result = v.safeParse(schema, value);
+  if (!result.success) throw new BundleError(`${where} is not valid (${issueOf(result.issues)}).`);
+  return result.output;
+}
+
+function rowsOf<S extends v.GenericSchema>(
+  schema: S,
+  textValue: string,
+  path: string,
+): v.InferOutput<S>[] {
+  const rows: v.InferOutput<S>[] = [];
+  const lines = textValue.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  for (const [i, line] of lines.entries()) {
+    rows.push(check(schema, parseJson(line, `${path} line ${i + 1}`), `${path} line ${i + 1}`));
+  }
+  return rows;
+}
+
+function unique<T>(rows: readonly T[], key: (row: T) => string, what: string): void {
+  const seen = new Set<string>();
+  for (const row of rows) {
+    const k = key(row);
+    if (seen.has(k))
+      throw new BundleError(`two ${what} share the id or path “${k.slice(0, 200)}”.`);
+    seen.add(k);
+  }
+}
+
+async function listEntries(blob: Blob): Promise<ZipBlobEntry[]> {
+  try {
+    return await readZipBlob(blob, maxEntries + 1);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new BundleError(`it is not a readable zip (${detail}).`);
+  }
+}
+
+async function readManifest(byPath: Map<string, ZipBlobEntry>): Promise<BundleManifest> {
+  const entry = byPath.get(manifestPath);
+  if (!entry) {
+    if (byPath.has(formatOneManifest)) throw new FormatOneBundleError();
+    throw new BundleError('it has no manifest.json, so it is not a Hearth backup.');
+  }
+  if (entry.sizeBytes > maxManifestBytes) throw new BundleError('its manifest is too large.');
+  const raw = parseJson(decode(await readEntry(entry), manifestPath), manifestPath);
+  const probe = v.safeParse(formatProbe, raw);
+  if (!probe.success || probe.output.app !== 'Hearth')
+    throw new BundleError('its manifest is not a Hearth manifest.');
+  if (probe.output.format > bundleFormat)
+    throw new BundleError(
+      `it was made by a newer Hearth (format ${probe.output.format}; this one reads up to ` +
+        `${bundleFormat}). Update Hearth, then restore it.`,
+    );
+  if (probe.output.format === 1) throw new FormatOneBundleError();
+  if (probe.output.format !== bundleFormat)
+    throw new BundleError(`its format (${probe.output.format}) is not one Hearth knows.`);
+  return check(manifestSchema, raw, manifestPath);
+}
+
+async function readEntry(entry: ZipBlobEntry): Promise<Uint8Array> {
+  try {
+    return await entry.read();
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new BundleError(`${entry.path} is damaged (${detail}).`);
+  }
+}
+
+/** The zip's entries against the manifest's, before anything is unpacked. */
+function matchEntries(manifest: BundleManifest, entries: ZipBlobEntry[]): void {
+  const listed = new Map<string, number>();
+  let total = 0;
+  for (const { path, bytes } of manifest.entries) {
+    if (safeRelativePath(path) !== path || path === manifestPath)
+      throw new BundleError(`the manifest names an unsafe path “${path.slice(0, 200)}”.`);
+    if (listed.has(path)) throw new BundleError(`the manifest lists “${path}” twice.`);
+    if (bytes > maxEntryBytes)
+      throw new BundleError(
+        `the manifest declares “${path}” as ${bytes.toLocaleString('en')} bytes; an entry may ` +
+          `hold at most ${maxEntryBytes.toLocaleString('en')}.`,
+      );
+    total += bytes;
+    listed.set(path, bytes);
+  }
+  if (total > maxBundleBytes)
+    throw new BundleError(
+      `the manifest declares ${total.toLocaleString('en')} bytes in all; a backup may hold at ` +
+        `most ${maxBundleBytes.toLocaleString('en')}.`,
+    );
+  const seen = new Set<string>();
+  for (const entry of entries) {
+    if (entry.path === manifestPath) continue;
+    if (entry.duplicate || seen.has(entry.path))
+      throw new BundleError(`the zip holds “${entry.path.slice(0, 200)}” twice.`);
+    seen.add(entry.path);
+    const bytes = listed.get(entry.path);
+    if (bytes === undefined)
+      throw new BundleError(`“${entry.path.slice(0, 200)}” is in the zip but not in the manifest.`);
+    if (bytes !== entry.sizeBytes)
+      throw new BundleError(
+        `“${entry.path}” declares ${entry.sizeBytes.toLocaleString('en')} bytes in the zip and ` +
+          `${bytes.toLocaleString('en')} in the manifest.`,
+      );
+  }
+  for (const path of listed.keys())
+    if (!seen.has(path)) throw new BundleError(`“${path}” is in the manifest but not in the zip.`);
+}
+
+/** Reads and checks a bundle's zip (decrypted already); throws BundleError on any problem. */
+export async function readBundle(blob: Blob): Promise<BundleContents> {
+  const entries = await listEntries(blob);
+  if (entries.length > maxEntries + 1)
+    throw new BundleError(`it holds more than ${maxEntries.toLocaleString('en')} entries.`);
+  const byPath = new Map(entries.map((e) => [e.path, e]));
+  const manifest = await readManifest(byPath);
+  matchEntries(manifest, entries);
+
+  const hashes = new Map(manifest.entries.map((e) => [e.path, e.sha256]));
+  const files = new Map<string, Uint8Array>();
+  for (const entry of entries) {
+    if (entry.path === manifestPath) continue;
+    const bytes = await readEntry(entry);
+    if ((await sha256Bytes(bytes)) !== hashes.get(entry.path))
+      throw new BundleError(`“${entry.path}” does not match its SHA-256 in the manifest.`);
+    files.set(entry.path, bytes);
+  }
+  const take = (path: string): Uint8Array => {
+    const bytes = files.get(path);
+    if (!bytes) throw new BundleError(`it has no ${path}.`);
+    files.delete(path);
+    return bytes;
+  };
+  const table = <S extends v.GenericSchema>(schema: S, path: string) =>
+    rowsOf(schema, decode(take(path), path), path);
+
+  const noteRows = table(noteRowSchema, bundlePaths.notes);
+  const attachmentRows = table(attachmentRowSchema, bundlePaths.attachments);
+  unique([...noteRows, ...attachmentRows], (r) => r.id, 'notes or attachments');
+  unique([...noteRows, ...attachmentRows], (r) => r.path, 'notes or attachments');
+  const fileOf = (path: string, what: string) => {
+    if (safeRelativePath(path) !== path)
+      throw new BundleError(`${what} has an unsafe path “${path.slice(0, 200)}”.`);
+    return take(`${bundlePaths.noteFiles}${path}`);
+  };
+  const notes = noteRows.map((row) => ({
+    ...row,
+    content: decode(fileOf(row.path, 'a note'), row.path),
+  }));
+  const attachments = attachmentRows.map((row) => {
+    const bytes = fileOf(row.path, 'an attachment');
+    if (bytes.length !== row.sizeBytes)
+      throw new BundleError(`the attachment “${row.path}” is not the size its row says.`);
+    return { ...row, bytes };
+  });
+
+  const conversations = table(conversationSchema, bundlePaths.conversations);
+  unique(conversations, (r) => r.id, 'conversations');
+  const messages = table(messageSchema, bundlePaths.messages) as MessageRecord[];
+  unique(messages, (r) => r.id, 'messages');
+  const chatAttachments = table(chatAttachmentSchema, bundlePaths.chatAttachments);
+  unique(chatAttachments, (r) => r.id, 'chat attachments');
+  const documentRows = table(chatDocumentRowSchema, bundlePaths.chatDocuments);
+  unique(documentRows, (r) => r.id, 'chat documents');
+  const chatDocuments: ChatAttachmentDocRecord[] = documentRows.map((row) => {
+    if (safeRelativePath(row.id) !== row.id || row.id.includes('/'))
+      throw new BundleError(`a chat document has an unsafe id “${row.id.slice(0, 200)}”.`);
+    const path = `${bundlePaths.chatDocumentFiles}${row.id}.txt`;
+    return { ...row, text: decode(take(path), path) };
+  });
+  const memories = table(memorySchema, bundlePaths.memories);
+  unique(memories, (r) => r.id, 'memories');
+  const drafts = table(draftSchema, bundlePaths.drafts);
+  unique(drafts, (r) => r.id, 'drafts');
+  const settings = check(
+    settingsSchema,
+    parseJson(decode(take(bundlePaths.settings), bundlePaths.settings), bundlePaths.settings),
+    bundlePaths.settings,
+  );
+  const models = check(
+    v.array(modelSchema),
+    parseJson(decode(take(bundlePaths.models), bundlePaths.models), bundlePaths.models),
+    bundlePaths.models,
+  );
+  unique(models, (r) => r.key, 'models');
+  const ledger = table(ledgerRowSchema, bundlePaths.ledger) as RequestRecord[];
+
+  const leftover = [...files.keys()];
+  if (leftover.length > 0)
+    throw new BundleError(`“${leftover[0]!.slice(0, 200)}” belongs to no record.`);
+
+  const contents: BundleContents = {
+    manifest,
+    notes,
+    attachments,
+    conversations,
+    messages,
+    chatAttachments,
+    chatDocuments,
+    memories,
+    drafts,
+    settings,
+    models,
+    ledger,
+  };
+  for (const kind of countKinds) {
+    const found = countOf(contents, kind);
+    if (found !== manifest.counts[kind])
+      throw new BundleError(
+        `the manifest counts ${manifest.counts[kind]} ${kind} but the backup holds ${found}.`,
+      );
+  }
+  return contents;
+}
+
+export function countOf(contents: BundleContents, kind: CountKind): number {
+  return kind === 'settings' ? Object.keys(contents.settings).length : contents[kind].length;
+}

@@ -1,0 +1,157 @@
+// Writing a bundle (format 2): each part of the user's state goes into the zip as it is read, with
+// its SHA-256, and the manifest goes in last, listing every entry. Notes and vault attachments
+// keep their exact bytes at their own paths under `notes/`, so an unzipped bundle is a folder any
+// Markdown tool opens; everything else is JSON Lines, one record per line.
+import type {
+  ChatAttachmentDocRecord,
+  ChatAttachmentRecord,
+  ConversationRecord,
+  DraftRecord,
+  MemoryRecord,
+  MessageRecord,
+  RequestRecord,
+} from '../db/db';
+import type { InstalledModel } from '../llm/types';
+import { ZipBlobWriter } from '../vault/zip-writer';
+import {
+  bundleFormat,
+  bundlePaths,
+  manifestPath,
+  type BundleManifest,
+  type CountKind,
+  type NoteRow,
+} from './bundle-format';
+import { sha256Bytes } from '../vault/hash';
+
+export interface BundleNote extends NoteRow {
+  content: string;
+}
+
+export interface BundleAttachment {
+  id: string;
+  path: string;
+  name: string;
+  mime: string;
+  sizeBytes: number;
+  hash: string;
+  createdAt: number;
+  updatedAt: number;
+  deletedAt: number;
+  /** The file's bytes, read when the writer reaches it (one attachment in memory at a time). */
+  bytes(): Promise<Uint8Array>;
+}
+
+/** Everything a bundle holds, as the store hands it over. */
+export interface BundleSource {
+  notes: AsyncIterable<BundleNote> | Iterable<BundleNote>;
+  attachments: AsyncIterable<BundleAttachment> | Iterable<BundleAttachment>;
+  conversations: ConversationRecord[];
+  messages: MessageRecord[];
+  chatAttachments: ChatAttachmentRecord[];
+  chatDocuments: ChatAttachmentDocRecord[];
+  memories: MemoryRecord[];
+  drafts: DraftRecord[];
+  settings: Record<string, unknown>;
+  models: InstalledModel[];
+  ledger: RequestRecord[];
+}
+
+export interface WriteOptions {
+  appVersion: string;
+  now?: Date;
+  /** Called after each entry with the entries written so far. */
+  onProgress?: (written: number) => void;
+}
+
+/** Types worth deflating; images, audio, video, PDFs and archives are compressed already. */
+const compressible = /^(text\/|application\/(json|xml)|image\/svg\+xml)/;
+const encoder = new TextEncoder();
+
+const jsonl = (rows: readonly unknown[]): Uint8Array =>
+  encoder.encode(rows.map((row) => `${JSON.stringify(row)}\n`).join(''));
+
+export async function writeBundle(
+  source: BundleSource,
+  options: WriteOptions,
+): Promise<{ blob: Blob; manifest: BundleManifest }> {
+  const zip = new ZipBlobWriter();
+  const entries: BundleManifest['entries'] = [];
+  const add = async (path: string, bytes: Uint8Array, compress: boolean, modifiedAt?: number) => {
+    zip.add(path, bytes, { compress, modifiedAt });
+    entries.push({ path, bytes: bytes.length, sha256: await sha256Bytes(bytes) });
+    options.onProgress?.(entries.length);
+  };
+
+  const noteRows: NoteRow[] = [];
+  for await (const note of source.notes) {
+    const { content, ...row } = note;
+    noteRows.push(row);
+    await add(
+      `${bundlePaths.noteFiles}${note.path}`,
+      encoder.encode(content),
+      true,
+      note.updatedAt,
+    );
+  }
+  await add(bundlePaths.notes, jsonl(noteRows), true);
+
+  const attachmentRows: Omit<BundleAttachment, 'bytes'>[] = [];
+  for await (const attachment of source.attachments) {
+    const { id, path, name, mime, sizeBytes, hash, createdAt, updatedAt, deletedAt } = attachment;
+    attachmentRows.push({ id, path, name, mime, sizeBytes, hash, createdAt, updatedAt, deletedAt });
+    await add(
+      `${bundlePaths.noteFiles}${attachment.path}`,
+      await attachment.bytes(),
+      compressible.test(attachment.mime),
+      attachment.updatedAt,
+    );
+  }
+  await add(bundlePaths.attachments, jsonl(attachmentRows), true);
+
+  await add(bundlePaths.conversations, jsonl(source.conversations), true);
+  await add(bundlePaths.messages, jsonl(source.messages), true);
+  await add(bundlePaths.chatAttachments, jsonl(source.chatAttachments), true);
+  const documentRows = source.chatDocuments.map(({ text: _text, ...row }) => row);
+  await add(bundlePaths.chatDocuments, jsonl(documentRows), true);
+  for (const doc of source.chatDocuments)
+    await add(`${bundlePaths.chatDocumentFiles}${doc.id}.txt`, encoder.encode(doc.text), true);
+  await add(bundlePaths.memories, jsonl(source.memories), true);
+  await add(bundlePaths.drafts, jsonl(source.drafts), true);
+  await add(
+    bundlePaths.settings,
+    encoder.encode(`${JSON.stringify(source.settings, null, 2)}\n`),
+    true,
+  );
+  await add(
+    bundlePaths.models,
+    encoder.encode(`${JSON.stringify(source.models, null, 2)}\n`),
+    true,
+  );
+  await add(bundlePaths.ledger, jsonl(source.ledger), true);
+
+  const counts: Record<CountKind, number> = {
+    notes: noteRows.length,
+    attachments: attachmentRows.length,
+    conversations: source.conversations.length,
+    messages: source.messages.length,
+    chatAttachments: source.chatAttachments.length,
+    chatDocuments: source.chatDocuments.length,
+    memories: source.memories.length,
+    drafts: source.drafts.length,
+    settings: Object.keys(source.settings).length,
+    models: source.models.length,
+    ledger: source.ledger.length,
+  };
+  const manifest: BundleManifest = {
+    format: bundleFormat,
+    app: 'Hearth',
+    appVersion: options.appVersion,
+    createdAt: (options.now ?? new Date()).toISOString(),
+    counts,
+    entries,
+  };
+  zip.add(manifestPath, encoder.encode(`${JSON.stringify(manifest, null, 2)}\n`), {
+    compress: true,
+  });
+  return { blob: zip.finish(), manifest };
+}
