@@ -1,0 +1,172 @@
+// The vault worker's backup handlers: writing the whole of the user's state as a bundle (format 2,
+// optionally age-encrypted), and restoring one in three steps the user watches: open (decrypt and
+// check everything), plan (what a merge or a replace would write, conflicts included), restore (one
+// transaction). The opened bundle waits here between steps, so the page never holds it.
+import type { HandlerContext } from '../rpc/protocol';
+import { notifyVaultChange } from '../vault/changes';
+import { decryptBlob, encryptBlob, isAgeFile } from './age-file';
+import { readBundle, type BundleContents } from './bundle-read';
+import { writeBundle } from './bundle-write';
+import type { CountKind } from './bundle-format';
+import {
+  planRestore,
+  type RestoreConflict,
+  type RestoreMode,
+  type RestorePlan,
+} from './restore-plan';
+import { applyRestore, readBundleSource, readExistingState } from '../db/bundle-repo';
+import { HearthError } from '../errors';
+
+export type BundlePhase =
+  'reading' | 'writing' | 'encrypting' | 'decrypting' | 'checking' | 'restoring';
+
+export interface BundleProgress {
+  phase: BundlePhase;
+  /** Entries done so far, when counted (writing). */
+  done: number;
+}
+
+export type BundleEvents = { bundle: BundleProgress };
+
+export interface OpenedBundle {
+  encrypted: boolean;
+  createdAt: string;
+  appVersion: string;
+  counts: Record<CountKind, number>;
+  /** Names of the models installed where the backup was made (their files are not in it). */
+  models: string[];
+  bytes: number;
+}
+
+export interface RestorePreview {
+  mode: RestoreMode;
+  /** Records the restore will write, by kind. */
+  writes: Record<CountKind, number>;
+  alreadyHere: number;
+  conflicts: RestoreConflict[];
+}
+
+export class PassphraseNeededError extends HearthError {
+  override name = 'PassphraseNeededError';
+  constructor() {
+    super('This backup is encrypted: enter its passphrase to open it.');
+  }
+}
+
+class NothingOpenError extends HearthError {
+  override name = 'NothingOpenError';
+  constructor() {
+    super('Open a backup first.');
+  }
+}
+
+type Ctx = HandlerContext<BundleEvents>;
+
+const appVersion = '0.1.0';
+
+function writesOf(plan: RestorePlan): Record<CountKind, number> {
+  return {
+    notes: plan.notes.length,
+    attachments: plan.attachments.length,
+    conversations: plan.conversations.length,
+    messages: plan.messages.length,
+    chatAttachments: plan.chatAttachments.length,
+    chatDocuments: plan.chatDocuments.length,
+    memories: plan.memories.length,
+    drafts: plan.drafts.length,
+    settings: plan.settings.length,
+    models: 0,
+    ledger: plan.ledger.length,
+  };
+}
+
+export function createBundleHandlers() {
+  let opened: BundleContents | null = null;
+  let planned: RestorePlan | null = null;
+
+  return {
+    /** The user's whole state as a bundle; encrypted with age when a passphrase is given. */
+    exportBundle: async (
+      args: { passphrase: string | null; workFactor?: number },
+      ctx: Ctx,
+    ): Promise<{ blob: Blob; counts: Record<CountKind, number>; encrypted: boolean }> => {
+      ctx.emit('bundle', { phase: 'reading', done: 0 });
+      const source = await readBundleSource();
+      const { blob, manifest } = await writeBundle(source, {
+        appVersion,
+        onProgress: (done) => ctx.emit('bundle', { phase: 'writing', done }),
+      });
+      if (args.passphrase === null) return { blob, counts: manifest.counts, encrypted: false };
+      ctx.emit('bundle', { phase: 'encrypting', done: manifest.entries.length });
+      const sealed = await encryptBlob(blob, args.passphrase, args.workFactor);
+      return { blob: sealed, counts: manifest.counts, encrypted: true };
+    },
+
+    /** Decrypts (when it is an age file) and checks the whole bundle; nothing is written. */
+    openBundle: async (
+      args: { file: Blob; passphrase: string | null },
+      ctx: Ctx,
+    ): Promise<OpenedBundle> => {
+      opened = null;
+      planned = null;
+      const encrypted = await isAgeFile(args.file);
+      let zip = args.file;
+      if (encrypted) {
+        if (!args.passphrase) throw new PassphraseNeededError();
+        ctx.emit('bundle', { phase: 'decrypting', done: 0 });
+        zip = await decryptBlob(args.file, args.passphrase);
+      }
+      ctx.emit('bundle', { phase: 'checking', done: 0 });
+      const contents = await readBundle(zip);
+      opened = contents;
+      return {
+        encrypted,
+        createdAt: contents.manifest.createdAt,
+        appVersion: contents.manifest.appVersion,
+        counts: contents.manifest.counts,
+        models: contents.models.map((m) => m.name),
+        bytes: args.file.size,
+      };
+    },
+
+    /** What restoring the open bundle in `mode` would write, and every conflict of a merge. */
+    planBundle: async (args: { mode: RestoreMode }): Promise<RestorePreview> => {
+      if (!opened) throw new NothingOpenError();
+      planned = await planRestore(opened, await readExistingState(), args.mode);
+      return {
+        mode: args.mode,
+        writes: writesOf(planned),
+        alreadyHere: planned.alreadyHere,
+        conflicts: planned.conflicts,
+      };
+    },
+
+    /** Writes the last plan in one transaction, then tells the indexes. */
+    restoreBundle: async (
+      _args: Record<string, never>,
+      ctx: Ctx,
+    ): Promise<Record<CountKind, number>> => {
+      if (!planned) throw new NothingOpenError();
+      const plan = planned;
+      ctx.emit('bundle', { phase: 'restoring', done: 0 });
+      // Matched against what was here when planned: plan again right before writing, so a note
+      // saved meanwhile is matched too.
+      const fresh = opened ? await planRestore(opened, await readExistingState(), plan.mode) : plan;
+      await applyRestore(fresh);
+      opened = null;
+      planned = null;
+      if (fresh.mode === 'replace') notifyVaultChange({ type: 'vault-reset' });
+      const ids = fresh.notes.map((n) => n.id);
+      if (ids.length > 0) notifyVaultChange({ type: 'notes-changed', ids });
+      return writesOf(fresh);
+    },
+
+    /** Lets go of the open bundle (the dialog closed). */
+    discardBundle: (_args: Record<string, never>): void => {
+      opened = null;
+      planned = null;
+    },
+  };
+}
+
+export type BundleHandlers = ReturnType<typeof createBundleHandlers>;

@@ -1,0 +1,186 @@
+// What restoring a bundle will write, worked out before anything is written, so the user sees it
+// (counts, and in a merge every conflict) and the write is one transaction.
+//
+// - Replace: everything of this kind here goes, the bundle's comes in. Settings that describe this
+//   device rather than the user (the database's id, measured model devices) stay.
+// - Merge: records are matched by id, and notes and attachments by path too. The same record
+//   is left alone. A note whose text differs comes in beside the one here as a conflict copy, so
+//   neither text is lost. Any other record whose id is taken keeps this device's version, and the
+//   preview lists it. The ledger is history: rows are added, never replaced.
+import type {
+  AttachmentRecord,
+  ChatAttachmentDocRecord,
+  ChatAttachmentRecord,
+  ConversationRecord,
+  DraftRecord,
+  MemoryRecord,
+  MessageRecord,
+  RequestRecord,
+} from '../db/db';
+import type { NoteWithContent } from '../types';
+import { buildNote } from '../vault/note-record';
+import { buildConflictCopy } from '../vault/conflict-copy';
+import { sha256Hex } from '../vault/hash';
+import type { BundleContents } from './bundle-read';
+
+export type RestoreMode = 'replace' | 'merge';
+
+/** What is here now, as far as matching needs it. */
+export interface ExistingState {
+  notes: { id: string; path: string; hash: string }[];
+  attachments: { id: string; path: string; hash: string }[];
+  conversationIds: Set<string>;
+  messageIds: Set<string>;
+  chatAttachmentIds: Set<string>;
+  chatDocumentIds: Set<string>;
+  memoryIds: Set<string>;
+  draftIds: Set<string>;
+  settingKeys: Set<string>;
+  /** `at|host|path` of each ledger row, so a row seen before is not added twice. */
+  ledgerKeys: Set<string>;
+}
+
+export interface RestoreConflict {
+  kind: 'note' | 'attachment';
+  /** The path in the vault. */
+  what: string;
+  resolution: string;
+}
+
+export interface RestorePlan {
+  mode: RestoreMode;
+  notes: NoteWithContent[];
+  attachments: { record: AttachmentRecord; bytes: Uint8Array }[];
+  conversations: ConversationRecord[];
+  messages: MessageRecord[];
+  chatAttachments: ChatAttachmentRecord[];
+  chatDocuments: ChatAttachmentDocRecord[];
+  memories: MemoryRecord[];
+  drafts: DraftRecord[];
+  settings: { key: string; value: unknown }[];
+  ledger: Omit<RequestRecord, 'seq'>[];
+  /**
+   * Records the bundle holds whose id (or a note's or attachment's path) is here already, with
+   * the same content or kept as this device has it (merge).
+   */
+  alreadyHere: number;
+  /** Notes and attachments here and in the bundle with different content. */
+  conflicts: RestoreConflict[];
+}
+
+/**
+ * Settings that describe this browser's own database, never carried from another: its id, the
+ * measured embedding device, and which model's index serves searches (the index is rebuilt here).
+ */
+export function isDeviceSetting(key: string): boolean {
+  return key === 'vault-id' || key === 'memory.serving' || key.startsWith('memory.device:');
+}
+
+export const ledgerKey = (row: Pick<RequestRecord, 'at' | 'host' | 'path'>): string =>
+  `${row.at}|${row.host}|${row.path}`;
+
+/** Keeps the rows whose id is free here; the others are counted as already here. */
+function freeIds<T extends { id: string }>(
+  rows: readonly T[],
+  taken: Set<string>,
+  plan: RestorePlan,
+): T[] {
+  if (plan.mode === 'replace') return [...rows];
+  const free = rows.filter((row) => !taken.has(row.id));
+  plan.alreadyHere += rows.length - free.length;
+  return free;
+}
+
+export async function planRestore(
+  contents: BundleContents,
+  existing: ExistingState,
+  mode: RestoreMode,
+  now = Date.now(),
+): Promise<RestorePlan> {
+  const plan: RestorePlan = {
+    mode,
+    notes: [],
+    attachments: [],
+    conversations: [],
+    messages: [],
+    chatAttachments: [],
+    chatDocuments: [],
+    memories: [],
+    drafts: [],
+    settings: [],
+    ledger: [],
+    alreadyHere: 0,
+    conflicts: [],
+  };
+  const merge = mode === 'merge';
+  const notesById = new Map(merge ? existing.notes.map((n) => [n.id, n]) : []);
+  const notesByPath = new Map(merge ? existing.notes.map((n) => [n.path, n]) : []);
+  const paths = new Set([
+    ...(merge ? existing.notes.map((n) => n.path) : []),
+    ...contents.notes.map((n) => n.path),
+  ]);
+  for (const row of contents.notes) {
+    const { content, ...meta } = row;
+    const hash = await sha256Hex(content);
+    const here = notesById.get(row.id) ?? notesByPath.get(row.path);
+    if (!here) {
+      plan.notes.push(await buildNote(row.path, content, row.updatedAt, meta, { hash }));
+      continue;
+    }
+    if (here.hash === hash) {
+      plan.alreadyHere++;
+      continue;
+    }
+    // The bundle's text comes in beside this device's, never over it.
+    const theirs = await buildNote(row.path, content, row.updatedAt, undefined, { hash });
+    const copy = await buildConflictCopy(theirs, now, (p) => paths.has(p));
+    paths.add(copy.path);
+    plan.notes.push({ ...copy, deletedAt: row.deletedAt });
+    plan.conflicts.push({
+      kind: 'note',
+      what: row.path,
+      resolution: `kept both: the backup's text is in “${copy.path}”`,
+    });
+  }
+
+  const attachmentsById = new Map(merge ? existing.attachments.map((a) => [a.id, a]) : []);
+  const attachmentsByPath = new Map(merge ? existing.attachments.map((a) => [a.path, a]) : []);
+  for (const { bytes, ...record } of contents.attachments) {
+    const here = attachmentsById.get(record.id) ?? attachmentsByPath.get(record.path);
+    if (!here) plan.attachments.push({ record, bytes });
+    else if (here.hash === record.hash) plan.alreadyHere++;
+    else
+      plan.conflicts.push({
+        kind: 'attachment',
+        what: record.path,
+        resolution: 'kept the one on this device',
+      });
+  }
+
+  plan.conversations = freeIds(contents.conversations, existing.conversationIds, plan);
+  // A conversation kept as it is here keeps its own messages and attachments.
+  const incoming = new Set(plan.conversations.map((c) => c.id));
+  const fits = (conversationId: string, id: string, taken: Set<string>) =>
+    !merge || (incoming.has(conversationId) && !taken.has(id));
+  plan.messages = contents.messages.filter((m) =>
+    fits(m.conversationId, m.id, existing.messageIds),
+  );
+  plan.chatAttachments = contents.chatAttachments
+    .filter((a) => fits(a.conversationId, a.id, existing.chatAttachmentIds))
+    // Their passages are cut and embedded again on this device, with its own model.
+    .map((a) => ({ ...a, indexedBy: null }));
+  plan.chatDocuments = contents.chatDocuments.filter((d) =>
+    fits(d.conversationId, d.id, existing.chatDocumentIds),
+  );
+  plan.memories = freeIds(contents.memories, existing.memoryIds, plan);
+  plan.drafts = freeIds(contents.drafts, existing.draftIds, plan);
+
+  for (const [key, value] of Object.entries(contents.settings)) {
+    if (isDeviceSetting(key)) continue;
+    if (merge && existing.settingKeys.has(key)) continue;
+    plan.settings.push({ key, value });
+  }
+  for (const { seq: _seq, ...row } of contents.ledger)
+    if (!existing.ledgerKeys.has(ledgerKey(row))) plan.ledger.push(row);
+  return plan;
+}

@@ -1,0 +1,155 @@
+// Backup and restore of all personal state (the Hearth bundle). The vault worker does the work
+// (reading the store, zipping, encrypting, checking); this manager drives it for Settings: the
+// backup download, and a restore the user opens, previews, and only then applies.
+import { RpcClient } from '../rpc/client';
+import type {
+  BundleEvents,
+  BundleHandlers,
+  BundleProgress,
+  OpenedBundle,
+  RestorePreview,
+} from '../bundle/bundle-handlers';
+import type { CountKind } from '../bundle/bundle-format';
+import type { RestoreMode } from '../bundle/restore-plan';
+import { downloadBlob } from '../vault/download';
+import { localDateKey } from '../vault/dates';
+import { formatMegabytes } from '../format-bytes';
+import { errorMessage } from '../errors';
+import { toasts } from './toasts.svelte';
+import { editorSessions } from './editor-sessions.svelte';
+
+export type RestoreStep = 'closed' | 'pick' | 'opening' | 'preview' | 'restoring' | 'done';
+
+class Backup {
+  busy = $state(false);
+  progress = $state.raw<BundleProgress | null>(null);
+  error = $state<string | null>(null);
+
+  step = $state<RestoreStep>('closed');
+  file = $state.raw<File | null>(null);
+  /** True once the picked file is known to be encrypted (a passphrase is asked for). */
+  encrypted = $state(false);
+  opened = $state.raw<OpenedBundle | null>(null);
+  preview = $state.raw<RestorePreview | null>(null);
+  restored = $state.raw<Record<CountKind, number> | null>(null);
+
+  #client: RpcClient<BundleHandlers, BundleEvents> | null = null;
+
+  /** Writes the whole state as a bundle and downloads it; encrypted when a passphrase is given. */
+  async backUp(passphrase: string | null): Promise<boolean> {
+    if (this.busy) return false;
+    this.busy = true;
+    this.error = null;
+    try {
+      // The open editors' last keystrokes belong in the backup: save them first.
+      const unsaved = await editorSessions.flushAll();
+      if (unsaved.length > 0)
+        toasts.error(
+          `The backup leaves out text that could not be saved in ${unsaved.map((t) => `“${t}”`).join(', ')}.`,
+        );
+      const { blob, encrypted } = await this.#ensureClient().call('exportBundle', { passphrase });
+      const name = `hearth-backup-${localDateKey()}.zip${encrypted ? '.age' : ''}`;
+      downloadBlob(blob, name);
+      toasts.show(
+        `Backed up everything (${formatMegabytes(blob.size)}${encrypted ? ', encrypted' : ''}).`,
+      );
+      return true;
+    } catch (error) {
+      this.error = `Backup failed: ${errorMessage(error)}`;
+      return false;
+    } finally {
+      this.busy = false;
+      this.progress = null;
+    }
+  }
+
+  startRestore(): void {
+    this.#reset();
+    this.step = 'pick';
+  }
+
+  /** A file was picked: opened at once when it is a plain zip, else a passphrase is asked for. */
+  async pick(file: File): Promise<void> {
+    this.#reset();
+    this.step = 'pick';
+    this.file = file;
+    const head = new TextDecoder().decode(await file.slice(0, 40).arrayBuffer());
+    this.encrypted = head.startsWith('age-encryption.org/v1') || head.startsWith('-----BEGIN AGE');
+    if (!this.encrypted) await this.open(null);
+  }
+
+  /** Decrypts and checks the picked file in the worker; nothing is written. */
+  async open(passphrase: string | null): Promise<void> {
+    if (!this.file || this.busy) return;
+    this.busy = true;
+    this.error = null;
+    this.step = 'opening';
+    try {
+      this.opened = await this.#ensureClient().call('openBundle', { file: this.file, passphrase });
+      this.step = 'preview';
+      await this.plan('merge');
+    } catch (error) {
+      this.error = errorMessage(error);
+      this.step = 'pick';
+    } finally {
+      this.busy = false;
+      this.progress = null;
+    }
+  }
+
+  /** What a merge or a replace would write (shown before anything is). */
+  async plan(mode: RestoreMode): Promise<void> {
+    try {
+      this.preview = await this.#ensureClient().call('planBundle', { mode });
+    } catch (error) {
+      this.error = errorMessage(error);
+    }
+  }
+
+  async restore(): Promise<void> {
+    if (!this.preview || this.busy) return;
+    this.busy = true;
+    this.error = null;
+    this.step = 'restoring';
+    try {
+      // The editors' own text is saved first, so a merge matches it and a replace is a choice.
+      await editorSessions.flushAll();
+      this.restored = await this.#ensureClient().call('restoreBundle', {});
+      this.step = 'done';
+    } catch (error) {
+      this.error = `Restore failed: ${errorMessage(error)}`;
+      this.step = 'preview';
+    } finally {
+      this.busy = false;
+      this.progress = null;
+    }
+  }
+
+  close(): void {
+    if (this.busy) return;
+    this.#reset();
+    this.step = 'closed';
+    void this.#client?.call('discardBundle', {}).catch(() => undefined);
+  }
+
+  #reset(): void {
+    this.file = null;
+    this.encrypted = false;
+    this.opened = null;
+    this.preview = null;
+    this.restored = null;
+    this.error = null;
+  }
+
+  #ensureClient(): RpcClient<BundleHandlers, BundleEvents> {
+    if (!this.#client) {
+      this.#client = new RpcClient<BundleHandlers, BundleEvents>(
+        new Worker(new URL('../../workers/vault.worker.ts', import.meta.url), { type: 'module' }),
+      );
+      this.#client.on('bundle', (progress) => (this.progress = progress));
+    }
+    return this.#client;
+  }
+}
+
+export const backup = new Backup();

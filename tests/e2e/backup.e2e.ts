@@ -1,0 +1,229 @@
+// Backup and restore of all personal state (issue 12): a vault with notes, a trashed note, an
+// attachment, chats with memories and settings is backed up encrypted from Settings, and restored
+// into a fresh profile (another laptop): every record equal, search answers. A wrong passphrase
+// and a damaged file are refused with a message and nothing is written; a merge over a note that
+// differs keeps both texts.
+import AxeBuilder from '@axe-core/playwright';
+import { test, expect, guardContext, watchPage, assertGuard, type Guard } from './fixtures';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ImportDialog } from './pages/import-dialog';
+import { MemoryViewPage, seedChats } from './pages/memory-view-page';
+import { SearchPage } from './pages/search-page';
+import { readAll } from './idb';
+import { patient } from './patience';
+
+const PASSPHRASE = 'lantern-moss-orbit-42';
+
+interface Session {
+  context: BrowserContext;
+  page: Page;
+  guard: Guard;
+}
+
+async function freshSession(browser: Browser): Promise<Session> {
+  const guard: Guard = { blocked: [], problems: [], allowHosts: new Set(), expectProblems: [] };
+  const context = await browser.newContext({
+    baseURL: test.info().project.use.baseURL,
+    acceptDownloads: true,
+  });
+  await guardContext(context, guard);
+  const page = await context.newPage();
+  watchPage(page, guard);
+  await page.goto('/');
+  await expect(page.getByRole('button', { name: 'New note' })).toBeVisible();
+  return { context, page, guard };
+}
+
+async function endSession(session: Session): Promise<void> {
+  await session.context.close();
+  assertGuard(session.guard);
+}
+
+/** Every store a backup carries, sorted, as the tests' independent view of IndexedDB. */
+async function personalState(page: Page) {
+  const byId = <T extends { id?: string; key?: string }>(rows: T[]) =>
+    rows.sort((a, b) => String(a.id ?? a.key).localeCompare(String(b.id ?? b.key)));
+  const settings = (await readAll<{ key: string; value: unknown }>(page, 'settings')).filter(
+    (s) => !['vault-id', 'memory.serving'].includes(s.key) && !s.key.startsWith('memory.device:'),
+  );
+  const attachments = await readAll<{ id: string; path: string; hash: string }>(
+    page,
+    'attachments',
+  );
+  return {
+    notes: byId(await readAll<{ id: string }>(page, 'notes')),
+    bodies: byId(await readAll<{ id: string }>(page, 'bodies')),
+    attachments: byId(attachments.map(({ id, path, hash }) => ({ id, path, hash }))),
+    conversations: byId(await readAll<{ id: string }>(page, 'conversations')),
+    messages: byId(await readAll<{ id: string }>(page, 'messages')),
+    memories: byId(await readAll<{ id: string }>(page, 'memories')),
+    settings: byId(settings),
+  };
+}
+
+async function openSettings(page: Page): Promise<void> {
+  await page.getByRole('link', { name: 'Settings', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Backup and restore' })).toBeVisible();
+}
+
+async function backUp(page: Page, file: string): Promise<void> {
+  await openSettings(page);
+  await page.getByTestId('backup-passphrase').fill(PASSPHRASE);
+  await page.getByTestId('backup-passphrase-repeat').fill(PASSPHRASE);
+  const download = page.waitForEvent('download', { timeout: patient(60_000) });
+  await page.getByRole('button', { name: 'Back up everything' }).click();
+  const saved = await download;
+  expect(saved.suggestedFilename()).toMatch(/^hearth-backup-\d{4}-\d{2}-\d{2}\.zip\.age$/);
+  await saved.saveAs(file);
+}
+
+/** Opens the restore dialog with `file` and `passphrase`; returns the dialog. */
+async function openBackup(page: Page, file: string, passphrase: string) {
+  await openSettings(page);
+  await page.getByRole('button', { name: 'Restore from backup…' }).click();
+  const dialog = page.getByTestId('restore-dialog');
+  await dialog.getByTestId('restore-file').setInputFiles(file);
+  await dialog.getByLabel('Passphrase').fill(passphrase);
+  await dialog.getByRole('button', { name: 'Open' }).click();
+  return dialog;
+}
+
+test.describe.serial('backup and restore', () => {
+  let workDir: string;
+  let backupFile: string;
+  let before: Awaited<ReturnType<typeof personalState>>;
+
+  test.beforeAll(() => {
+    workDir = mkdtempSync(path.join(tmpdir(), 'hearth-backup-'));
+    backupFile = path.join(workDir, 'backup.zip.age');
+    const vault = path.join(workDir, 'vault');
+    mkdirSync(path.join(vault, 'journal'), { recursive: true });
+    mkdirSync(path.join(vault, 'assets'), { recursive: true });
+    writeFileSync(path.join(vault, 'Sleep log.md'), '# Sleep log\n\nSlept 7 h. 睡眠 7 小时。\r\n');
+    writeFileSync(path.join(vault, 'journal/2026-12-01.md'), '# 2026-12-01\n\nRiver walk.\n');
+    writeFileSync(path.join(vault, 'Contract.md'), '# Contract\n\nClient: Acme. Rate: 90/h.\n');
+    writeFileSync(
+      path.join(vault, 'assets/scan.png'),
+      new Uint8Array(4096).map((_, i) => i % 256),
+    );
+  });
+  test.afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+  test('an encrypted backup restores into a fresh profile with every record equal', async ({
+    browser,
+  }) => {
+    test.setTimeout(patient(240_000));
+    const source = await freshSession(browser);
+    const { page } = source;
+    const dialog = new ImportDialog(page);
+    await dialog.importFolder(path.join(workDir, 'vault'));
+    await dialog.close();
+    await seedChats(page, [
+      {
+        id: 'chat-sleep',
+        title: 'Sleep questions',
+        messages: ['How did I sleep?', 'About 7 hours.'],
+        memories: ['The user tracks sleep.'],
+      },
+    ]);
+    const memory = new MemoryViewPage(page);
+    await memory.open();
+    await memory.add('The user is vegetarian.');
+    before = await personalState(page);
+    expect(before.notes).toHaveLength(3);
+    expect(before.memories).toHaveLength(2);
+    await backUp(page, backupFile);
+    // Not a zip any tool reads as such: an age file.
+    expect(readFileSync(backupFile).subarray(0, 21).toString()).toBe('age-encryption.org/v1');
+    await endSession(source);
+
+    const target = await freshSession(browser);
+    const restore = await openBackup(target.page, backupFile, PASSPHRASE);
+    await expect(restore.getByTestId('restore-counts')).toBeVisible({ timeout: patient(60_000) });
+    const row = (kind: string) => restore.locator(`tr[data-kind="${kind}"] td`).first();
+    await expect(row('notes')).toHaveText('3');
+    await expect(row('attachments')).toHaveText('1');
+    await expect(row('memories')).toHaveText('2');
+    await expect(restore.getByTestId('restore-merge-summary')).toContainText('0 already here');
+    const axe = await new AxeBuilder({ page: target.page })
+      .include('[data-testid=restore-dialog]')
+      .analyze();
+    expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+    await restore.getByRole('button', { name: 'Merge' }).click();
+    await expect(restore.getByTestId('restore-done')).toBeVisible({ timeout: patient(60_000) });
+    await restore.getByRole('button', { name: 'Close' }).click();
+
+    const after = await personalState(target.page);
+    expect(after).toEqual(before);
+    const search = new SearchPage(target.page);
+    await search.open('Acme');
+    await expect(search.result('Contract.md')).toBeVisible({ timeout: patient(30_000) });
+    await endSession(target);
+  });
+
+  test('a wrong passphrase and a damaged backup are refused, and nothing is written', async ({
+    browser,
+  }) => {
+    test.setTimeout(patient(180_000));
+    const session = await freshSession(browser);
+    const restore = await openBackup(session.page, backupFile, 'not-the-passphrase');
+    await expect(restore.getByTestId('restore-error')).toContainText(
+      'That passphrase does not open this backup',
+      { timeout: patient(60_000) },
+    );
+    const damaged = path.join(workDir, 'damaged.zip.age');
+    const bytes = readFileSync(backupFile);
+    bytes[Math.floor(bytes.length / 2)]! ^= 0x40;
+    writeFileSync(damaged, bytes);
+    await restore.getByTestId('restore-file').setInputFiles(damaged);
+    await restore.getByLabel('Passphrase').fill(PASSPHRASE);
+    await restore.getByRole('button', { name: 'Open' }).click();
+    await expect(restore.getByTestId('restore-error')).toContainText('damaged', {
+      timeout: patient(60_000),
+    });
+    await expect(restore.getByTestId('restore-counts')).toHaveCount(0);
+    expect(await readAll(session.page, 'notes')).toEqual([]);
+    expect(await readAll(session.page, 'memories')).toEqual([]);
+    await endSession(session);
+  });
+
+  test('a merge over a note that differs keeps both texts; replace asks for a typed confirmation', async ({
+    browser,
+  }) => {
+    test.setTimeout(patient(240_000));
+    const session = await freshSession(browser);
+    const { page } = session;
+    const dialog = new ImportDialog(page);
+    // The same folder name as the backed-up vault, so the note has the same path there.
+    const here = path.join(workDir, 'here', 'vault');
+    mkdirSync(here, { recursive: true });
+    writeFileSync(path.join(here, 'Sleep log.md'), '# Sleep log\n\nThis laptop: slept 5 h.\n');
+    await dialog.importFolder(here);
+    await dialog.close();
+
+    const restore = await openBackup(page, backupFile, PASSPHRASE);
+    await expect(restore.getByTestId('restore-conflicts')).toContainText('Sleep log.md', {
+      timeout: patient(60_000),
+    });
+    await restore.getByRole('radio', { name: /Replace everything here/ }).check();
+    const replace = restore.getByRole('button', { name: 'Replace everything' });
+    await expect(replace).toBeDisabled();
+    await restore.getByTestId('restore-confirm').fill('replace');
+    await expect(replace).toBeEnabled();
+    await restore.getByRole('radio', { name: /Merge into what is here/ }).check();
+    await expect(restore.getByTestId('restore-conflicts')).toContainText('Sleep log.md');
+    await restore.getByRole('button', { name: 'Merge' }).click();
+    await expect(restore.getByTestId('restore-done')).toBeVisible({ timeout: patient(60_000) });
+
+    const bodies = (await readAll<{ content: string }>(page, 'bodies')).map((b) => b.content);
+    expect(bodies).toContain('# Sleep log\n\nThis laptop: slept 5 h.\n');
+    expect(bodies.some((b) => b.includes('Slept 7 h. 睡眠 7 小时。'))).toBe(true);
+    const paths = (await readAll<{ path: string }>(page, 'notes')).map((n) => n.path);
+    expect(paths).toContain('vault/Sleep log.md');
+    expect(paths.some((p) => /^vault\/Sleep log \(conflict .*\)\.md$/.test(p))).toBe(true);
+    await endSession(session);
+  });
+});
