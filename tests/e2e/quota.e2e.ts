@@ -236,7 +236,8 @@ test('a full disk fails a note save with Retry; the typed text stays and saves o
 
     // Leaving the note asks first, and says where the text is safe: in its draft if the disk had
     // room for that (a draft is one write; a save also rewrites the note), else only in this tab.
-    // The dialog promises nothing while the draft write is still on its way.
+    // While the draft write is still on its way (on a full disk Chromium took minutes once), the
+    // dialog says the text is only in this tab, which is true until the write lands.
     const list = page.getByRole('navigation', { name: 'Notes' });
     await list.getByRole('link', { name: /^Kept safe/ }).click();
     const kept = notes.leaveDialog.getByText('A backup is kept in this browser');
