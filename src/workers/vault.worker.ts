@@ -1,5 +1,5 @@
-// The vault worker: import and export of the whole vault, and backups of all personal state (the
-// bundle), off the main thread.
+// The vault worker: import and export of the whole vault, backups of all personal state (the
+// bundle), and other assistants' history brought home, off the main thread.
 import { serve } from '../lib/rpc/server';
 import {
   createVaultHandlers,
@@ -11,8 +11,10 @@ import {
   type BundleEvents,
   type BundleHandlers,
 } from '../lib/bundle/bundle-handlers';
+import { createHistoryHandlers, type HistoryHandlers } from '../lib/history/history-handlers';
 
-serve<VaultHandlers & BundleHandlers, VaultEvents & BundleEvents>(self, {
+serve<VaultHandlers & BundleHandlers & HistoryHandlers, VaultEvents & BundleEvents>(self, {
   ...createVaultHandlers(),
   ...createBundleHandlers(),
+  ...createHistoryHandlers(),
 });

@@ -226,4 +226,45 @@ test.describe.serial('backup and restore', () => {
     expect(paths.some((p) => /^vault\/Sleep log \(conflict .*\)\.md$/.test(p))).toBe(true);
     await endSession(session);
   });
+
+  test('ChatGPT and Claude history comes home with its branches; a second import adds nothing', async ({
+    browser,
+  }) => {
+    test.setTimeout(patient(180_000));
+    const session = await freshSession(browser);
+    const { page } = session;
+    await openSettings(page);
+    const file = page.getByTestId('history-file');
+    await file.setInputFiles('tests/fixtures/history/chatgpt-conversations.json');
+    const report = page.getByTestId('history-report');
+    await expect(report).toContainText('Imported 2 conversations (6 messages) from ChatGPT');
+    await expect(report).toContainText('1 could not be read and were skipped');
+    await file.setInputFiles('tests/fixtures/history/claude-conversations.json');
+    await expect(report).toContainText('Imported 2 conversations (4 messages) from Claude');
+    await expect(report).toContainText('with 1 attached files');
+    await file.setInputFiles('tests/fixtures/history/chatgpt-conversations.json');
+    await expect(report).toContainText('Imported 0 conversations');
+    await expect(report).toContainText('2 were here already');
+    await file.setInputFiles({
+      name: 'notes.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from('[1,2]'),
+    });
+    await expect(page.getByTestId('history-error')).toContainText(
+      'neither a ChatGPT nor a Claude export',
+    );
+
+    await page.getByRole('link', { name: 'Chat', exact: true }).click();
+    await page.getByRole('link', { name: 'Trip to Kyoto' }).click();
+    const messages = page.getByTestId('chat-message');
+    await expect(messages).toHaveCount(4);
+    const edited = messages.nth(2);
+    await expect(edited).toContainText('Add a day trip to Osaka instead.');
+    await expect(edited.getByTestId('message-version')).toHaveText('2/2');
+    await edited.getByRole('button', { name: 'Previous version' }).click();
+    await expect(messages.nth(2)).toContainText('Add a day trip to Nara.');
+    await expect(messages.nth(3)).toContainText('Swap day 3 for Nara');
+    expect((await readAll(page, 'conversations')).length).toBe(4);
+    await endSession(session);
+  });
 });

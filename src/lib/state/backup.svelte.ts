@@ -10,6 +10,8 @@ import type {
   RestorePreview,
 } from '../bundle/bundle-handlers';
 import type { CountKind } from '../bundle/bundle-format';
+import type { HistoryHandlers } from '../history/history-handlers';
+import type { HistoryCounts } from '../history/history-types';
 import type { RestoreMode } from '../bundle/restore-plan';
 import { downloadBlob } from '../vault/download';
 import { localDateKey } from '../vault/dates';
@@ -33,7 +35,11 @@ class Backup {
   preview = $state.raw<RestorePreview | null>(null);
   restored = $state.raw<Record<CountKind, number> | null>(null);
 
-  #client: RpcClient<BundleHandlers, BundleEvents> | null = null;
+  /** The last history import's report (ChatGPT or Claude), or its error. */
+  history = $state.raw<{ source: 'chatgpt' | 'claude'; counts: HistoryCounts } | null>(null);
+  historyError = $state<string | null>(null);
+
+  #client: RpcClient<BundleHandlers & HistoryHandlers, BundleEvents> | null = null;
 
   /** Writes the whole state as a bundle and downloads it; encrypted when a passphrase is given. */
   async backUp(passphrase: string | null): Promise<boolean> {
@@ -60,6 +66,21 @@ class Backup {
     } finally {
       this.busy = false;
       this.progress = null;
+    }
+  }
+
+  /** Reads a ChatGPT or Claude export and adds its conversations (each branch kept). */
+  async importHistory(file: File): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    this.history = null;
+    this.historyError = null;
+    try {
+      this.history = await this.#ensureClient().call('importHistory', { file });
+    } catch (error) {
+      this.historyError = errorMessage(error);
+    } finally {
+      this.busy = false;
     }
   }
 
@@ -141,9 +162,9 @@ class Backup {
     this.error = null;
   }
 
-  #ensureClient(): RpcClient<BundleHandlers, BundleEvents> {
+  #ensureClient(): RpcClient<BundleHandlers & HistoryHandlers, BundleEvents> {
     if (!this.#client) {
-      this.#client = new RpcClient<BundleHandlers, BundleEvents>(
+      this.#client = new RpcClient<BundleHandlers & HistoryHandlers, BundleEvents>(
         new Worker(new URL('../../workers/vault.worker.ts', import.meta.url), { type: 'module' }),
       );
       this.#client.on('bundle', (progress) => (this.progress = progress));
