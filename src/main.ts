@@ -3,11 +3,26 @@ import './app.css';
 import App from './App.svelte';
 import { theme } from './lib/state/theme.svelte';
 import { pwa } from './lib/state/pwa.svelte';
+import { toasts } from './lib/state/toasts.svelte';
+import { followWipes, takeWipeOutcome, wipeIfRequested } from './lib/storage/wipe-everything';
 
-theme.apply();
-const target = document.getElementById('app');
-if (!target) throw new Error('Hearth cannot start: #app is missing from index.html.');
-mount(App, { target });
-// Benchmarks read this mark: the shell is rendered and handles input from here on.
-performance.mark('hearth:interactive');
-pwa.register();
+// A "Delete everything" asked for runs here, before anything opens storage (it then reloads).
+if (!(await wipeIfRequested())) start();
+
+function start(): void {
+  theme.apply();
+  followWipes();
+  const wiped = takeWipeOutcome();
+  if (wiped !== null)
+    queueMicrotask(() =>
+      wiped === ''
+        ? toasts.show('Everything Hearth kept in this browser was deleted.')
+        : toasts.error(`Some of Hearth's data could not be deleted: ${wiped}`),
+    );
+  const target = document.getElementById('app');
+  if (!target) throw new Error('Hearth cannot start: #app is missing from index.html.');
+  mount(App, { target });
+  // Benchmarks read this mark: the shell is rendered and handles input from here on.
+  performance.mark('hearth:interactive');
+  pwa.register();
+}

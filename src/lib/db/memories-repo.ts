@@ -220,3 +220,19 @@ export async function forgetConversationMemories(conversationId: string): Promis
   announce({ kind: 'forgotten', ids });
   return ids.length;
 }
+
+/** Forgets every memory, with their embeddings and their copies in earlier answers; how many. */
+export async function forgetAllMemories(): Promise<number> {
+  const db = getDb();
+  const ids = await guardQuota('that the memories are forgotten', () =>
+    db.transaction('rw', db.memories, db.memoryVectors, db.messages, async () => {
+      const rows = await db.memories.toArray();
+      await scrubAnswers(new Map(rows.map((row) => [row.id, row.text])));
+      await db.memoryVectors.clear();
+      await db.memories.clear();
+      return rows.map((row) => row.id);
+    }),
+  );
+  announce({ kind: 'forgotten', ids });
+  return ids.length;
+}

@@ -215,6 +215,18 @@ class Models {
   async remove(key: string): Promise<number> {
     const model = this.installed.find((m) => m.key === key);
     if (!model) throw new NotFoundError('That model is not on this device any more.');
+    return this.#remove(model);
+  }
+
+  /** Deletes every installed model (as stored, not as last shown); resolves to the bytes freed. */
+  async removeAll(): Promise<number> {
+    let freed = 0;
+    for (const model of await listInstalledModels()) freed += await this.#remove(model);
+    return freed;
+  }
+
+  async #remove(model: InstalledModel): Promise<number> {
+    const { key } = model;
     await this.downloads.cancel(key);
     if (this.#loaded?.key === key) await this.unload();
     const { engineFor } = await workers();
