@@ -4,6 +4,7 @@ import App from './App.svelte';
 import { theme } from './lib/state/theme.svelte';
 import { pwa } from './lib/state/pwa.svelte';
 import { toasts } from './lib/state/toasts.svelte';
+import { retention } from './lib/state/retention.svelte';
 import { followWipes, takeWipeOutcome, wipeIfRequested } from './lib/storage/wipe-everything';
 
 // A "Delete everything" asked for runs here, before anything opens storage (it then reloads).
@@ -25,4 +26,5 @@ function start(): void {
   // Benchmarks read this mark: the shell is rendered and handles input from here on.
   performance.mark('hearth:interactive');
   pwa.register();
+  retention.start();
 }

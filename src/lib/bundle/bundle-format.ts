@@ -117,6 +117,7 @@ export const conversationSchema = v.object({
   updatedAt: time,
   systemPrompt: v.optional(text(200_000)),
   grounding: v.optional(v.object({ enabled: v.boolean(), scope: groundingScope })),
+  pinned: v.optional(v.boolean()),
 });
 
 const task = v.picklist(['chat', 'code', 'writing', 'reasoning']);

@@ -57,7 +57,7 @@ export function observeConversations(
 
 export async function updateConversation(
   id: string,
-  patch: Partial<Pick<ConversationRecord, 'title' | 'systemPrompt' | 'grounding'>>,
+  patch: Partial<Pick<ConversationRecord, 'title' | 'systemPrompt' | 'grounding' | 'pinned'>>,
 ): Promise<void> {
   const clean = patch.title === undefined ? patch : { ...patch, title: patch.title.trim() };
   if (clean.title === '') clean.title = 'Untitled chat';

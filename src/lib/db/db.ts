@@ -71,6 +71,8 @@ export interface ConversationRecord {
   systemPrompt?: string;
   /** Added with grounding (no index): "Use my notes" and its scope; unset means the default. */
   grounding?: ChatGrounding;
+  /** Kept whatever the retention rules say. */
+  pinned?: boolean;
 }
 
 export type MessageStatus = 'streaming' | 'done' | 'stopped' | 'error';
