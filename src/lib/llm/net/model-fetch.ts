@@ -3,7 +3,7 @@
 // to the user's mirror when one is set, put on the record (the ledger), and checked so that a 404
 // or an HTML fallback page fails as "missing" instead of being cached as a model file.
 import { HearthError, ModelFileMissingError, NetworkBlockedError } from '../../errors';
-import { hubOrigins, IMPORTED_NAMESPACE } from './hosts';
+import { hubOrigins, hubRedirectSources, IMPORTED_NAMESPACE } from './hosts';
 
 export interface LedgerEntry {
   at: number;
@@ -37,12 +37,34 @@ function fileName(url: URL): string {
   return decodeURIComponent(url.pathname.split('/').pop() ?? url.pathname);
 }
 
-/** Maps a hub or model-library URL onto the mirror: same path, the mirror's base. */
+/**
+ * Maps a hub or model-library URL onto the mirror: same path, the mirror's base. The result is
+ * always under the mirror's base: a path that would resolve elsewhere (`///other.example/x`, a
+ * protocol-relative reference, or `%2e%2e` climbing out of the base) is refused.
+ */
 export function mirrorUrl(url: URL, mirror: string | null): URL {
   if (!mirror || !hubOrigins.includes(url.origin)) return url;
-  const base = mirror.endsWith('/') ? mirror : `${mirror}/`;
-  return new URL(url.pathname.replace(/^\//, '') + url.search, base);
+  const base = new URL(mirror.endsWith('/') ? mirror : `${mirror}/`);
+  // Joined as text, never resolved as a reference: leading slashes would make it another host's.
+  const mapped = new URL(base.href + url.pathname.replace(/^\/+/, '') + url.search);
+  if (mapped.origin !== base.origin || !mapped.pathname.startsWith(base.pathname))
+    throw new NetworkBlockedError(
+      `Hearth refused a model file path that leads outside the mirror (${url.pathname.slice(0, 200)}).`,
+    );
+  return mapped;
 }
+
+/** Hosts a model download may reach: the hub (and where it redirects files) or the mirror. */
+export function isModelHost(url: URL, mirror: string | null, redirected: boolean): boolean {
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return false;
+  if (mirror !== null && url.origin === new URL(mirror).origin) return true;
+  if (url.protocol !== 'https:') return false;
+  if (hubOrigins.includes(url.origin)) return true;
+  // The hub's large-file storage answers from its own subdomains, only ever by redirect.
+  return redirected && hubRedirectHosts.some((suffix) => url.hostname.endsWith(suffix));
+}
+
+const hubRedirectHosts = hubRedirectSources.map((source) => source.replace('https://*', ''));
 
 export function createModelFetch(options: ModelFetchOptions): typeof fetch {
   const baseFetch = options.baseFetch ?? globalThis.fetch.bind(globalThis);
@@ -61,7 +83,26 @@ export function createModelFetch(options: ModelFetchOptions): typeof fetch {
       throw new NetworkBlockedError(
         `Hearth refused to contact ${original.host}: no download was asked for.`,
       );
-    const url = mirrorUrl(original, options.mirror());
+    const mirror = options.mirror();
+    const refuse = (target: URL, why: string): never => {
+      options.record({
+        at: Date.now(),
+        host: target.host,
+        path: target.pathname,
+        bytes: 0,
+        status: 0,
+        modelKey: purpose.modelKey,
+        reason: `blocked: ${why}`,
+      });
+      throw new NetworkBlockedError(`Hearth refused to contact ${target.host}: ${why}.`);
+    };
+    let url: URL;
+    try {
+      url = mirrorUrl(original, mirror);
+    } catch {
+      return refuse(original, 'the path leads outside the mirror');
+    }
+    if (!isModelHost(url, mirror, false)) refuse(url, 'it is not a model host');
     const entry: LedgerEntry = {
       at: Date.now(),
       host: url.host,
@@ -82,6 +123,12 @@ export function createModelFetch(options: ModelFetchOptions): typeof fetch {
       );
     }
     entry.status = response.status;
+    // A redirect that ended somewhere other than the hub's storage or the mirror is not read.
+    if (response.url && !isModelHost(new URL(response.url), mirror, true)) {
+      await response.body?.cancel();
+      options.record(entry);
+      return refuse(new URL(response.url), 'a redirect led off the model hosts');
+    }
     if (response.status === 404 || response.status === 401 || response.status === 403) {
       options.record(entry);
       throw new ModelFileMissingError(

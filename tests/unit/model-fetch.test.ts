@@ -1,0 +1,121 @@
+// The model fetch is the only door from a model worker to the network: these check, with a
+// recording stand-in for the network, that it opens only for a download the user started, only to
+// the hub (and its file storage, by redirect) or the mirror, and that a path cannot walk off the
+// mirror's host.
+import { describe, expect, it } from 'vitest';
+import {
+  createModelFetch,
+  isModelHost,
+  mirrorUrl,
+  type LedgerEntry,
+} from '../../src/lib/llm/net/model-fetch';
+import { NetworkBlockedError } from '../../src/lib/errors';
+
+const mirror = 'http://homebox.local:8080/hf/';
+
+describe('mirrorUrl', () => {
+  it('maps hub paths under the mirror base, keeping the query', () => {
+    const url = new URL('https://huggingface.co/org/model/resolve/main/config.json?download=1');
+    expect(mirrorUrl(url, mirror).href).toBe(
+      'http://homebox.local:8080/hf/org/model/resolve/main/config.json?download=1',
+    );
+    expect(mirrorUrl(url, null)).toBe(url);
+    // Not a hub URL: left alone (and then refused by the host check).
+    const other = new URL('https://example.com/x');
+    expect(mirrorUrl(other, mirror)).toBe(other);
+  });
+
+  it('never leaves the mirror: extra slashes, encoded dots and backslashes stay under its base', () => {
+    const cases = [
+      'https://huggingface.co///other.example/x',
+      'https://huggingface.co//other.example/x',
+      'https://huggingface.co/%2e%2e/%2e%2e/etc/passwd',
+      'https://huggingface.co/org/%2E%2E/%2E%2E/%2E%2E/x',
+      'https://huggingface.co/\\\\other.example/x',
+      'https://huggingface.co/@other.example/x',
+    ];
+    for (const raw of cases) {
+      const url = new URL(raw);
+      let mapped: URL;
+      try {
+        mapped = mirrorUrl(url, mirror);
+      } catch (error) {
+        expect(error, raw).toBeInstanceOf(NetworkBlockedError);
+        continue;
+      }
+      expect(mapped.origin, raw).toBe('http://homebox.local:8080');
+      expect(mapped.pathname.startsWith('/hf/'), raw).toBe(true);
+    }
+  });
+});
+
+describe('isModelHost', () => {
+  it('allows the hub, its storage only by redirect, and the mirror; nothing else', () => {
+    const ok = (u: string, redirected = false, m: string | null = null) =>
+      isModelHost(new URL(u), m, redirected);
+    expect(ok('https://huggingface.co/x')).toBe(true);
+    expect(ok('https://raw.githubusercontent.com/x')).toBe(true);
+    expect(ok('https://cdn-lfs.huggingface.co/x')).toBe(false);
+    expect(ok('https://cdn-lfs.huggingface.co/x', true)).toBe(true);
+    expect(ok('https://cas-bridge.xethub.hf.co/x', true)).toBe(true);
+    expect(ok('http://huggingface.co/x')).toBe(false);
+    expect(ok('https://evilhuggingface.co/x', true)).toBe(false);
+    expect(ok('https://huggingface.co.evil.example/x', true)).toBe(false);
+    expect(ok('http://homebox.local:8080/hf/x', false, mirror)).toBe(true);
+    expect(ok('http://homebox.local:9090/x', false, mirror)).toBe(false);
+    expect(ok('https://example.com/x', true, mirror)).toBe(false);
+  });
+});
+
+describe('createModelFetch', () => {
+  function setup(purpose = true, responseUrl?: string) {
+    const ledger: LedgerEntry[] = [];
+    const asked: string[] = [];
+    const fetch = createModelFetch({
+      purpose: () => (purpose ? { modelKey: 'm', reason: 'download' } : null),
+      mirror: () => null,
+      record: (entry) => ledger.push(entry),
+      appOrigin: 'http://localhost:4173',
+      baseFetch: (input: RequestInfo | URL) => {
+        const url = input instanceof Request ? input.url : String(input);
+        asked.push(url);
+        const response = new Response('{}', {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+        });
+        Object.defineProperty(response, 'url', { value: responseUrl ?? url });
+        return Promise.resolve(response);
+      },
+    });
+    return { fetch, ledger, asked };
+  }
+
+  it('fetches a hub file for a download the user started, and records it', async () => {
+    const { fetch, ledger, asked } = setup();
+    const response = await fetch('https://huggingface.co/org/m/resolve/main/config.json');
+    expect(await response.text()).toBe('{}');
+    expect(asked).toEqual(['https://huggingface.co/org/m/resolve/main/config.json']);
+    expect(ledger).toMatchObject([{ host: 'huggingface.co', status: 200, reason: 'download' }]);
+  });
+
+  it('refuses any request when no download was started, without touching the network', async () => {
+    const { fetch, asked } = setup(false);
+    await expect(fetch('https://huggingface.co/x')).rejects.toBeInstanceOf(NetworkBlockedError);
+    expect(asked).toEqual([]);
+  });
+
+  it('refuses a host that is not a model host, and ledgers the attempt as blocked', async () => {
+    const { fetch, ledger, asked } = setup();
+    await expect(fetch('https://evil.example/model.wasm')).rejects.toThrow(/not a model host/);
+    expect(asked).toEqual([]);
+    expect(ledger).toMatchObject([{ host: 'evil.example', status: 0, reason: /^blocked/ }]);
+  });
+
+  it('does not read a response whose redirect ended off the model hosts', async () => {
+    const { fetch, ledger } = setup(true, 'https://tracker.example/collect');
+    await expect(fetch('https://huggingface.co/org/m/resolve/main/model.onnx')).rejects.toThrow(
+      /redirect led off the model hosts/,
+    );
+    expect(ledger.at(-1)).toMatchObject({ host: 'tracker.example', reason: /^blocked/ });
+  });
+});
