@@ -5,6 +5,7 @@ import { theme } from './lib/state/theme.svelte';
 import { pwa } from './lib/state/pwa.svelte';
 import { toasts } from './lib/state/toasts.svelte';
 import { retention } from './lib/state/retention.svelte';
+import { scheduledBackup } from './lib/state/scheduled-backup.svelte';
 import { followWipes, takeWipeOutcome, wipeIfRequested } from './lib/storage/wipe-everything';
 
 // A "Delete everything" asked for runs here, before anything opens storage (it then reloads).
@@ -27,4 +28,5 @@ function start(): void {
   performance.mark('hearth:interactive');
   pwa.register();
   retention.start();
+  scheduledBackup.start();
 }

@@ -267,4 +267,88 @@ test.describe.serial('backup and restore', () => {
     expect((await readAll(page, 'conversations')).length).toBe(4);
     await endSession(session);
   });
+
+  test('scheduled backups go to the picked folder encrypted to a backup key, keep the last K, and restore with the key', async ({
+    browser,
+  }) => {
+    test.setTimeout(patient(240_000));
+    const session = await freshSession(browser);
+    const { page } = session;
+    // The native folder dialog cannot be driven: it answers with a real directory handle from
+    // the origin-private file system (as in folder-picker.e2e.ts).
+    await page.addInitScript(() => {
+      (
+        window as unknown as { showDirectoryPicker: () => Promise<FileSystemDirectoryHandle> }
+      ).showDirectoryPicker = async () =>
+        (await navigator.storage.getDirectory()).getDirectoryHandle('backups', { create: true });
+    });
+    await page.reload();
+    const dialog = new ImportDialog(page);
+    await dialog.importFolder(path.join(workDir, 'vault'));
+    await dialog.close();
+    await openSettings(page);
+
+    await page.getByRole('button', { name: 'Create a backup key' }).click();
+    const identity = (await page.getByTestId('backup-key').inputValue()).trim();
+    expect(identity).toMatch(/^AGE-SECRET-KEY-1[0-9A-Z]+$/);
+    const use = page.getByRole('button', { name: 'Use this key' });
+    await expect(use).toBeDisabled();
+    await page.getByRole('checkbox', { name: 'I have saved this key somewhere safe' }).check();
+    await use.click();
+    await expect(page.getByTestId('backup-recipient')).toHaveText(/^age1/);
+    // The secret half is nowhere in the browser's storage.
+    const settings = JSON.stringify(await readAll(page, 'settings'));
+    expect(settings).not.toContain(identity);
+
+    await page.getByRole('button', { name: 'Choose a folder…' }).click();
+    await expect(page.getByTestId('backup-folder')).toHaveText('Folder: backups');
+    await page.getByLabel('Backups kept').fill('2');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const status = page.getByTestId('backup-schedule-status');
+    const names = () =>
+      page.evaluate(async () => {
+        const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('backups');
+        const out: string[] = [];
+        for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys())
+          out.push(name);
+        return out.sort();
+      });
+    for (let i = 1; i <= 3; i++) {
+      await page.getByRole('button', { name: 'Back up now' }).click();
+      await expect(page.getByRole('button', { name: 'Back up now' })).toBeEnabled({
+        timeout: patient(60_000),
+      });
+      await expect.poll(async () => (await names()).length).toBe(Math.min(i, 2));
+    }
+    await expect(status).toContainText('Last backup');
+    const kept = await names();
+    expect(kept.every((n) => /^hearth-backup-.*Z\.zip\.age$/.test(n))).toBe(true);
+
+    // The newest one restores with the key (into this profile: everything is here already).
+    const newest = await page.evaluate(async (name) => {
+      const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('backups');
+      const file = await (await dir.getFileHandle(name)).getFile();
+      return Array.from(new Uint8Array(await file.arrayBuffer()));
+    }, kept.at(-1)!);
+    const file = path.join(workDir, 'scheduled.zip.age');
+    writeFileSync(file, new Uint8Array(newest));
+    await page.getByRole('button', { name: 'Restore from backup…' }).click();
+    const restore = page.getByTestId('restore-dialog');
+    await restore.getByTestId('restore-file').setInputFiles(file);
+    await restore
+      .getByLabel('Backup key')
+      .fill('AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ');
+    await restore.getByRole('button', { name: 'Open' }).click();
+    await expect(restore.getByTestId('restore-error')).toContainText(
+      'That key does not open this backup',
+      { timeout: patient(30_000) },
+    );
+    await restore.getByLabel('Backup key').fill(identity);
+    await restore.getByRole('button', { name: 'Open' }).click();
+    await expect(restore.locator('tr[data-kind="notes"] td').first()).toHaveText('3', {
+      timeout: patient(60_000),
+    });
+    await expect(restore.getByTestId('restore-merge-summary')).toContainText('4 already here');
+    await endSession(session);
+  });
 });

@@ -7,7 +7,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decryptBlob, encryptBlob } from '../../src/lib/bundle/age-file';
+import {
+  decryptBlob,
+  encryptBlob,
+  encryptBlobTo,
+  generateBackupKey,
+} from '../../src/lib/bundle/age-file';
 import { readBundle } from '../../src/lib/bundle/bundle-read';
 import { writeBundle } from '../../src/lib/bundle/bundle-write';
 import { vectorFile, vectorPassphrase } from '../fixtures/bundle-vector';
@@ -109,5 +114,36 @@ describe.skipIf(!ready)('interop with the age CLI', () => {
     const read = await readBundle(new Blob([readFileSync(join(dir, 'vector.zip'))]));
     expect(read.manifest.format).toBe(2);
     expect(read.notes.map((n) => n.path)).toEqual(['Sleep log.md', 'journal/2026-12-06.md']);
+  });
+
+  it('a scheduled backup, encrypted to a backup key, opens with `age -d -i` and the key file', async () => {
+    const zip = await sampleBundle();
+    const key = await generateBackupKey();
+    writeFileSync(join(dir, 'key.txt'), `# public key: ${key.recipient}\n${key.identity}\n`);
+    const sealed = await encryptBlobTo(zip, key.recipient);
+    writeFileSync(join(dir, 'scheduled.zip.age'), new Uint8Array(await sealed.arrayBuffer()));
+    execFileSync('age', [
+      '-d',
+      '-i',
+      join(dir, 'key.txt'),
+      '-o',
+      join(dir, 'scheduled.zip'),
+      join(dir, 'scheduled.zip.age'),
+    ]);
+    expect(new Uint8Array(readFileSync(join(dir, 'scheduled.zip')))).toEqual(
+      new Uint8Array(await zip.arrayBuffer()),
+    );
+    // And what the CLI encrypts to the key opens in Hearth with the key.
+    execFileSync('age', [
+      '-r',
+      key.recipient,
+      '-o',
+      join(dir, 'cli.zip.age'),
+      join(dir, 'scheduled.zip'),
+    ]);
+    const read = await readBundle(
+      await decryptBlob(new Blob([readFileSync(join(dir, 'cli.zip.age'))]), key.identity),
+    );
+    expect(read.memories[0]?.text).toBe('The user runs.');
   });
 });

@@ -3,7 +3,7 @@
 // command-line tool (`age -d backup.zip.age > backup.zip`) and anything `age -p` made opens here.
 // Passphrases use age's scrypt recipient. Data goes through as streams of 64 KiB chunks, each
 // authenticated: a flipped byte or a cut-off file fails at the chunk where it happens.
-import { Decrypter, Encrypter } from 'age-encryption';
+import { Decrypter, Encrypter, generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { HearthError } from '../errors';
 
 /** The first line of every binary age file. */
@@ -13,10 +13,10 @@ const armorMagic = '-----BEGIN AGE ENCRYPTED FILE-----';
 
 export class WrongPassphraseError extends HearthError {
   override name = 'WrongPassphraseError';
-  constructor() {
+  constructor(what: 'passphrase' | 'key' = 'passphrase') {
     super(
-      'That passphrase does not open this backup (or the start of the file is damaged). Check ' +
-        'the passphrase and try again.',
+      `That ${what} does not open this backup (or the start of the file is damaged). Check ` +
+        `the ${what} and try again.`,
     );
   }
 }
@@ -61,8 +61,50 @@ export async function encryptBlob(
   return new Response(stream).blob();
 }
 
-/** Decrypts an age file with `passphrase`; the whole file is authenticated before it returns. */
-export async function decryptBlob(blob: Blob, passphrase: string): Promise<Blob> {
+/** A backup key: the secret identity (the user keeps it) and the recipient Hearth keeps. */
+export interface BackupKey {
+  /** `AGE-SECRET-KEY-1…`: decrypts; shown once and never stored by Hearth. */
+  identity: string;
+  /** `age1…`: encrypts only. */
+  recipient: string;
+}
+
+/** A new X25519 key (the kind every age tool reads, Debian's `age` 1.1 included). */
+export async function generateBackupKey(): Promise<BackupKey> {
+  const identity = await generateX25519Identity();
+  return { identity, recipient: await identityToRecipient(identity) };
+}
+
+export function isBackupIdentity(secret: string): boolean {
+  return /^AGE-SECRET-KEY-1[0-9A-Z]+$/.test(secret.trim());
+}
+
+/** Encrypts `blob` to a recipient (`age1…`): only its secret key opens it, no passphrase asked. */
+export async function encryptBlobTo(blob: Blob, recipient: string): Promise<Blob> {
+  const encrypter = new Encrypter();
+  encrypter.addRecipient(recipient.trim());
+  return new Response(await encrypter.encrypt(blob.stream())).blob();
+}
+
+/** How an age file was encrypted, from its header: a passphrase, a key, or unknown. */
+export async function ageKind(blob: Blob): Promise<'passphrase' | 'key' | 'unknown'> {
+  const header = await head(blob, 4096);
+  if (!header.startsWith(magic)) return 'unknown';
+  if (header.includes('\n-> scrypt ')) return 'passphrase';
+  return header.includes('\n-> X25519 ') ? 'key' : 'unknown';
+}
+
+/**
+ * Decrypts an age file with a passphrase, or with a backup key (`AGE-SECRET-KEY-1…`); the whole
+ * file is authenticated before it returns.
+ */
+export async function decryptBlob(blob: Blob, secret: string): Promise<Blob> {
+  if (isBackupIdentity(secret))
+    return decryptWith(blob, 'key', (d) => d.addIdentity(secret.trim()));
+  return decryptWithPassphrase(blob, secret);
+}
+
+async function decryptWithPassphrase(blob: Blob, passphrase: string): Promise<Blob> {
   const start = await head(blob, armorMagic.length);
   if (start.startsWith(armorMagic))
     throw new UnsupportedAgeFileError(
@@ -73,16 +115,28 @@ export async function decryptBlob(blob: Blob, passphrase: string): Promise<Blob>
   const header = await head(blob, 4096);
   if (start.startsWith(magic) && !header.includes('\n-> scrypt '))
     throw new UnsupportedAgeFileError(
-      'This backup is encrypted to a key, not a passphrase. Decrypt it with `age -d -i <key>` ' +
-        'and import the zip.',
+      'This backup is encrypted to a backup key, not a passphrase: give its key ' +
+        '(AGE-SECRET-KEY-1…) instead.',
     );
+  return decryptWith(blob, 'passphrase', (d) => d.addPassphrase(passphrase));
+}
+
+async function decryptWith(
+  blob: Blob,
+  what: 'passphrase' | 'key',
+  add: (decrypter: Decrypter) => void,
+): Promise<Blob> {
   const decrypter = new Decrypter();
-  decrypter.addPassphrase(passphrase);
+  try {
+    add(decrypter);
+  } catch {
+    throw new WrongPassphraseError(what);
+  }
   let stream: ReadableStream<Uint8Array>;
   try {
     stream = await decrypter.decrypt(blob.stream());
   } catch (error) {
-    throw headerError(error);
+    throw headerError(error, what);
   }
   try {
     return await new Response(stream).blob();
@@ -96,10 +150,10 @@ function detailOf(error: unknown): string {
 }
 
 /** What went wrong reading an age header, in the user's terms. */
-function headerError(error: unknown): Error {
+function headerError(error: unknown, what: 'passphrase' | 'key'): Error {
   const detail = detailOf(error);
   // age cannot tell a wrong passphrase from a damaged header: both fail the header's MAC.
-  if (/no identity matched/i.test(detail)) return new WrongPassphraseError();
+  if (/no identity matched/i.test(detail)) return new WrongPassphraseError(what);
   if (/work factor/i.test(detail))
     return new UnsupportedAgeFileError(
       `This backup asks for more scrypt work than Hearth allows (${detail}).`,

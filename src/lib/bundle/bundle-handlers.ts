@@ -4,7 +4,7 @@
 // transaction). The opened bundle waits here between steps, so the page never holds it.
 import type { HandlerContext } from '../rpc/protocol';
 import { notifyVaultChange } from '../vault/changes';
-import { decryptBlob, encryptBlob, isAgeFile } from './age-file';
+import { decryptBlob, encryptBlob, encryptBlobTo, isAgeFile } from './age-file';
 import { readBundle, type BundleContents } from './bundle-read';
 import { writeBundle } from './bundle-write';
 import type { CountKind } from './bundle-format';
@@ -87,7 +87,7 @@ export function createBundleHandlers() {
   return {
     /** The user's whole state as a bundle; encrypted with age when a passphrase is given. */
     exportBundle: async (
-      args: { passphrase: string | null; workFactor?: number },
+      args: { passphrase: string | null; recipient?: string; workFactor?: number },
       ctx: Ctx,
     ): Promise<{ blob: Blob; counts: Record<CountKind, number>; encrypted: boolean }> => {
       ctx.emit('bundle', { phase: 'reading', done: 0 });
@@ -96,9 +96,12 @@ export function createBundleHandlers() {
         appVersion,
         onProgress: (done) => ctx.emit('bundle', { phase: 'writing', done }),
       });
-      if (args.passphrase === null) return { blob, counts: manifest.counts, encrypted: false };
+      if (args.passphrase === null && !args.recipient)
+        return { blob, counts: manifest.counts, encrypted: false };
       ctx.emit('bundle', { phase: 'encrypting', done: manifest.entries.length });
-      const sealed = await encryptBlob(blob, args.passphrase, args.workFactor);
+      const sealed = args.recipient
+        ? await encryptBlobTo(blob, args.recipient)
+        : await encryptBlob(blob, args.passphrase ?? '', args.workFactor);
       return { blob: sealed, counts: manifest.counts, encrypted: true };
     },
 

@@ -70,10 +70,17 @@ export interface RestorePlan {
 
 /**
  * Settings that describe this browser's own database, never carried from another: its id, the
- * measured embedding device, and which model's index serves searches (the index is rebuilt here).
+ * measured embedding device, which model's index serves searches (the index is rebuilt here), and
+ * the scheduled backups' folder and state.
  */
 export function isDeviceSetting(key: string): boolean {
-  return key === 'vault-id' || key === 'memory.serving' || key.startsWith('memory.device:');
+  return (
+    key === 'vault-id' ||
+    key === 'memory.serving' ||
+    key.startsWith('memory.device:') ||
+    // The backup folder's handle and this device's schedule (its key stays with the user).
+    key.startsWith('backup.')
+  );
 }
 
 export const ledgerKey = (row: Pick<RequestRecord, 'at' | 'host' | 'path'>): string =>

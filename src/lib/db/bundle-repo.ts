@@ -170,3 +170,14 @@ export async function applyRestore(plan: RestorePlan): Promise<void> {
     throw error;
   }
 }
+
+/** When anything a backup holds last changed: the newest note, chat or memory write. */
+export async function lastChangeAt(): Promise<number> {
+  const db = getDb();
+  const [note, conversation, memory] = await Promise.all([
+    db.notes.orderBy('updatedAt').last(),
+    db.conversations.orderBy('updatedAt').last(),
+    db.memories.orderBy('updatedAt').last(),
+  ]);
+  return Math.max(note?.updatedAt ?? 0, conversation?.updatedAt ?? 0, memory?.updatedAt ?? 0);
+}

@@ -31,6 +31,8 @@ class Backup {
   file = $state.raw<File | null>(null);
   /** True once the picked file is known to be encrypted (a passphrase is asked for). */
   encrypted = $state(false);
+  /** The picked file opens with a backup key (`AGE-SECRET-KEY-1…`) rather than a passphrase. */
+  needsKey = $state(false);
   opened = $state.raw<OpenedBundle | null>(null);
   preview = $state.raw<RestorePreview | null>(null);
   restored = $state.raw<Record<CountKind, number> | null>(null);
@@ -84,6 +86,16 @@ class Backup {
     }
   }
 
+  /** A bundle encrypted to a backup key's recipient, for a scheduled backup (no download). */
+  async bundleFor(recipient: string): Promise<Blob> {
+    await editorSessions.flushAll();
+    const { blob } = await this.#ensureClient().call('exportBundle', {
+      passphrase: null,
+      recipient,
+    });
+    return blob;
+  }
+
   startRestore(): void {
     this.#reset();
     this.step = 'pick';
@@ -94,8 +106,11 @@ class Backup {
     this.#reset();
     this.step = 'pick';
     this.file = file;
-    const head = new TextDecoder().decode(await file.slice(0, 40).arrayBuffer());
+    const head = new TextDecoder().decode(await file.slice(0, 4096).arrayBuffer());
     this.encrypted = head.startsWith('age-encryption.org/v1') || head.startsWith('-----BEGIN AGE');
+    // A scheduled backup is encrypted to a backup key (an X25519 recipient), not a passphrase.
+    this.needsKey =
+      this.encrypted && head.includes('\n-> X25519 ') && !head.includes('\n-> scrypt ');
     if (!this.encrypted) await this.open(null);
   }
 
@@ -156,6 +171,7 @@ class Backup {
   #reset(): void {
     this.file = null;
     this.encrypted = false;
+    this.needsKey = false;
     this.opened = null;
     this.preview = null;
     this.restored = null;

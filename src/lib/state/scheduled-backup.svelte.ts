@@ -1,0 +1,204 @@
+// Scheduled backups: every N hours, when something changed since the last one, and when the app
+// is hidden after changes, the whole state is written to a folder the user picked, encrypted to a
+// backup key whose secret half the user keeps (Hearth stores only the public recipient, so nothing
+// in the browser can open the backups). The last K are kept, older ones deleted only after a new
+// one is written and read back. Without a folder (browsers lacking the File System Access API),
+// a reminder offers the backup as a one-click download instead.
+import { readSetting, writeSetting } from '../db/models-repo';
+import { lastChangeAt } from '../db/bundle-repo';
+import {
+  backupName,
+  defaultSchedule,
+  isBackupRecipient,
+  isDue,
+  nextDue,
+  type ScheduleSettings,
+} from '../backup/backup-schedule';
+import { askToWrite, canWrite, writeBackup } from '../backup/folder-target';
+import type { BackupKey } from '../bundle/age-file';
+import { downloadBlob } from '../vault/download';
+import { errorMessage } from '../errors';
+import { formatMegabytes } from '../format-bytes';
+import { backup } from './backup.svelte';
+import { toasts } from './toasts.svelte';
+
+interface ScheduleState extends ScheduleSettings {
+  recipient: string | null;
+  lastAt: number | null;
+  lastBytes: number | null;
+  lastName: string | null;
+}
+
+const stateKey = 'backup.schedule';
+const folderKey = 'backup.folder';
+const tickMs = 10 * 60_000;
+const startDelayMs = 10_000;
+/** The least time between two backups made because the app was hidden after changes. */
+const hideGapMs = 10 * 60_000;
+
+type DirectoryPicker = (options: {
+  id?: string;
+  mode: 'readwrite';
+}) => Promise<FileSystemDirectoryHandle>;
+
+function picker(): DirectoryPicker | null {
+  const w = window as unknown as { showDirectoryPicker?: DirectoryPicker };
+  return typeof w.showDirectoryPicker === 'function' ? w.showDirectoryPicker.bind(window) : null;
+}
+
+class ScheduledBackup {
+  state = $state.raw<ScheduleState>({
+    ...defaultSchedule,
+    recipient: null,
+    lastAt: null,
+    lastBytes: null,
+    lastName: null,
+  });
+  folder = $state.raw<FileSystemDirectoryHandle | null>(null);
+  loaded = $state(false);
+  running = $state(false);
+  error = $state<string | null>(null);
+  /** The browser forgot the folder permission: a click on "Allow again" asks for it. */
+  needsPermission = $state(false);
+  /** A key just made, shown until the user says it is saved; never stored. */
+  newKey = $state.raw<BackupKey | null>(null);
+  readonly folderSupported = typeof window !== 'undefined' && picker() !== null;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #reminded = false;
+
+  async load(): Promise<void> {
+    const saved = await readSetting<Partial<ScheduleState> | null>(stateKey, null);
+    this.state = { ...this.state, ...(saved ?? {}) };
+    this.folder = await readSetting<FileSystemDirectoryHandle | null>(folderKey, null);
+    this.loaded = true;
+  }
+
+  get nextAt(): number | null {
+    if (!this.state.recipient) return null;
+    return nextDue(this.state.lastAt, this.state, Date.now());
+  }
+
+  async createKey(): Promise<void> {
+    // age's code loads only here: the app's start path never carries it.
+    const { generateBackupKey } = await import('../bundle/age-file');
+    this.newKey = await generateBackupKey();
+  }
+
+  /** The user has kept the secret key: from now on backups are encrypted to its recipient. */
+  async keepKey(): Promise<void> {
+    if (!this.newKey) return;
+    await this.#save({ recipient: this.newKey.recipient });
+    this.newKey = null;
+  }
+
+  downloadKey(): void {
+    if (!this.newKey) return;
+    const text =
+      `# Hearth backup key, made ${new Date().toISOString()}\n` +
+      `# public key: ${this.newKey.recipient}\n${this.newKey.identity}\n`;
+    downloadBlob(new Blob([text], { type: 'text/plain' }), 'hearth-backup-key.txt');
+  }
+
+  async chooseFolder(): Promise<void> {
+    const pick = picker();
+    if (!pick) return;
+    try {
+      const folder = await pick({ id: 'hearth-backups', mode: 'readwrite' });
+      await writeSetting(folderKey, folder);
+      this.folder = folder;
+      this.needsPermission = false;
+    } catch (error) {
+      if ((error as Error).name !== 'AbortError') this.error = errorMessage(error);
+    }
+  }
+
+  async allowAgain(): Promise<void> {
+    if (this.folder && (await askToWrite(this.folder))) {
+      this.needsPermission = false;
+      await this.runNow();
+    }
+  }
+
+  async setSchedule(settings: ScheduleSettings): Promise<void> {
+    await this.#save(settings);
+  }
+
+  /** Makes a backup now: into the folder, or (no folder) as a download. */
+  async runNow(): Promise<boolean> {
+    const recipient = this.state.recipient;
+    if (this.running || !recipient || !isBackupRecipient(recipient)) return false;
+    this.running = true;
+    this.error = null;
+    try {
+      const at = Date.now();
+      const blob = await backup.bundleFor(recipient);
+      const name = backupName(at);
+      if (this.folder) {
+        if (!(await canWrite(this.folder))) {
+          this.needsPermission = true;
+          return false;
+        }
+        await writeBackup(this.folder, name, blob, this.state.keep);
+      } else downloadBlob(blob, name);
+      await this.#save({ lastAt: at, lastBytes: blob.size, lastName: name });
+      return true;
+    } catch (error) {
+      this.error = `The scheduled backup failed: ${errorMessage(error)}`;
+      return false;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /**
+   * Runs a backup when one is due; without a folder, offers it as a download (once a session).
+   * `hiding`: the app is being hidden or closed, so any change since the last backup (at least
+   * 10 minutes ago) is due, whatever the interval.
+   */
+  async tick(hiding = false): Promise<void> {
+    if (!this.loaded) await this.load();
+    const { recipient, lastAt } = this.state;
+    if (!recipient || this.running) return;
+    const changedAt = await lastChangeAt();
+    const now = Date.now();
+    const due = hiding
+      ? changedAt > (lastAt ?? 0) && now - (lastAt ?? 0) >= hideGapMs
+      : isDue(lastAt, changedAt, this.state, now);
+    if (!due) return;
+    if (this.folder) {
+      await this.runNow();
+      return;
+    }
+    if (this.#reminded || hiding) return;
+    this.#reminded = true;
+    toasts.show('A backup is due.', {
+      action: { label: 'Download it', run: () => void this.runNow() },
+      timeoutMs: 0,
+    });
+  }
+
+  /** At start (after a delay), every 10 minutes, and when the app is hidden after changes. */
+  start(): void {
+    if (this.#timer !== undefined) return;
+    setTimeout(() => void this.tick().catch(() => undefined), startDelayMs);
+    this.#timer = setInterval(() => void this.tick().catch(() => undefined), tickMs);
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden' && this.folder)
+        void this.tick(true).catch(() => undefined);
+    });
+  }
+
+  describeLast(): string {
+    const { lastAt, lastBytes } = this.state;
+    if (lastAt === null) return 'No scheduled backup yet.';
+    return `Last backup ${new Date(lastAt).toLocaleString()} (${formatMegabytes(lastBytes ?? 0)}).`;
+  }
+
+  async #save(patch: Partial<ScheduleState>): Promise<void> {
+    const next = { ...this.state, ...patch };
+    await writeSetting(stateKey, next);
+    this.state = next;
+  }
+}
+
+export const scheduledBackup = new ScheduledBackup();
