@@ -130,7 +130,7 @@ test.describe('export', () => {
         .getByRole('link', { name: 'Settings' })
         .click();
       await page.getByRole('button', { name: 'Delete all notes' }).click();
-      await page.getByRole('dialog').getByRole('button', { name: 'Delete everything' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Delete all notes' }).click();
       await expect.poll(() => countStored(page)).toEqual({ notes: 0, bodies: 0 });
     };
     const clean = { added: before.length, updated: 0, unchanged: 0, skipped: 0 };

@@ -64,7 +64,7 @@ test('deleting all notes in Settings is not reported as a loss', async ({ page, 
 
   await page.goto('/settings');
   await page.getByRole('button', { name: 'Delete all notes' }).click();
-  await page.getByRole('button', { name: 'Delete everything' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete all notes' }).click();
   await expect(page.getByText('All notes were deleted from this device.')).toBeVisible();
   await expect.poll(() => seenNotes(page)).toBe(0);
   await page.reload();
