@@ -10,6 +10,7 @@ import { benchVector } from './vector.bench.mjs';
 import { benchIngest } from './ingest.bench.mjs';
 import { benchGrounding } from './grounding.bench.mjs';
 import { benchAttach } from './attach.bench.mjs';
+import { benchBundle } from './bundle.bench.mjs';
 
 const result = { date: new Date().toISOString(), machine: await machine() };
 result.startup = await benchStartup();
@@ -20,6 +21,7 @@ result.vector = await benchVector();
 result.ingest = await benchIngest();
 result.grounding = await benchGrounding();
 result.attach = await benchAttach();
+result.bundle = await benchBundle();
 
 mkdirSync('bench/out', { recursive: true });
 writeFileSync('bench/out/latest.json', JSON.stringify(result, null, 2));

@@ -1,0 +1,208 @@
+// What a backup of everything costs (issue 12), through the real UI: a generated vault imported,
+// then "Back up everything" without and with a passphrase (age, scrypt at the default work factor),
+// against the plain notes export (format 1) of the same vault in the same run; then "Restore from
+// backup…" of each into a fresh profile (open: decrypt and check everything; then merge). Reports
+// MB/s (bundle bytes over time from click to download, or from Open to the preview and from Merge
+// to done) and the browser's peak memory while each runs (all its processes' RSS, sampled every
+// 100 ms: the vault worker does the work, and its heap is not visible to the page). Never asserts.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runnerImport } from 'vite';
+import { guard, launch, machine, startPreview } from './harness.mjs';
+import { importNotes, round } from './ingest/steps.mjs';
+
+export const bundleBenchConfig = { notes: 10_000, seed: 21, passphrase: 'bench-passphrase-1' };
+
+async function vaultModule() {
+  const file = fileURLToPath(new URL('../tests/fixtures/vault-generator.ts', import.meta.url));
+  return (await runnerImport(file, { configFile: false, logLevel: 'warn' })).module;
+}
+
+/** Sum of the resident memory of every Chromium process, in bytes. */
+function browserRss() {
+  try {
+    const out = execFileSync('ps', ['-C', 'chromium', '-o', 'rss='], { encoding: 'utf8' });
+    return out
+      .split('\n')
+      .map(Number)
+      .filter((kb) => kb > 0)
+      .reduce((sum, kb) => sum + kb * 1024, 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** Runs `work` while sampling the browser's memory; returns its result, time and peak. */
+async function measured(work) {
+  const before = browserRss();
+  let peak = before;
+  const timer = setInterval(() => (peak = Math.max(peak, browserRss())), 100);
+  const started = performance.now();
+  try {
+    const result = await work();
+    return {
+      result,
+      ms: performance.now() - started,
+      rssBeforeMB: before / 1e6,
+      rssPeakMB: peak / 1e6,
+      rssRiseMB: (peak - before) / 1e6,
+    };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+const mbps = (bytes, ms) => round(bytes / 1e6 / (ms / 1000), 1);
+
+async function openSettings(page, url) {
+  await page.goto(`${url}settings`);
+  await page.getByRole('heading', { name: 'Backup and restore' }).waitFor();
+}
+
+async function download(page, click, dir, name) {
+  const waiting = page.waitForEvent('download', { timeout: 1_800_000 });
+  await click();
+  const file = join(dir, name);
+  await (await waiting).saveAs(file);
+  return file;
+}
+
+async function backUp(page, url, dir, passphrase) {
+  await openSettings(page, url);
+  if (passphrase) {
+    await page.getByTestId('backup-passphrase').fill(passphrase);
+    await page.getByTestId('backup-passphrase-repeat').fill(passphrase);
+  } else await page.getByRole('checkbox', { name: /Don't encrypt/ }).check();
+  const name = passphrase ? 'backup.zip.age' : 'backup.zip';
+  const run = await measured(() =>
+    download(
+      page,
+      () => page.getByRole('button', { name: 'Back up everything' }).click(),
+      dir,
+      name,
+    ),
+  );
+  const bytes = statSync(run.result).size;
+  return {
+    file: run.result,
+    bytes,
+    ms: round(run.ms),
+    mbPerS: mbps(bytes, run.ms),
+    rssPeakMB: round(run.rssPeakMB),
+    rssRiseMB: round(run.rssRiseMB),
+  };
+}
+
+async function restore(browser, url, file, passphrase) {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const blocked = await guard(context);
+  const page = await context.newPage();
+  try {
+    await page.goto(url);
+    await openSettings(page, url);
+    await page.getByRole('button', { name: 'Restore from backup…' }).click();
+    const dialog = page.getByTestId('restore-dialog');
+    const open = await measured(async () => {
+      await dialog.getByTestId('restore-file').setInputFiles(file);
+      if (passphrase) {
+        await dialog.getByLabel('Passphrase').fill(passphrase);
+        await dialog.getByRole('button', { name: 'Open' }).click();
+      }
+      await dialog.getByTestId('restore-merge-summary').waitFor({ timeout: 1_800_000 });
+    });
+    const merge = await measured(async () => {
+      await dialog.getByRole('button', { name: 'Merge' }).click();
+      await dialog.getByTestId('restore-done').waitFor({ timeout: 1_800_000 });
+    });
+    const bytes = statSync(file).size;
+    return {
+      blocked,
+      openMs: round(open.ms),
+      openMbPerS: mbps(bytes, open.ms),
+      mergeMs: round(merge.ms),
+      totalMbPerS: mbps(bytes, open.ms + merge.ms),
+      rssPeakMB: round(Math.max(open.rssPeakMB, merge.rssPeakMB)),
+      rssRiseMB: round(Math.max(open.rssPeakMB, merge.rssPeakMB) - open.rssBeforeMB),
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+export async function benchBundle(port = 4198, config = bundleBenchConfig) {
+  const started = Date.now();
+  const work = mkdtempSync(join(tmpdir(), 'hearth-bundle-bench-'));
+  const vaultDir = join(work, 'vault');
+  const written = (await vaultModule()).writeVault(vaultDir, {
+    notes: config.notes,
+    seed: config.seed,
+  });
+  const server = await startPreview(port);
+  const browser = await launch();
+  const load = [loadavg()[0]];
+  try {
+    const context = await browser.newContext({ acceptDownloads: true });
+    const blocked = await guard(context);
+    const page = await context.newPage();
+    const imported = await importNotes(page, server.url, vaultDir, 1_800_000);
+    // Baseline: the notes export (format 1), the same notes as a plain zip.
+    await page.goto(server.url);
+    const plain = await measured(() =>
+      download(
+        page,
+        () => page.getByRole('button', { name: 'Export', exact: true }).click(),
+        work,
+        'notes.zip',
+      ),
+    );
+    const plainBytes = statSync(plain.result).size;
+    const bundle = await backUp(page, server.url, work, null);
+    const sealed = await backUp(page, server.url, work, config.passphrase);
+    await context.close();
+    load.push(loadavg()[0]);
+    const restorePlain = await restore(browser, server.url, bundle.file, null);
+    const restoreSealed = await restore(browser, server.url, sealed.file, config.passphrase);
+    load.push(loadavg()[0]);
+    const leaked = [...blocked, ...restorePlain.blocked, ...restoreSealed.blocked];
+    if (leaked.length) throw new Error(`requests left localhost: ${leaked}`);
+    const strip = ({ file: _f, blocked: _b, ...rest }) => rest;
+    return {
+      vault: { notes: imported.added, bytes: written.bytes, importMs: imported.importMs },
+      baseline: {
+        notesExportZip: {
+          bytes: plainBytes,
+          ms: round(plain.ms),
+          mbPerS: mbps(plainBytes, plain.ms),
+          rssPeakMB: round(plain.rssPeakMB),
+          rssRiseMB: round(plain.rssRiseMB),
+        },
+      },
+      export: { plainBundle: strip(bundle), encryptedBundle: strip(sealed) },
+      import: { plainBundle: strip(restorePlain), encryptedBundle: strip(restoreSealed) },
+      notIncluded:
+        'index/ and models/ parts are not written yet: no chunks, vectors or model files in these bundles',
+      loadAverage1m: load.map((l) => round(l, 2)),
+      totalMs: Date.now() - started,
+    };
+  } finally {
+    await browser.close();
+    server.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const port = Number(process.env.HEARTH_BENCH_PORT ?? process.env.HEARTH_PORT ?? 4198);
+  const notes = Number(process.env.BUNDLE_BENCH_NOTES ?? bundleBenchConfig.notes);
+  const result = {
+    machine: await machine(),
+    bundle: await benchBundle(port, { ...bundleBenchConfig, notes }),
+  };
+  mkdirSync('bench/out', { recursive: true });
+  writeFileSync('bench/out/bundle.json', JSON.stringify(result, null, 2));
+  console.log(JSON.stringify(result, null, 2));
+}
