@@ -3,6 +3,7 @@
 // keep their exact bytes at their own paths under `notes/`, so an unzipped bundle is a folder any
 // Markdown tool opens; everything else is JSON Lines, one record per line.
 import type {
+  AttachmentRecord,
   ChatAttachmentDocRecord,
   ChatAttachmentRecord,
   ConversationRecord,
@@ -27,16 +28,7 @@ export interface BundleNote extends NoteRow {
   content: string;
 }
 
-export interface BundleAttachment {
-  id: string;
-  path: string;
-  name: string;
-  mime: string;
-  sizeBytes: number;
-  hash: string;
-  createdAt: number;
-  updatedAt: number;
-  deletedAt: number;
+export interface BundleAttachment extends AttachmentRecord {
   /** The file's bytes, read when the writer reaches it (one attachment in memory at a time). */
   bytes(): Promise<Uint8Array>;
 }
@@ -95,7 +87,7 @@ export async function writeBundle(
   }
   await add(bundlePaths.notes, jsonl(noteRows), true);
 
-  const attachmentRows: Omit<BundleAttachment, 'bytes'>[] = [];
+  const attachmentRows: AttachmentRecord[] = [];
   for await (const attachment of source.attachments) {
     const { id, path, name, mime, sizeBytes, hash, createdAt, updatedAt, deletedAt } = attachment;
     attachmentRows.push({ id, path, name, mime, sizeBytes, hash, createdAt, updatedAt, deletedAt });
