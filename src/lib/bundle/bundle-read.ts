@@ -6,7 +6,7 @@
 import * as v from 'valibot';
 import { ImportFailedError } from '../errors';
 import { safeRelativePath } from '../vault/paths';
-import { readZipBlob, type ZipBlobEntry } from '../vault/zip';
+import { readZip, type ZipEntry } from '../vault/zip';
 import { manifestName as formatOneManifest } from '../vault/export-manifest';
 import { sha256Bytes } from '../vault/hash';
 import type { ChatAttachmentDocRecord, MessageRecord, RequestRecord } from '../db/db';
@@ -128,23 +128,31 @@ function unique<T>(rows: readonly T[], key: (row: T) => string, what: string): v
   }
 }
 
-async function listEntries(blob: Blob): Promise<ZipBlobEntry[]> {
+async function listEntries(blob: Blob): Promise<ZipEntry[]> {
+  // The zip's own headers add a little to what its entries may hold in all.
+  if (blob.size > maxBundleBytes + maxBundleBytes / 8)
+    throw new BundleError(
+      `it is ${blob.size.toLocaleString('en')} bytes; a backup may hold at most ` +
+        `${maxBundleBytes.toLocaleString('en')}.`,
+    );
   try {
-    return await readZipBlob(blob, maxEntries + 1);
+    // Read once, then every entry from memory: 20,000 separate reads of the file (one per note)
+    // took most of the time of opening a 10k-note backup.
+    return readZip(new Uint8Array(await blob.arrayBuffer()), maxEntries + 1);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     throw new BundleError(`it is not a readable zip (${detail}).`);
   }
 }
 
-async function readManifest(byPath: Map<string, ZipBlobEntry>): Promise<BundleManifest> {
+function readManifest(byPath: Map<string, ZipEntry>): BundleManifest {
   const entry = byPath.get(manifestPath);
   if (!entry) {
     if (byPath.has(formatOneManifest)) throw new FormatOneBundleError();
     throw new BundleError('it has no manifest.json, so it is not a Hearth backup.');
   }
   if (entry.sizeBytes > maxManifestBytes) throw new BundleError('its manifest is too large.');
-  const raw = parseJson(decode(await readEntry(entry), manifestPath), manifestPath);
+  const raw = parseJson(decode(readEntry(entry), manifestPath), manifestPath);
   const probe = v.safeParse(formatProbe, raw);
   if (!probe.success || probe.output.app !== 'Hearth')
     throw new BundleError('its manifest is not a Hearth manifest.');
@@ -159,9 +167,9 @@ async function readManifest(byPath: Map<string, ZipBlobEntry>): Promise<BundleMa
   return check(manifestSchema, raw, manifestPath);
 }
 
-async function readEntry(entry: ZipBlobEntry): Promise<Uint8Array> {
+function readEntry(entry: ZipEntry): Uint8Array {
   try {
-    return await entry.read();
+    return entry.read();
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     throw new BundleError(`${entry.path} is damaged (${detail}).`);
@@ -169,7 +177,7 @@ async function readEntry(entry: ZipBlobEntry): Promise<Uint8Array> {
 }
 
 /** The zip's entries against the manifest's, before anything is unpacked. */
-function matchEntries(manifest: BundleManifest, entries: ZipBlobEntry[]): void {
+function matchEntries(manifest: BundleManifest, entries: ZipEntry[]): void {
   const listed = new Map<string, number>();
   let total = 0;
   for (const { path, bytes } of manifest.entries) {
@@ -214,14 +222,14 @@ export async function readBundle(blob: Blob): Promise<BundleContents> {
   if (entries.length > maxEntries + 1)
     throw new BundleError(`it holds more than ${maxEntries.toLocaleString('en')} entries.`);
   const byPath = new Map(entries.map((e) => [e.path, e]));
-  const manifest = await readManifest(byPath);
+  const manifest = readManifest(byPath);
   matchEntries(manifest, entries);
 
   const hashes = new Map(manifest.entries.map((e) => [e.path, e.sha256]));
   const files = new Map<string, Uint8Array>();
   for (const entry of entries) {
     if (entry.path === manifestPath) continue;
-    const bytes = await readEntry(entry);
+    const bytes = readEntry(entry);
     if ((await sha256Bytes(bytes)) !== hashes.get(entry.path))
       throw new BundleError(`“${entry.path}” does not match its SHA-256 in the manifest.`);
     files.set(entry.path, bytes);
