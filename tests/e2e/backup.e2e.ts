@@ -57,7 +57,12 @@ async function personalState(page: Page) {
     notes: byId(await readAll<{ id: string }>(page, 'notes')),
     bodies: byId(await readAll<{ id: string }>(page, 'bodies')),
     attachments: byId(attachments.map(({ id, path, hash }) => ({ id, path, hash }))),
-    conversations: byId(await readAll<{ id: string }>(page, 'conversations')),
+    // A restored chat is stamped with its arrival (retention counts from it): compared without.
+    conversations: byId(
+      (await readAll<{ id: string; arrivedAt?: number }>(page, 'conversations')).map(
+        ({ arrivedAt: _arrived, ...rest }) => rest,
+      ),
+    ),
     messages: byId(await readAll<{ id: string }>(page, 'messages')),
     memories: byId(await readAll<{ id: string }>(page, 'memories')),
     settings: byId(settings),

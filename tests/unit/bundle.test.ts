@@ -377,6 +377,17 @@ describe('the Hearth bundle', () => {
       encoder.encode(messages),
     );
     expect(await refusal(zipOf(broken))).toMatch(/messages\.jsonl line 2.*context\.sources\.0/);
+    // A setting the app parses without a check of its own (the mirror's URL) is checked here.
+    for (const hostile of ['{"mirror": 1}', '{"customModels": [{}]}']) {
+      const settings = await replaceEntry(
+        await entriesOf(await bundle()),
+        'settings.json',
+        encoder.encode(hostile),
+      );
+      const manifest = manifestOf(settings);
+      (manifest as unknown as { counts: { settings: number } }).counts.settings = 1;
+      expect(await refusal(zipOf(withManifest(settings, manifest)))).toMatch(/settings\.json “/);
+    }
   });
 
   it('opens the committed test vector with its documented passphrase, exactly as documented', async () => {

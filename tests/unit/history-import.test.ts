@@ -71,6 +71,15 @@ describe('ChatGPT history', () => {
     expect(answer.versionIndex).toBe(0);
   });
 
+  it('keeps the first of a conversation listed twice', async () => {
+    const list = JSON.parse(
+      readFileSync('tests/fixtures/history/chatgpt-conversations.json', 'utf8'),
+    ) as unknown[];
+    const history = await readHistory(new Blob([JSON.stringify([list[1], list[1]])]));
+    expect(history.conversations).toHaveLength(1);
+    expect(history.counts.skippedConversations).toBe(1);
+  });
+
   it('reads the zip ChatGPT sends, and refuses what is no export', async () => {
     const zip = zipSync({
       'chat.html': strToU8('<html></html>'),
@@ -111,6 +120,9 @@ describe('Claude history', () => {
       text: 'Ferritin 18 ng/mL (ref 30-400)\nHb 12.9 g/dL',
     });
     expect(labs!.createdAt).toBe(Date.parse('2026-11-20T09:00:00Z'));
+    // Cut into pieces like a file attached here, so it is found per question.
+    expect(history.chatChunks.map((c) => c.docId)).toEqual([history.chatDocuments[0]!.id]);
+    expect(history.chatChunks[0]).toMatchObject({ start: 0, seq: 0 });
     const poems = history.messages.filter((m) => m.conversationId === haiku!.id);
     expect(poems).toHaveLength(2);
     expect(poems[1]!.content).toMatch(/^Soft rain/);

@@ -24,7 +24,16 @@ function contents(): BundleContents {
     ],
     attachments: [],
     conversations: [{ id: 'c1', title: 'Chat', createdAt: t, updatedAt: t }],
-    messages: [{ id: 'm1', conversationId: 'c1', role: 'user', content: 'Hi', createdAt: t }],
+    messages: [
+      { id: 'm1', conversationId: 'c1', role: 'user', content: 'Hi', createdAt: t },
+      {
+        id: 'm2',
+        conversationId: 'c1',
+        role: 'assistant',
+        content: 'Later, elsewhere',
+        createdAt: t + 1,
+      },
+    ],
     chatAttachments: [],
     chatDocuments: [],
     memories: [
@@ -37,6 +46,7 @@ function contents(): BundleContents {
       'vault-id': 'theirs',
       'memory.device:x': { device: 'wasm' },
       'memory.serving': 'transformers:theirs',
+      retention: { conversationDays: 1, ledgerDays: null },
     },
     models: [],
     ledger: [
@@ -91,7 +101,9 @@ describe('planRestore', () => {
     ]);
     expect(plan.notes[0]!.hash).toBe(await sha256Hex('# Sleep\n7 h'));
     expect(plan.memories).toHaveLength(2);
-    expect(plan.messages).toHaveLength(1);
+    expect(plan.messages).toHaveLength(2);
+    // Retention counts from the arrival here, not from the last use elsewhere.
+    expect(plan.conversations[0]!.arrivedAt).toBe(t);
     expect(plan.settings).toEqual([{ key: 'persona', value: 'Kind' }]);
     // History is added to, never replaced: the row seen before is not added twice.
     expect(plan.ledger.map((r) => r.path)).toEqual(['/b']);
@@ -114,9 +126,10 @@ describe('planRestore', () => {
         resolution: `kept both: the backup's text is in “${copy.path}”`,
       },
     ]);
-    // The conversation is here already: it and its messages stay as they are here.
+    // The conversation is here already and stays as it is; the message it lacks (the chat was
+    // continued on the other device) comes in.
     expect(plan.conversations).toEqual([]);
-    expect(plan.messages).toEqual([]);
+    expect(plan.messages.map((m) => m.id)).toEqual(['m2']);
     expect(plan.memories.map((m) => m.id)).toEqual(['me2']);
     expect(plan.settings).toEqual([]);
     // Trip.md (same text), the conversation and memory me1.

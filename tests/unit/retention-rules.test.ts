@@ -23,6 +23,9 @@ describe('retention rules', () => {
     expect(expiredConversations(chats, rules, now).map((c) => c.id)).toEqual(['old']);
     expect(expiredConversations(chats, noRetention, now)).toEqual([]);
     expect(cutoff(30, now)).toBe(now - 30 * day);
+    // Brought home yesterday from a backup of a chat last used a year ago: kept.
+    const arrived = [{ id: 'restored', updatedAt: now - 365 * day, arrivedAt: now - day }];
+    expect(expiredConversations(arrived, rules, now)).toEqual([]);
   });
 
   it('removes ledger rows older than the rule', () => {

@@ -5,6 +5,7 @@ import type { StoredAttachment } from '../db/chat-attachments-repo';
 import type { ReadAttachment } from './attachment-types';
 import { chunkDocParts } from './attachment-chunks';
 import { breather } from './breathing';
+import { chunkRecord } from './doc-chunks';
 
 export async function storedAttachment(
   conversationId: string,
@@ -28,14 +29,7 @@ export async function storedAttachment(
     let seq = 0;
     for (const part of chunkDocParts(read.docs[n]!)) {
       for (const chunk of part) {
-        chunks.push({
-          id: `${doc.id}|${seq}`,
-          attachmentId: id,
-          conversationId,
-          docId: doc.id,
-          seq,
-          ...chunk,
-        });
+        chunks.push(chunkRecord(doc, seq, chunk));
         seq++;
       }
       await breathe();

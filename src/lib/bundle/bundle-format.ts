@@ -49,10 +49,13 @@ export const maxEntryBytes = 512 * 1024 * 1024;
 export const maxBundleBytes = 1024 * 1024 * 1024;
 export const maxEntries = 400_000;
 
-const id = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
+// Bounds far above anything Hearth writes (ids from other assistants' exports, renamed titles),
+// there to refuse absurd input, never a record Hearth made: every bundle is read back before it
+// is offered (bundle-handlers.ts), so a bound that refused one would be found at once.
+const id = v.pipe(v.string(), v.minLength(1), v.maxLength(1000));
 const time = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(8.64e15));
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
-const count = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1e9));
+const count = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
 const sha256 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
 
 export const manifestSchema = v.object({
@@ -112,12 +115,13 @@ const groundingScope = v.variant('kind', [
 
 export const conversationSchema = v.object({
   id,
-  title: text(2000),
+  title: text(100_000),
   createdAt: time,
   updatedAt: time,
   systemPrompt: v.optional(text(200_000)),
   grounding: v.optional(v.object({ enabled: v.boolean(), scope: groundingScope })),
   pinned: v.optional(v.boolean()),
+  arrivedAt: v.optional(time),
 });
 
 const task = v.picklist(['chat', 'code', 'writing', 'reasoning']);
@@ -151,7 +155,7 @@ const answerSource = v.variant('kind', [
     n: count,
     chunkId: text(2000),
     noteId: id,
-    title: text(2000),
+    title: text(100_000),
     headingPath: list(text(2000), 100),
     date: text(40),
     start: count,
@@ -296,6 +300,25 @@ export const draftSchema = v.object({
 /** Settings are the app's own keys and values; a value is any JSON, checked where it is read. */
 export const settingsSchema = v.pipe(v.record(text(200), v.unknown()));
 
+/**
+ * Settings whose values the app uses without a check of its own (a URL it parses, names it
+ * splits): a bundle whose value for one of them is not of this shape is refused.
+ */
+export const checkedSettings: Record<string, v.GenericSchema> = {
+  mirror: v.nullable(v.pipe(v.string(), v.maxLength(2000), v.url())),
+  customModels: v.pipe(
+    v.array(
+      v.object({
+        repo: v.pipe(v.string(), v.regex(/^[\w.-]{1,96}\/[\w.-]{1,96}$/)),
+        dtype: v.pipe(v.string(), v.maxLength(40)),
+      }),
+    ),
+    v.maxLength(1000),
+  ),
+  persona: v.pipe(v.string(), v.maxLength(200_000)),
+  maxAnswerTokens: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000_000)),
+};
+
 export const modelSchema = v.object({
   key: text(500),
   name: text(500),
@@ -310,7 +333,7 @@ export const ledgerRowSchema = v.object({
   seq: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
   at: time,
   host: text(300),
-  path: text(4000),
+  path: text(100_000),
   bytes: v.pipe(v.number(), v.minValue(0)),
   status: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(999)),
   modelKey: text(500),

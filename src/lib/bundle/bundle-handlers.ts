@@ -15,7 +15,7 @@ import {
   type RestorePlan,
 } from './restore-plan';
 import { applyRestore, readBundleSource, readExistingState } from '../db/bundle-repo';
-import { HearthError } from '../errors';
+import { errorMessage, HearthError } from '../errors';
 
 export type BundlePhase =
   'reading' | 'writing' | 'encrypting' | 'decrypting' | 'checking' | 'restoring';
@@ -95,6 +95,14 @@ export function createBundleHandlers() {
       const { blob, manifest } = await writeBundle(source, {
         appVersion,
         onProgress: (done) => ctx.emit('bundle', { phase: 'writing', done }),
+      });
+      // Read back whole before it is offered: a backup Hearth could not restore is never made
+      // (and a scheduled one never replaces older, good ones).
+      ctx.emit('bundle', { phase: 'checking', done: manifest.entries.length });
+      await readBundle(blob).catch((error: unknown) => {
+        throw new HearthError(
+          `The backup did not pass its own check, so it was not kept: ${errorMessage(error)}`,
+        );
       });
       if (args.passphrase === null && !args.recipient)
         return { blob, counts: manifest.counts, encrypted: false };

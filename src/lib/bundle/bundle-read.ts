@@ -16,6 +16,7 @@ import {
   bundlePaths,
   chatAttachmentSchema,
   chatDocumentRowSchema,
+  checkedSettings,
   conversationSchema,
   countKinds,
   draftSchema,
@@ -286,6 +287,8 @@ export async function readBundle(blob: Blob): Promise<BundleContents> {
     parseJson(decode(take(bundlePaths.settings), bundlePaths.settings), bundlePaths.settings),
     bundlePaths.settings,
   );
+  for (const [key, schema] of Object.entries(checkedSettings))
+    if (key in settings) check(schema, settings[key], `${bundlePaths.settings} “${key}”`);
   const models = check(
     v.array(modelSchema),
     parseJson(decode(take(bundlePaths.models), bundlePaths.models), bundlePaths.models),

@@ -9,6 +9,7 @@
 //   preview lists it. The ledger is history: rows are added, never replaced.
 import type {
   AttachmentRecord,
+  ChatAttachmentChunkRecord,
   ChatAttachmentDocRecord,
   ChatAttachmentRecord,
   ConversationRecord,
@@ -22,6 +23,7 @@ import { buildNote } from '../vault/note-record';
 import { buildConflictCopy } from '../vault/conflict-copy';
 import { sha256Hex } from '../vault/hash';
 import type { BundleContents } from './bundle-read';
+import { chunksOfDoc } from '../attachments/doc-chunks';
 
 export type RestoreMode = 'replace' | 'merge';
 
@@ -55,6 +57,8 @@ export interface RestorePlan {
   messages: MessageRecord[];
   chatAttachments: ChatAttachmentRecord[];
   chatDocuments: ChatAttachmentDocRecord[];
+  /** The documents' pieces, cut again here (a bundle carries the text, not the pieces). */
+  chatChunks: ChatAttachmentChunkRecord[];
   memories: MemoryRecord[];
   drafts: DraftRecord[];
   settings: { key: string; value: unknown }[];
@@ -78,6 +82,8 @@ export function isDeviceSetting(key: string): boolean {
     key === 'vault-id' ||
     key === 'memory.serving' ||
     key.startsWith('memory.device:') ||
+    // Rules that delete are never switched on by a restore: the user sets them here.
+    key === 'retention' ||
     // The backup folder's handle and this device's schedule (its key stays with the user).
     key.startsWith('backup.')
   );
@@ -112,6 +118,7 @@ export async function planRestore(
     messages: [],
     chatAttachments: [],
     chatDocuments: [],
+    chatChunks: [],
     memories: [],
     drafts: [],
     settings: [],
@@ -164,21 +171,20 @@ export async function planRestore(
       });
   }
 
-  plan.conversations = freeIds(contents.conversations, existing.conversationIds, plan);
-  // A conversation kept as it is here keeps its own messages and attachments.
-  const incoming = new Set(plan.conversations.map((c) => c.id));
-  const fits = (conversationId: string, id: string, taken: Set<string>) =>
-    !merge || (incoming.has(conversationId) && !taken.has(id));
-  plan.messages = contents.messages.filter((m) =>
-    fits(m.conversationId, m.id, existing.messageIds),
-  );
+  plan.conversations = freeIds(contents.conversations, existing.conversationIds, plan).map((c) => ({
+    ...c,
+    arrivedAt: now,
+  }));
+  // Messages and files the device lacks come in, into chats here too (a chat continued on the
+  // other device gets its later messages); those it has stay as they are.
+  const fits = (id: string, taken: Set<string>) => !merge || !taken.has(id);
+  plan.messages = contents.messages.filter((m) => fits(m.id, existing.messageIds));
   plan.chatAttachments = contents.chatAttachments
-    .filter((a) => fits(a.conversationId, a.id, existing.chatAttachmentIds))
+    .filter((a) => fits(a.id, existing.chatAttachmentIds))
     // Their passages are cut and embedded again on this device, with its own model.
     .map((a) => ({ ...a, indexedBy: null }));
-  plan.chatDocuments = contents.chatDocuments.filter((d) =>
-    fits(d.conversationId, d.id, existing.chatDocumentIds),
-  );
+  plan.chatDocuments = contents.chatDocuments.filter((d) => fits(d.id, existing.chatDocumentIds));
+  plan.chatChunks = plan.chatDocuments.flatMap(chunksOfDoc);
   plan.memories = freeIds(contents.memories, existing.memoryIds, plan);
   plan.drafts = freeIds(contents.drafts, existing.draftIds, plan);
 

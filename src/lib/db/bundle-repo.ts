@@ -160,6 +160,7 @@ export async function applyRestore(plan: RestorePlan): Promise<void> {
       await db.messages.bulkPut(plan.messages);
       await db.chatAttachments.bulkPut(plan.chatAttachments);
       await db.chatAttachmentDocs.bulkPut(plan.chatDocuments);
+      await db.chatAttachmentChunks.bulkPut(plan.chatChunks);
       await db.memories.bulkPut(plan.memories);
       await db.drafts.bulkPut(plan.drafts);
       await db.settings.bulkPut(plan.settings);

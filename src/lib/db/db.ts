@@ -73,6 +73,11 @@ export interface ConversationRecord {
   grounding?: ChatGrounding;
   /** Kept whatever the retention rules say. */
   pinned?: boolean;
+  /**
+   * When it came to this device from a backup or another assistant's export: retention counts
+   * from here, not from its last use elsewhere, so a chat just brought home is not deleted.
+   */
+  arrivedAt?: number;
 }
 
 export type MessageStatus = 'streaming' | 'done' | 'stopped' | 'error';

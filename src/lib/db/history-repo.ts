@@ -13,13 +13,17 @@ export async function writeHistory(history: ImportedHistory): Promise<HistoryCou
     'messages',
     'chatAttachments',
     'chatAttachmentDocs',
+    'chatAttachmentChunks',
   ] satisfies (keyof HearthDb)[];
   try {
     return await db.transaction('rw', tables, async () => {
       const ids = history.conversations.map((c) => c.id);
       const here = new Set((await db.conversations.bulkGet(ids)).flatMap((c) => (c ? [c.id] : [])));
       const fresh = (conversationId: string) => !here.has(conversationId);
-      const conversations = history.conversations.filter((c) => fresh(c.id));
+      const arrivedAt = Date.now();
+      const conversations = history.conversations
+        .filter((c) => fresh(c.id))
+        .map((c) => ({ ...c, arrivedAt }));
       const messages = history.messages.filter((m) => fresh(m.conversationId));
       const attachments = history.chatAttachments.filter((a) => fresh(a.conversationId));
       await db.conversations.bulkAdd(conversations);
@@ -27,6 +31,9 @@ export async function writeHistory(history: ImportedHistory): Promise<HistoryCou
       await db.chatAttachments.bulkAdd(attachments);
       await db.chatAttachmentDocs.bulkAdd(
         history.chatDocuments.filter((d) => fresh(d.conversationId)),
+      );
+      await db.chatAttachmentChunks.bulkAdd(
+        history.chatChunks.filter((c) => fresh(c.conversationId)),
       );
       return {
         ...history.counts,

@@ -3,6 +3,7 @@
 // messages (every branch kept as versions) and chat attachments. Pure apart from reading the file:
 // the store writes the result in one transaction (db/history-repo.ts).
 import type {
+  ChatAttachmentChunkRecord,
   ChatAttachmentDocRecord,
   ChatAttachmentRecord,
   ConversationRecord,
@@ -14,6 +15,7 @@ import { isChatGptExport, readChatGptConversation } from './chatgpt-history';
 import { isClaudeExport, readClaudeConversation } from './claude-history';
 import { threadOf, type HistoryConversation } from './history-tree';
 import { emptyCounts, type HistoryCounts } from './history-types';
+import { chunksOfDoc } from '../attachments/doc-chunks';
 
 export class HistoryFormatError extends HearthError {
   override name = 'HistoryFormatError';
@@ -25,6 +27,7 @@ export interface ImportedHistory {
   messages: MessageRecord[];
   chatAttachments: ChatAttachmentRecord[];
   chatDocuments: ChatAttachmentDocRecord[];
+  chatChunks: ChatAttachmentChunkRecord[];
   counts: HistoryCounts;
 }
 
@@ -86,16 +89,26 @@ export async function readHistory(file: Blob): Promise<ImportedHistory> {
     messages: [],
     chatAttachments: [],
     chatDocuments: [],
+    chatChunks: [],
     counts,
   };
-  const add = (conversation: HistoryConversation) => {
+  const seen = new Set<string>();
+  /** Adds a conversation; false when it is skipped (listed twice, or nothing to show). */
+  const add = (conversation: HistoryConversation): boolean => {
+    // An export listing a conversation twice: the first is kept.
+    if (seen.has(conversation.id)) {
+      counts.skippedConversations++;
+      return false;
+    }
+    seen.add(conversation.id);
     const messages = threadOf(conversation);
     if (messages.length === 0) {
       counts.skippedConversations++;
-      return;
+      return false;
     }
     out.conversations.push(conversationRecord(conversation, messages));
     out.messages.push(...messages);
+    return true;
   };
   if (isChatGptExport(json)) {
     for (const raw of json) {
@@ -106,8 +119,7 @@ export async function readHistory(file: Blob): Promise<ImportedHistory> {
     out.source = 'claude';
     for (const raw of json) {
       const read = readClaudeConversation(raw, counts);
-      if (!read) continue;
-      add(read.conversation);
+      if (!read || !add(read.conversation)) continue;
       for (const [i, file] of read.files.entries()) {
         const conversationId = read.conversation.id;
         const id = `${conversationId}:file:${file.messageId}:${i}`;
@@ -144,6 +156,8 @@ export async function readHistory(file: Blob): Promise<ImportedHistory> {
         'send (or the zip it comes in).',
     );
   }
+  // Cut into pieces like a file attached here, so a large one is found per question.
+  out.chatChunks = out.chatDocuments.flatMap(chunksOfDoc);
   counts.conversations = out.conversations.length;
   counts.messages = out.messages.length;
   counts.attachments = out.chatAttachments.length;

@@ -31,14 +31,13 @@ export function cutoff(ruleDays: number | null, now: number): number | null {
 }
 
 /** The conversations a rule removes at `now`: not updated since the cutoff, and not pinned. */
-export function expiredConversations<T extends { updatedAt: number; pinned?: boolean }>(
-  conversations: readonly T[],
-  rules: RetentionRules,
-  now: number,
-): T[] {
+export function expiredConversations<
+  T extends { updatedAt: number; pinned?: boolean; arrivedAt?: number },
+>(conversations: readonly T[], rules: RetentionRules, now: number): T[] {
   const before = cutoff(rules.conversationDays, now);
   if (before === null) return [];
-  return conversations.filter((c) => !c.pinned && c.updatedAt < before);
+  // A chat brought home from a backup or an export counts from its arrival here.
+  return conversations.filter((c) => !c.pinned && Math.max(c.updatedAt, c.arrivedAt ?? 0) < before);
 }
 
 /** The ledger rows a rule removes at `now`. */

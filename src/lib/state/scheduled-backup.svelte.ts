@@ -65,6 +65,8 @@ class ScheduledBackup {
   readonly folderSupported = typeof window !== 'undefined' && picker() !== null;
   #timer: ReturnType<typeof setInterval> | undefined;
   #reminded = false;
+  /** A failed scheduled backup is told once a session (the next success resets it). */
+  #warned = false;
 
   async load(): Promise<void> {
     const saved = await readSetting<Partial<ScheduleState> | null>(stateKey, null);
@@ -130,17 +132,19 @@ class ScheduledBackup {
     this.running = true;
     this.error = null;
     try {
+      // Asked first: browsers forget the permission between sessions, and a backup built for a
+      // folder Hearth may not write to would be thrown away.
+      if (this.folder && !(await canWrite(this.folder))) {
+        this.needsPermission = true;
+        return false;
+      }
       const at = Date.now();
       const blob = await backup.bundleFor(recipient);
       const name = backupName(at);
-      if (this.folder) {
-        if (!(await canWrite(this.folder))) {
-          this.needsPermission = true;
-          return false;
-        }
-        await writeBackup(this.folder, name, blob, this.state.keep);
-      } else downloadBlob(blob, name);
+      if (this.folder) await writeBackup(this.folder, name, blob, this.state.keep);
+      else downloadBlob(blob, name);
       await this.#save({ lastAt: at, lastBytes: blob.size, lastName: name });
+      this.#warned = false;
       return true;
     } catch (error) {
       this.error = `The scheduled backup failed: ${errorMessage(error)}`;
@@ -166,7 +170,16 @@ class ScheduledBackup {
       : isDue(lastAt, changedAt, this.state, now);
     if (!due) return;
     if (this.folder) {
-      await this.runNow();
+      const done = await this.runNow();
+      // A scheduled backup that did not happen is said where the user is, not only in Settings.
+      if (!done && !this.#warned && (this.needsPermission || this.error)) {
+        this.#warned = true;
+        toasts.error(
+          this.needsPermission
+            ? 'Scheduled backups are paused: allow Hearth to write to the backup folder in Settings.'
+            : (this.error ?? 'The scheduled backup failed.'),
+        );
+      }
       return;
     }
     if (this.#reminded || hiding) return;
