@@ -33,20 +33,34 @@ export class WipeBlockedError extends HearthError {
  * start, before anything opened one; another tab still holding one blocks it.
  */
 export async function deleteAllDatabases(timeoutMs = 10_000): Promise<void> {
+  // Hearth's own database first, and whatever the browser can list after it (where it cannot,
+  // Hearth's is still deleted). One that stays blocked does not stop the others.
   const names = new Set([DB_NAME]);
-  for (const info of await indexedDB.databases()) if (info.name) names.add(info.name);
+  try {
+    for (const info of await indexedDB.databases()) if (info.name) names.add(info.name);
+  } catch {
+    // No listing in this browser: Hearth's own database is the one that matters.
+  }
+  const failures: Error[] = [];
   for (const name of names) {
-    await new Promise<void>((resolve, reject) => {
-      const request = indexedDB.deleteDatabase(name);
-      const timer = setTimeout(() => reject(new WipeBlockedError()), timeoutMs);
-      request.onsuccess = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      request.onerror = () => {
-        clearTimeout(timer);
-        reject(request.error ?? new Error(`Could not delete the database ${name}.`));
-      };
+    await deleteDatabase(name, timeoutMs).catch((error: unknown) => {
+      failures.push(error instanceof Error ? error : new Error(String(error)));
     });
   }
+  if (failures[0]) throw failures[0];
+}
+
+function deleteDatabase(name: string, timeoutMs: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const request = indexedDB.deleteDatabase(name);
+    const timer = setTimeout(() => reject(new WipeBlockedError()), timeoutMs);
+    request.onsuccess = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    request.onerror = () => {
+      clearTimeout(timer);
+      reject(request.error ?? new Error(`Could not delete the database ${name}.`));
+    };
+  });
 }

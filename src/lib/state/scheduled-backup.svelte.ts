@@ -127,6 +127,8 @@ class ScheduledBackup {
 
   /** Makes a backup now: into the folder, or (no folder) as a download. */
   async runNow(): Promise<boolean> {
+    // The key as stored now: another tab may have replaced it since this one loaded.
+    await this.load();
     const recipient = this.state.recipient;
     if (this.running || !recipient || !isBackupRecipient(recipient)) return false;
     this.running = true;
@@ -208,7 +210,9 @@ class ScheduledBackup {
   }
 
   async #save(patch: Partial<ScheduleState>): Promise<void> {
-    const next = { ...this.state, ...patch };
+    // Over what is stored now, not what this tab last read: another tab may have changed the key.
+    const stored = await readSetting<Partial<ScheduleState> | null>(stateKey, null);
+    const next = { ...this.state, ...(stored ?? {}), ...patch };
     await writeSetting(stateKey, next);
     this.state = next;
   }
