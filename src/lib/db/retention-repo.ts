@@ -5,20 +5,17 @@ import type { RetentionRules } from '../retention/retention-rules';
 import { cutoff, expiredConversations } from '../retention/retention-rules';
 import type { ConversationRecord } from './db';
 import { getDb } from './db';
-import {
-  deleteConversation,
-  restoreConversation,
-  type DeletedConversation,
-} from './conversations-repo';
-import {
-  deleteConversationAttachments,
-  restoreConversationAttachments,
-  type DeletedAttachments,
-} from './chat-attachments-repo';
+import { deleteChat, restoreChat, type DeletedChat } from './chat-delete';
 
 export interface RetentionPreview {
   conversations: Pick<ConversationRecord, 'id' | 'title' | 'updatedAt'>[];
   ledgerRows: number;
+}
+
+/** The conversations a rule removes now; none read at all while the rule is off (at every start). */
+async function expired(rules: RetentionRules, now: number): Promise<ConversationRecord[]> {
+  if (rules.conversationDays === null) return [];
+  return expiredConversations(await getDb().conversations.toArray(), rules, now);
 }
 
 export async function previewRetention(
@@ -26,7 +23,7 @@ export async function previewRetention(
   now: number,
 ): Promise<RetentionPreview> {
   const db = getDb();
-  const conversations = expiredConversations(await db.conversations.toArray(), rules, now);
+  const conversations = await expired(rules, now);
   const before = cutoff(rules.ledgerDays, now);
   const ledgerRows = before === null ? 0 : await db.requests.where('at').below(before).count();
   return {
@@ -36,18 +33,16 @@ export async function previewRetention(
 }
 
 export interface RetentionRun {
-  conversations: { conversation: DeletedConversation; files: DeletedAttachments }[];
+  conversations: DeletedChat[];
   ledgerRows: number;
 }
 
 export async function applyRetention(rules: RetentionRules, now: number): Promise<RetentionRun> {
   const db = getDb();
   const run: RetentionRun = { conversations: [], ledgerRows: 0 };
-  for (const expired of expiredConversations(await db.conversations.toArray(), rules, now)) {
-    const conversation = await deleteConversation(expired.id);
-    if (!conversation) continue;
-    const files = await deleteConversationAttachments(expired.id);
-    run.conversations.push({ conversation, files });
+  for (const conversation of await expired(rules, now)) {
+    const deleted = await deleteChat(conversation.id);
+    if (deleted) run.conversations.push(deleted);
   }
   const before = cutoff(rules.ledgerDays, now);
   if (before !== null) run.ledgerRows = await db.requests.where('at').below(before).delete();
@@ -56,8 +51,5 @@ export async function applyRetention(rules: RetentionRules, now: number): Promis
 
 /** Puts back the conversations a run removed (its Undo). */
 export async function undoRetention(run: RetentionRun): Promise<void> {
-  for (const { conversation, files } of run.conversations) {
-    await restoreConversation(conversation);
-    await restoreConversationAttachments(files);
-  }
+  for (const deleted of run.conversations) await restoreChat(deleted);
 }
