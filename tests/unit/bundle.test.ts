@@ -3,10 +3,13 @@
 import { describe, expect, it } from 'vitest';
 import { writeBundle, type BundleSource } from '../../src/lib/bundle/bundle-write';
 import { BundleError, FormatOneBundleError, readBundle } from '../../src/lib/bundle/bundle-read';
+import { readAgeHeader } from '../../src/lib/bundle/age-header';
 import {
   DamagedBackupError,
   decryptBlob,
   encryptBlob,
+  encryptBlobTo,
+  generateBackupKey,
   isAgeFile,
   WrongPassphraseError,
 } from '../../src/lib/bundle/age-file';
@@ -261,6 +264,17 @@ describe('the Hearth bundle', () => {
         DamagedBackupError,
       );
     }
+  });
+
+  it('tells from the header alone how a file was encrypted', async () => {
+    const plain = await bundle();
+    expect(await readAgeHeader(plain)).toBe('none');
+    expect(await readAgeHeader(await encryptBlob(plain, 'p', fastWork))).toBe('passphrase');
+    const key = await generateBackupKey();
+    expect(await readAgeHeader(await encryptBlobTo(plain, key.recipient))).toBe('key');
+    expect(await readAgeHeader(new Blob(['-----BEGIN AGE ENCRYPTED FILE-----\nYWdl\n']))).toBe(
+      'armored',
+    );
   });
 
   it('refuses a flipped byte inside an entry (its SHA-256 or CRC no longer matches)', async () => {

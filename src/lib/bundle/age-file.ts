@@ -5,11 +5,7 @@
 // authenticated: a flipped byte or a cut-off file fails at the chunk where it happens.
 import { Decrypter, Encrypter, generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { HearthError } from '../errors';
-
-/** The first line of every binary age file. */
-const magic = 'age-encryption.org/v1\n';
-/** The armored (PEM-style) form's first line, as `age -a` writes it. */
-const armorMagic = '-----BEGIN AGE ENCRYPTED FILE-----';
+import { readAgeHeader } from './age-header';
 
 export class WrongPassphraseError extends HearthError {
   override name = 'WrongPassphraseError';
@@ -34,14 +30,9 @@ export class UnsupportedAgeFileError extends HearthError {
   override name = 'UnsupportedAgeFileError';
 }
 
-async function head(blob: Blob, bytes: number): Promise<string> {
-  return new TextDecoder().decode(await blob.slice(0, bytes).arrayBuffer());
-}
-
 /** True when `blob` starts like an age file (binary or armored). */
 export async function isAgeFile(blob: Blob): Promise<boolean> {
-  const start = await head(blob, armorMagic.length);
-  return start.startsWith(magic) || start.startsWith(armorMagic);
+  return (await readAgeHeader(blob)) !== 'none';
 }
 
 /**
@@ -86,14 +77,6 @@ export async function encryptBlobTo(blob: Blob, recipient: string): Promise<Blob
   return new Response(await encrypter.encrypt(blob.stream())).blob();
 }
 
-/** How an age file was encrypted, from its header: a passphrase, a key, or unknown. */
-export async function ageKind(blob: Blob): Promise<'passphrase' | 'key' | 'unknown'> {
-  const header = await head(blob, 4096);
-  if (!header.startsWith(magic)) return 'unknown';
-  if (header.includes('\n-> scrypt ')) return 'passphrase';
-  return header.includes('\n-> X25519 ') ? 'key' : 'unknown';
-}
-
 /**
  * Decrypts an age file with a passphrase, or with a backup key (`AGE-SECRET-KEY-1…`); the whole
  * file is authenticated before it returns.
@@ -105,15 +88,14 @@ export async function decryptBlob(blob: Blob, secret: string): Promise<Blob> {
 }
 
 async function decryptWithPassphrase(blob: Blob, passphrase: string): Promise<Blob> {
-  const start = await head(blob, armorMagic.length);
-  if (start.startsWith(armorMagic))
+  const kind = await readAgeHeader(blob);
+  if (kind === 'armored')
     throw new UnsupportedAgeFileError(
       'This backup is ASCII-armored (age -a). Decrypt it with `age -d` and import the zip, or ' +
         'encrypt it again without -a.',
     );
-  // The header lists one stanza per recipient; a file with no scrypt stanza was made for a key.
-  const header = await head(blob, 4096);
-  if (start.startsWith(magic) && !header.includes('\n-> scrypt '))
+  // A file with no scrypt stanza was made for a key.
+  if (kind === 'key' || kind === 'other')
     throw new UnsupportedAgeFileError(
       'This backup is encrypted to a backup key, not a passphrase: give its key ' +
         '(AGE-SECRET-KEY-1…) instead.',

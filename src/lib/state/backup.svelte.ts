@@ -13,6 +13,7 @@ import type { CountKind } from '../bundle/bundle-format';
 import type { HistoryHandlers } from '../history/history-handlers';
 import type { HistoryCounts } from '../history/history-types';
 import type { RestoreMode } from '../bundle/restore-plan';
+import { readAgeHeader } from '../bundle/age-header';
 import { downloadBlob } from '../vault/download';
 import { localDateKey } from '../vault/dates';
 import { formatMegabytes } from '../format-bytes';
@@ -106,11 +107,10 @@ class Backup {
     this.#reset();
     this.step = 'pick';
     this.file = file;
-    const head = new TextDecoder().decode(await file.slice(0, 4096).arrayBuffer());
-    this.encrypted = head.startsWith('age-encryption.org/v1') || head.startsWith('-----BEGIN AGE');
+    const kind = await readAgeHeader(file);
+    this.encrypted = kind !== 'none';
     // A scheduled backup is encrypted to a backup key (an X25519 recipient), not a passphrase.
-    this.needsKey =
-      this.encrypted && head.includes('\n-> X25519 ') && !head.includes('\n-> scrypt ');
+    this.needsKey = kind === 'key';
     if (!this.encrypted) await this.open(null);
   }
 
