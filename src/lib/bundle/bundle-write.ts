@@ -23,6 +23,7 @@ import {
   type NoteRow,
 } from './bundle-format';
 import { sha256Bytes } from '../vault/hash';
+import { isCompressible } from '../vault/mime';
 
 export interface BundleNote extends NoteRow {
   content: string;
@@ -55,8 +56,6 @@ export interface WriteOptions {
   onProgress?: (written: number) => void;
 }
 
-/** Types worth deflating; images, audio, video, PDFs and archives are compressed already. */
-const compressible = /^(text\/|application\/(json|xml)|image\/svg\+xml)/;
 const encoder = new TextEncoder();
 
 const jsonl = (rows: readonly unknown[]): Uint8Array =>
@@ -94,7 +93,7 @@ export async function writeBundle(
     await add(
       `${bundlePaths.noteFiles}${attachment.path}`,
       await attachment.bytes(),
-      compressible.test(attachment.mime),
+      isCompressible(attachment.mime),
       attachment.updatedAt,
     );
   }

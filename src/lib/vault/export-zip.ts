@@ -5,9 +5,7 @@ import { readLiveNotes } from '../db/import-repo';
 import { readAttachmentBlob, readLiveAttachments } from '../db/attachments-repo';
 import { buildManifest, manifestName } from './export-manifest';
 import { ZipBlobWriter } from './zip-writer';
-
-/** Types worth deflating; images, audio, video, PDFs and archives are compressed already. */
-const compressible = /^(text\/|application\/(json|xml)|image\/svg\+xml)/;
+import { isCompressible } from './mime';
 
 export async function exportVaultZip(): Promise<Blob> {
   const notes = await readLiveNotes();
@@ -28,7 +26,7 @@ export async function exportVaultZip(): Promise<Blob> {
     if (!blob) throw new Error(`The bytes of “${attachment.path}” are missing from storage.`);
     zip.add(attachment.path, new Uint8Array(await blob.arrayBuffer()), {
       modifiedAt: attachment.updatedAt,
-      compress: compressible.test(attachment.mime),
+      compress: isCompressible(attachment.mime),
     });
   }
   return zip.finish();

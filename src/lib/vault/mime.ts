@@ -73,3 +73,8 @@ export function mimeForPath(path: string, fallback = ''): string {
 export function isImageMime(mime: string): boolean {
   return mime.startsWith('image/') && mime !== 'image/heic' && mime !== 'image/tiff';
 }
+
+/** Types worth deflating in a zip; images, audio, video, PDFs and archives are compressed already. */
+export function isCompressible(mime: string): boolean {
+  return /^(text\/|application\/(json|xml)|image\/svg\+xml)/.test(mime);
+}
