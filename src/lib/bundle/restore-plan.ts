@@ -5,8 +5,9 @@
 //   device rather than the user (the database's id, measured model devices) stay.
 // - Merge: records are matched by id, and notes and attachments by path too. The same record
 //   is left alone. A note whose text differs comes in beside the one here as a conflict copy, so
-//   neither text is lost. Any other record whose id is taken keeps this device's version, and the
-//   preview lists it. The ledger is history: rows are added, never replaced.
+//   neither text is lost, and the preview lists it. Any other record whose id is taken keeps this
+//   device's version, and the preview counts it; messages and files a chat here lacks come in.
+//   The ledger is history: rows are added, never replaced.
 import type {
   AttachmentRecord,
   ChatAttachmentChunkRecord,

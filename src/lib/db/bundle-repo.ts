@@ -44,15 +44,7 @@ export async function readBundleSource(): Promise<BundleSource> {
       content: bodies[i]?.content ?? '',
     }));
     const attachments: BundleAttachment[] = (await db.attachments.toArray()).map((record) => ({
-      id: record.id,
-      path: record.path,
-      name: record.name,
-      mime: record.mime,
-      sizeBytes: record.sizeBytes,
-      hash: record.hash,
-      createdAt: record.createdAt,
-      updatedAt: record.updatedAt,
-      deletedAt: record.deletedAt,
+      ...record,
       bytes: async () => {
         const row = await getDb().attachmentBlobs.get(record.id);
         // A record without bytes cannot be backed up faithfully: say so, never write it empty.
