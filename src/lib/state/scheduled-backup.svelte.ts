@@ -17,6 +17,7 @@ import {
 import { askToWrite, canWrite, writeBackup } from '../backup/folder-target';
 import type { BackupKey } from '../bundle/age-file';
 import { downloadBlob } from '../vault/download';
+import { directoryPicker } from '../vault/directory-walk';
 import { errorMessage } from '../errors';
 import { formatMegabytes } from '../format-bytes';
 import { backup } from './backup.svelte';
@@ -36,16 +37,6 @@ const startDelayMs = 10_000;
 /** The least time between two backups made because the app was hidden after changes. */
 const hideGapMs = 10 * 60_000;
 
-type DirectoryPicker = (options: {
-  id?: string;
-  mode: 'readwrite';
-}) => Promise<FileSystemDirectoryHandle>;
-
-function picker(): DirectoryPicker | null {
-  const w = window as unknown as { showDirectoryPicker?: DirectoryPicker };
-  return typeof w.showDirectoryPicker === 'function' ? w.showDirectoryPicker.bind(window) : null;
-}
-
 class ScheduledBackup {
   state = $state.raw<ScheduleState>({
     ...defaultSchedule,
@@ -62,7 +53,7 @@ class ScheduledBackup {
   needsPermission = $state(false);
   /** A key just made, shown until the user says it is saved; never stored. */
   newKey = $state.raw<BackupKey | null>(null);
-  readonly folderSupported = typeof window !== 'undefined' && picker() !== null;
+  readonly folderSupported = directoryPicker() !== undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
   #reminded = false;
   /** A failed scheduled backup is told once a session (the next success resets it). */
@@ -102,7 +93,7 @@ class ScheduledBackup {
   }
 
   async chooseFolder(): Promise<void> {
-    const pick = picker();
+    const pick = directoryPicker();
     if (!pick) return;
     try {
       const folder = await pick({ id: 'hearth-backups', mode: 'readwrite' });

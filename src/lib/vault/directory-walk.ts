@@ -31,7 +31,7 @@ export async function walkDirectory(
 
 type DirectoryPicker = (options?: {
   id?: string;
-  mode?: 'read';
+  mode?: 'read' | 'readwrite';
 }) => Promise<FileSystemDirectoryHandle>;
 
 /** The browser's folder picker where it has one (Chromium); undefined elsewhere. */
