@@ -129,9 +129,11 @@ export async function groundQuestion(input: GroundInput): Promise<Grounded> {
   };
   let layout = layoutPrompt(base);
   // The room for attachments does not depend on them (they are taken before the passages).
-  const attached = input.attachments
+  const attach = input.attachments;
+  const room = layout.attachmentRoom;
+  const attached = attach
     ? await stage('ground:attachments', () =>
-        input.attachments!(input.question, layout.attachmentRoom, input.counter, (name, path) =>
+        attach(input.question, room, input.counter, (name, path) =>
           attachmentHeaderTokens(input.counter, name, path),
         ),
       )
