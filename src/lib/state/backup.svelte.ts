@@ -5,6 +5,7 @@ import { RpcClient } from '../rpc/client';
 import type {
   BundleEvents,
   BundleHandlers,
+  BundlePhase,
   BundleProgress,
   OpenedBundle,
   RestorePreview,
@@ -22,6 +23,16 @@ import { toasts } from './toasts.svelte';
 import { editorSessions } from './editor-sessions.svelte';
 
 export type RestoreStep = 'closed' | 'pick' | 'opening' | 'preview' | 'restoring' | 'done';
+
+/** What the worker is doing, as the backup form and the restore dialog say it. */
+export const phaseLabels: Record<BundlePhase, string> = {
+  reading: 'Reading everything…',
+  writing: 'Writing the backup…',
+  encrypting: 'Encrypting…',
+  decrypting: 'Decrypting (this takes a few seconds, by design)…',
+  checking: 'Checking every entry against the manifest…',
+  restoring: 'Restoring in one step…',
+};
 
 class Backup {
   busy = $state(false);
