@@ -17,9 +17,13 @@ function start(): void {
   const wiped = takeWipeOutcome();
   if (wiped !== null)
     queueMicrotask(() =>
-      wiped === ''
-        ? toasts.show('Everything Hearth kept in this browser was deleted.')
-        : toasts.error(`Some of Hearth's data could not be deleted: ${wiped}`),
+      wiped.failed === ''
+        ? toasts.show(
+            wiped.asked
+              ? 'Everything Hearth kept in this browser was deleted.'
+              : 'Everything Hearth kept in this browser was deleted, from another tab.',
+          )
+        : toasts.error(`Some of Hearth's data could not be deleted: ${wiped.failed}`),
     );
   const target = document.getElementById('app');
   if (!target) throw new Error('Hearth cannot start: #app is missing from index.html.');

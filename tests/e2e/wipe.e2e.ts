@@ -110,8 +110,9 @@ test.describe('wiping', () => {
     expect(cached).toBe(0);
   });
 
-  test('delete everything empties every store, cache and file, and the app starts clean', async ({
+  test('delete everything empties every store, cache and file, and the app starts clean, with another tab open', async ({
     page,
+    context,
   }) => {
     test.setTimeout(patient(180_000));
     await page.goto('/');
@@ -143,6 +144,12 @@ test.describe('wiping', () => {
       rows.filter((r) => r.key === 'vault-id').map((r) => r.value),
     );
     expect(vaultId).toBeTruthy();
+
+    // Another tab is open: it reloads with this one, and waits for the wipe before it opens
+    // anything (else it could re-create the database between the request and the wipe).
+    const other = await context.newPage();
+    await other.goto('/');
+    await expect(other.getByRole('button', { name: 'New note' })).toBeVisible();
 
     await wipe(page, 'Delete everything', 'delete everything');
     await expect(page.getByText('Everything Hearth kept in this browser was deleted.')).toBeVisible(
@@ -180,6 +187,14 @@ test.describe('wiping', () => {
       };
     });
     expect(left).toEqual({ local: null, cache: false, files: [] });
+    // The other tab started clean on the same new database, and says why.
+    await expect(
+      other.getByText('Everything Hearth kept in this browser was deleted, from another tab.'),
+    ).toBeVisible();
+    const otherVault = await readAll<{ key: string; value: string }>(other, 'settings').then(
+      (rows) => rows.find((r) => r.key === 'vault-id')?.value,
+    );
+    expect(otherVault).toBe(settings.find((s) => s.key === 'vault-id')?.value);
     // The app registers its service worker again, as on a first visit.
     await expect
       .poll(() => page.evaluate(async () => !!(await navigator.serviceWorker.getRegistration())), {

@@ -3,29 +3,44 @@
 // a worker, so nothing it deletes is held open or written again by this tab. Other tabs are told
 // to reload, which lets go of theirs.
 //
+// The mark is origin-wide (localStorage), and every start checks it holding one Web Lock: the
+// first tab to start after the request wipes, and the others wait for it to finish before they
+// open anything. (With a per-tab mark, another tab's reload could open the database between the
+// request and the wipe, and be wiped from under it.)
+//
 // What goes: every IndexedDB database, every Cache Storage cache (model files, the precache),
 // localStorage and sessionStorage, the origin-private file system, and the service worker
 // registration. The app then starts as on a first visit.
 import { deleteAllDatabases } from '../db/wipe-repo';
+import { withLock } from './web-lock';
 
 const flag = 'hearth:wipe-everything';
 /** Set after a wipe, for the clean start to say what happened (its value: '' or what failed). */
 const doneFlag = 'hearth:wiped';
+/** This tab's part in a wipe, kept across its reload: 'asked' for it, or 'other' (a tab did). */
+const partFlag = 'hearth:wipe-part';
 const channelName = 'hearth-wipe';
+const startLock = 'hearth:start';
 
 /** Marks the wipe and reloads: the start of the next page load does it. */
 export function requestWipeEverything(): void {
-  sessionStorage.setItem(flag, String(Date.now()));
-  const channel = new BroadcastChannel(channelName);
-  channel.postMessage('wipe');
-  channel.close();
+  sessionStorage.setItem(partFlag, 'asked');
+  localStorage.setItem(flag, String(Date.now()));
+  // Posted on the channel this tab listens on: a channel does not hear itself, where another
+  // object of this tab would, and the tab would take itself for a follower.
+  (channel ?? new BroadcastChannel(channelName)).postMessage('wipe');
   location.reload();
 }
 
+let channel: BroadcastChannel | undefined;
+
 /** Other tabs reload when one wipes, so their open databases do not block it. */
 export function followWipes(): void {
-  const channel = new BroadcastChannel(channelName);
-  channel.onmessage = () => location.reload();
+  channel = new BroadcastChannel(channelName);
+  channel.onmessage = () => {
+    sessionStorage.setItem(partFlag, 'other');
+    location.reload();
+  };
 }
 
 async function clearOriginFiles(): Promise<void> {
@@ -41,9 +56,15 @@ async function clearOriginFiles(): Promise<void> {
  * Runs a requested wipe, then reloads into a clean start (true: the page is going away). Each
  * part runs even when one before it failed, so as much is gone as can be.
  */
-export async function wipeIfRequested(): Promise<boolean> {
-  if (sessionStorage.getItem(flag) === null) return false;
-  sessionStorage.removeItem(flag);
+export function wipeIfRequested(): Promise<boolean> {
+  return withLock(startLock, async () => {
+    if (localStorage.getItem(flag) === null) return false;
+    await wipeEverything();
+    return true;
+  });
+}
+
+async function wipeEverything(): Promise<void> {
   const failures: string[] = [];
   const attempt = async (what: string, work: () => Promise<unknown>) => {
     try {
@@ -61,17 +82,32 @@ export async function wipeIfRequested(): Promise<boolean> {
     for (const key of await caches.keys()) await caches.delete(key);
   });
   await attempt('files', clearOriginFiles);
+  // The mark goes last, with the rest of localStorage: a tab closed mid-wipe leaves it, and the
+  // next start finishes the job.
   localStorage.clear();
+  const part = sessionStorage.getItem(partFlag);
   sessionStorage.clear();
-  sessionStorage.setItem(doneFlag, failures.join('; '));
+  if (part !== null) sessionStorage.setItem(partFlag, part);
+  // Origin-wide: the tab that wiped may not be the one that asked, which is the one to tell.
+  localStorage.setItem(doneFlag, failures.join('; '));
   // The page is still controlled by the unregistered worker: a new load starts clean.
   location.replace('/');
-  return true;
 }
 
-/** After a wipe's reload: null when none ran, else what failed ('' when nothing did). */
-export function takeWipeOutcome(): string | null {
-  const outcome = sessionStorage.getItem(doneFlag);
-  if (outcome !== null) sessionStorage.removeItem(doneFlag);
-  return outcome;
+export interface WipeOutcome {
+  /** What failed ('' when nothing did). */
+  failed: string;
+  /** This tab asked for it (else it reloaded because another tab did). */
+  asked: boolean;
+}
+
+/** After a wipe's reload: what happened, or null when this tab took no part in one. */
+export function takeWipeOutcome(): WipeOutcome | null {
+  const part = sessionStorage.getItem(partFlag);
+  if (part === null) return null;
+  sessionStorage.removeItem(partFlag);
+  const failed = localStorage.getItem(doneFlag) ?? '';
+  // The asking tab clears it; the others only read it, as they may start first.
+  if (part === 'asked') localStorage.removeItem(doneFlag);
+  return { failed, asked: part === 'asked' };
 }
