@@ -17,6 +17,7 @@ import {
 import { askToWrite, canWrite, writeBackup } from '../backup/folder-target';
 import type { BackupKey } from '../bundle/age-file';
 import { downloadBlob } from '../vault/download';
+import { ifLockFree, withLock } from '../storage/web-lock';
 import { directoryPicker } from '../vault/directory-walk';
 import { errorMessage } from '../errors';
 import { formatMegabytes } from '../format-bytes';
@@ -36,6 +37,8 @@ const tickMs = 10 * 60_000;
 const startDelayMs = 10_000;
 /** The least time between two backups made because the app was hidden after changes. */
 const hideGapMs = 10 * 60_000;
+/** Held by the one tab making a backup: two tabs due at once would both write (and both prune). */
+const backupLock = 'hearth:backup';
 
 class ScheduledBackup {
   state = $state.raw<ScheduleState>({
@@ -117,7 +120,11 @@ class ScheduledBackup {
   }
 
   /** Makes a backup now: into the folder, or (no folder) as a download. */
-  async runNow(): Promise<boolean> {
+  runNow(): Promise<boolean> {
+    return withLock(backupLock, () => this.#run());
+  }
+
+  async #run(): Promise<boolean> {
     // The key as stored now: another tab may have replaced it since this one loaded.
     await this.load();
     const recipient = this.state.recipient;
@@ -153,7 +160,13 @@ class ScheduledBackup {
    * 10 minutes ago) is due, whatever the interval.
    */
   async tick(hiding = false): Promise<void> {
-    if (!this.loaded) await this.load();
+    // A tab busy with a backup makes this one's moot; once it is done, the state read below has
+    // its time, so the next tick here finds nothing due.
+    await ifLockFree(backupLock, () => this.#tick(hiding));
+  }
+
+  async #tick(hiding: boolean): Promise<void> {
+    await this.load();
     const { recipient, lastAt } = this.state;
     if (!recipient || this.running) return;
     const changedAt = await lastChangeAt();
@@ -163,7 +176,7 @@ class ScheduledBackup {
       : isDue(lastAt, changedAt, this.state, now);
     if (!due) return;
     if (this.folder) {
-      const done = await this.runNow();
+      const done = await this.#run();
       // A scheduled backup that did not happen is said where the user is, not only in Settings.
       if (!done && !this.#warned && (this.needsPermission || this.error)) {
         this.#warned = true;
