@@ -14,6 +14,12 @@ import { toasts } from './toasts.svelte';
 /** How often a session left with unsaved text retries on its own. */
 const retryEveryMs = 15_000;
 
+/**
+ * How long leaving waits for the save before asking. A save on a full disk can hang for minutes in
+ * Chromium, and the user who clicked away must not face a tab that silently does nothing.
+ */
+const askAfterMs = 2_000;
+
 export interface LeaveRequest {
   sessions: EditorSession[];
   proceed: () => void;
@@ -94,10 +100,19 @@ class EditorSessions {
     const shown = [...this.#shown].filter((s) => s.unsaved);
     if (shown.length === 0) return true;
     void (async () => {
-      await Promise.all(shown.map((s) => s.flush()));
+      const flushed = Promise.all(shown.map((s) => s.flush()));
+      const inTime = await Promise.race([
+        flushed.then(() => true),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), askAfterMs)),
+      ]);
       const stuck = shown.filter((s) => s.unsaved);
-      if (stuck.length === 0) proceed();
-      else this.leaving = { sessions: stuck, proceed };
+      if (stuck.length === 0) return proceed();
+      const request: LeaveRequest = { sessions: stuck, proceed };
+      this.leaving = request;
+      if (inTime) return;
+      // The slow save may still land while the question is shown: then leaving is what was asked.
+      await flushed;
+      if (this.leaving === request && stuck.every((s) => !s.unsaved)) this.leave();
     })();
     return false;
   };
