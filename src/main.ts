@@ -1,5 +1,6 @@
 import { mount } from 'svelte';
 import './app.css';
+import './shell.css';
 import App from './App.svelte';
 import { theme } from './lib/state/theme.svelte';
 import { pwa } from './lib/state/pwa.svelte';
@@ -27,6 +28,7 @@ function start(): void {
     );
   const target = document.getElementById('app');
   if (!target) throw new Error('Hearth cannot start: #app is missing from index.html.');
+  target.replaceChildren(); // The static shell index.html painted first.
   mount(App, { target });
   // Benchmarks read this mark: the shell is rendered and handles input from here on.
   performance.mark('hearth:interactive');
