@@ -10,6 +10,7 @@ import {
 import { errorMessage, HearthError, NotFoundError } from '../errors';
 import { detectModelFolder, rerootFiles } from '../llm/import-detect';
 import { entryForInstalled } from '../llm/installed-entry';
+import { checkBeforeLoad } from '../llm/load-check';
 import { assertFits } from '../llm/storage-check';
 import type {
   CatalogEntry,
@@ -21,6 +22,7 @@ import type {
 import { modelRole } from '../llm/types';
 import { ModelCatalog } from './model-catalog.svelte';
 import { ModelDownloads, storageEstimate } from './model-downloads.svelte';
+import { ModelUpdates } from './model-updates.svelte';
 import { formatBytes } from '../format-bytes';
 
 type EngineWorkers = typeof import('./engine-workers');
@@ -55,6 +57,11 @@ class Models {
     engineHoldsModel: (kind) =>
       this.#loaded?.spec.engine === kind || this.#loading?.key.startsWith(`${kind}:`) === true,
     existing: (key) => this.#installed.find((m) => m.key === key),
+  });
+  readonly updates = new ModelUpdates({
+    engineFor: async (kind) => (await workers()).engineFor(kind),
+    download: (entry) => this.downloads.start(entry),
+    entryFor: (model) => this.catalog.find(model.key) ?? entryForInstalled(model),
   });
 
   get installed(): InstalledModel[] {
@@ -158,10 +165,14 @@ class Models {
           fraction: 0,
           loadedBytes: null,
           totalBytes: null,
-          text: 'Starting…',
+          text: 'Checking the model’s files…',
         },
       };
       try {
+        // Refuses a changed file or an invalid record before the library sees the model.
+        const pinned = await checkBeforeLoad(model, engine);
+        if (pinned) await saveInstalledModel(pinned);
+        signal?.throwIfAborted();
         await engine.load(model.spec, (progress) => (this.#loading = { key, progress }), signal);
         this.#loaded = model;
         return engine;
