@@ -59,13 +59,18 @@ export function specProblem(spec: ModelSpec): string | null {
   return 'it names no engine Hearth has';
 }
 
-/** Throws InvalidModelRecordError, naming the problem, when the record must not be loaded. */
-export function checkStoredRecord(model: InstalledModel): void {
+/** Why the stored record must not be acted on, fit to show; null when it is valid. */
+export function recordProblem(model: InstalledModel): string | null {
   const problem =
     specProblem(model.spec) ??
     (model.key === modelKey(model.spec) ? null : 'its key does not match its spec');
-  if (problem)
-    throw new InvalidModelRecordError(
-      `The stored record of “${model.name}” is not valid (${problem}). Hearth will not load it: delete it and download or import the model again.`,
-    );
+  return problem
+    ? `The stored record of “${model.name}” is not valid (${problem}). Hearth will not load it: delete it and download or import the model again.`
+    : null;
+}
+
+/** Throws InvalidModelRecordError, naming the problem, when the record must not be loaded. */
+export function checkStoredRecord(model: InstalledModel): void {
+  const problem = recordProblem(model);
+  if (problem) throw new InvalidModelRecordError(problem);
 }

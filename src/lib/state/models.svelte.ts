@@ -11,6 +11,7 @@ import { errorMessage, HearthError, NotFoundError } from '../errors';
 import { detectModelFolder, rerootFiles } from '../llm/import-detect';
 import { entryForInstalled } from '../llm/installed-entry';
 import { checkBeforeLoad } from '../llm/load-check';
+import { recordProblem } from '../llm/spec-check';
 import { assertFits } from '../llm/storage-check';
 import type {
   CatalogEntry,
@@ -101,6 +102,12 @@ class Models {
     const problems: Record<string, string> = {};
     for (const row of await listInstalledModels()) {
       if (this.downloads.isRunning(row.key)) continue;
+      const invalid = recordProblem(row);
+      // A record that is not valid is never turned into cache keys; a load refuses it, named.
+      if (invalid) {
+        problems[row.key] = invalid;
+        continue;
+      }
       try {
         const engine = await engineFor(row.spec.engine);
         const [present, sizeBytes] = await Promise.all([
@@ -241,7 +248,10 @@ class Models {
     await this.downloads.cancel(key);
     if (this.#loaded?.key === key) await this.unload();
     const { engineFor } = await workers();
-    const freedBytes = await (await engineFor(model.spec.engine)).remove(model.spec);
+    // An invalid record's spec names no files Hearth should touch: only the record goes.
+    const freedBytes = recordProblem(model)
+      ? 0
+      : await (await engineFor(model.spec.engine)).remove(model.spec);
     await forgetInstalledModel(key);
     this.downloads.dismiss(key);
     const { [key]: _gone, ...problems } = this.problems;

@@ -59,7 +59,7 @@ export async function lookUpRevision(
   } catch (error) {
     if (!(error instanceof ModelFileMissingError)) throw error;
     throw new RevisionLookupError(
-      `${url.host} does not know the revision “${ref}” of ${url.pathname.slice(1)} (or does not answer the hub's revision API), so the download cannot be pinned. Nothing was downloaded.`,
+      `Couldn't ask which commit “${ref}” of ${url.pathname.slice(1)} is, so the download cannot be pinned: ${error.message} Nothing was downloaded.`,
       { cause: error },
     );
   }
