@@ -233,3 +233,33 @@ test('a newer upstream commit is offered as an update, and applied only when ask
     })
     .toEqual({ old: 0, next: 5 });
 });
+
+test('a model recorded before pinning is hashed on its first load, then checked against that', async ({
+  page,
+}) => {
+  const models = new ModelsPage(page);
+  await models.open();
+  await models.importFolder(TINY_LLAMA_DIR);
+  const key = 'transformers:imported/tiny-llama@fp32';
+  const row = models.row(key);
+  await expect(row).toBeVisible({ timeout: patient(30_000) });
+
+  // As written by the version before pinning: no hashes.
+  const [record] = await readAll<StoredModel & { pin?: unknown }>(page, 'models');
+  const { pin: _dropped, ...unpinned } = record!;
+  await putRecord(page, 'models', unpinned);
+  await page.reload();
+  await models.filesChecked();
+  await expect(row.getByTestId('model-hashes')).toHaveText(
+    'SHA-256 of its files is recorded on its next load',
+  );
+
+  await row.getByRole('button', { name: 'Load', exact: true }).click();
+  await expect(row.getByTestId('model-loaded')).toHaveText('Loaded', { timeout: patient(60_000) });
+  await expect(row.getByTestId('model-hashes')).toHaveText(
+    'SHA-256 of 5 files recorded on first load, checked before every load',
+  );
+  const [pinned] = await readAll<StoredModel>(page, 'models');
+  expect(pinned?.pin?.how).toBe('first-load');
+  expect(new Map(pinned?.pin?.files.map((f) => [f.path, f.sha256])).get(ONNX)).toBe(sha256Of(ONNX));
+});
