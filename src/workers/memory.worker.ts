@@ -4,18 +4,43 @@ import { eventEmitter, serve } from '../lib/rpc/server';
 import { createMemoryHandlers, type MemoryHandlers } from '../lib/search/memory-handlers';
 import type { MemoryEvents } from '../lib/search/memory-types';
 import { preferredEmbeddingModel } from '../lib/llm/transformers/embedding-catalog';
-import { modelKey, type TransformersSpec } from '../lib/llm/types';
+import {
+  modelKey,
+  type ModelFileHash,
+  type ModelSpec,
+  type TransformersSpec,
+} from '../lib/llm/types';
 import { probeDevice } from '../lib/llm/probe';
-import { readSetting, writeSetting } from '../lib/db/models-repo';
+import { checkBeforeLoad } from '../lib/llm/load-check';
+import {
+  listInstalledModels,
+  readSetting,
+  saveInstalledModel,
+  writeSetting,
+} from '../lib/db/models-repo';
 
-/** transformers.js loads only once a model is installed: a vault without one never pays for it. */
+/**
+ * transformers.js loads only once a model is installed: a vault without one never pays for it.
+ * Its files are checked against their recorded SHA-256 first, as for a chat model.
+ */
 async function loadModel(spec: TransformersSpec) {
-  const [runtime, { loadEmbedder }, { loadOnFastestDevice }] = await Promise.all([
-    import('../lib/llm/transformers/runtime'),
-    import('../lib/llm/transformers/embedder'),
-    import('../lib/llm/transformers/embed-device'),
-  ]);
+  const [runtime, { loadEmbedder }, { loadOnFastestDevice }, { checkTransformersFiles }] =
+    await Promise.all([
+      import('../lib/llm/transformers/runtime'),
+      import('../lib/llm/transformers/embedder'),
+      import('../lib/llm/transformers/embed-device'),
+      import('../lib/llm/transformers/store'),
+    ]);
   runtime.configureTransformers();
+  const record = (await listInstalledModels()).find((m) => m.key === modelKey(spec));
+  if (record) {
+    const checker = {
+      checkFiles: (s: ModelSpec, expected: ModelFileHash[] | null) =>
+        checkTransformersFiles(s as TransformersSpec, expected),
+    };
+    const pinned = await checkBeforeLoad({ ...record, spec }, checker);
+    if (pinned) await saveInstalledModel(pinned);
+  }
   const key = `memory.device:${modelKey(spec)}`;
   return loadOnFastestDevice(spec, {
     load: (s) => loadEmbedder(s, { network: runtime.withNetwork }),

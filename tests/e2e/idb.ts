@@ -23,3 +23,28 @@ export async function readAll<T>(page: Page, store: string): Promise<T[]> {
     }
   }, store) as Promise<T[]>;
 }
+
+/** Writes one record into a store of the `hearth` database, as a damaged or edited one would be. */
+export async function putRecord(page: Page, store: string, record: unknown): Promise<void> {
+  await page.evaluate(
+    async ([name, value]) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open('hearth');
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () =>
+          reject(new Error(request.error?.message ?? 'IndexedDB request failed'));
+      });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          const tx = db.transaction(name, 'readwrite');
+          tx.objectStore(name).put(value);
+          tx.oncomplete = () => resolve();
+          tx.onerror = () => reject(new Error(tx.error?.message ?? 'IndexedDB write failed'));
+        });
+      } finally {
+        db.close();
+      }
+    },
+    [store, record] as const,
+  );
+}

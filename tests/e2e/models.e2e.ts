@@ -3,7 +3,7 @@
 import { cpSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect, isLocalUrl } from './fixtures';
-import { ModelFileStub } from './hub-stub';
+import { ModelFileStub, REVISION_API, STUB_COMMIT } from './hub-stub';
 import { TINY_LLAMA_DIR } from './model-fixtures';
 import { cacheEntries, ModelsPage, shownBytes, totalBytes } from './pages/models-page';
 import { setAnswerTokens } from './pages/chat-page';
@@ -14,6 +14,8 @@ const IMPORTED_KEY = 'transformers:imported/tiny-llama@fp32';
 const REPO = 'hearth-test/tiny-llama';
 const HUB_KEY = `transformers:${REPO}@fp32`;
 const HUB_BASE = `https://huggingface.co/${REPO}/resolve/main/`;
+/** Where a pinned download stores (and fetches) its files. */
+const PINNED_BASE = `https://huggingface.co/${REPO}/resolve/${STUB_COMMIT}/`;
 const ONNX = 'onnx/model.onnx';
 /** transformers.js fetches config.json, the ONNX file, generation_config.json, then the tokenizer. */
 const LAST_FILE = 'tokenizer_config.json';
@@ -147,14 +149,17 @@ test('a hub download names the host, shows bytes, completes, and every request i
   await expect(row.getByTestId('model-size')).toHaveText(`${shownBytes(fixtureBytes)} on disk`);
   await expect(row.getByRole('button', { name: 'Load', exact: true })).toBeVisible();
 
-  expect(hub.requests.filter((r) => r.range === null && r.status === 200).length).toBe(5);
+  const files = hub.requests.filter((r) => r.file !== REVISION_API);
+  expect(files.filter((r) => r.range === null && r.status === 200).length).toBe(5);
+  expect(files.every((r) => r.revision === STUB_COMMIT)).toBe(true);
   await expect.poll(() => models.ledgerCount()).toBe(hub.requests.length);
   const rows = await models.ledgerRows();
   expect(rows).toHaveLength(hub.requests.length);
   for (const r of rows) {
     expect(r.host).toBe('huggingface.co');
     expect(r.modelKey).toBe(HUB_KEY);
-    expect(r.path.startsWith(`/${REPO}/resolve/main/`)).toBe(true);
+    const pinnedFile = r.path.startsWith(`/${REPO}/resolve/${STUB_COMMIT}/`);
+    expect(pinnedFile || r.path === `/api/models/${REPO}/revision/main`, r.path).toBe(true);
   }
 });
 
@@ -176,7 +181,10 @@ test('Cancel stops a download mid-file; Retry fetches only the files not yet sto
   await expect(progress).toHaveAttribute('data-state', 'cancelled');
   const firstAttempt = hub.requests.length;
   const completed = hub.requests
-    .filter((r) => r.range === null && r.status === 200 && r.file !== LAST_FILE)
+    .filter(
+      (r) =>
+        r.range === null && r.status === 200 && r.file !== LAST_FILE && r.file !== REVISION_API,
+    )
     .map((r) => r.file);
   expect(completed.sort()).toEqual([
     'config.json',
@@ -184,7 +192,7 @@ test('Cancel stops a download mid-file; Retry fetches only the files not yet sto
     ONNX,
     'tokenizer.json',
   ]);
-  const cached = (await cacheEntries(page, CACHE)).map((e) => e.url.slice(HUB_BASE.length));
+  const cached = (await cacheEntries(page, CACHE)).map((e) => e.url.slice(PINNED_BASE.length));
   expect(cached.sort()).toEqual([...completed].sort());
   hub.release(LAST_FILE);
 
@@ -232,7 +240,11 @@ test('a mirror on the app’s own origin serves the download; the hub is never c
   await expect.poll(() => models.ledgerCount()).toBe(mirror.requests.length);
   for (const r of await models.ledgerRows()) {
     expect(r.host).toBe(host);
-    expect(r.path.startsWith(`/mirror/${REPO}/resolve/main/`)).toBe(true);
+    expect(
+      r.path.startsWith(`/mirror/${REPO}/resolve/${STUB_COMMIT}/`) ||
+        r.path === `/mirror/api/models/${REPO}/revision/main`,
+      r.path,
+    ).toBe(true);
   }
   expect(hubRequests).toEqual([]);
 });

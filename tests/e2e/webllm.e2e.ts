@@ -98,6 +98,14 @@ test('missing WebLLM files on the hub fail within seconds and leave web-llm’s 
   context,
 }) => {
   const hubRequests: string[] = [];
+  // The revision API names a commit; every file of it is missing.
+  await context.route('https://huggingface.co/api/models/mlc-ai/**', (route) => {
+    hubRequests.push(route.request().url());
+    return route.fulfill({
+      headers: { 'access-control-allow-origin': '*', 'content-type': 'application/json' },
+      body: JSON.stringify({ sha: '4e1c0b5d9a7f3e2c1b0a9f8e7d6c5b4a3f2e1d0c', siblings: [] }),
+    });
+  });
   await context.route('https://huggingface.co/mlc-ai/**', (route) => {
     hubRequests.push(route.request().url());
     return route.fulfill({
@@ -118,7 +126,10 @@ test('missing WebLLM files on the hub fail within seconds and leave web-llm’s 
   expect(hubRequests.length).toBeGreaterThan(0);
   expect(await webLlmCacheEntries(page)).toEqual([]);
   await expect.poll(() => models.ledgerCount()).toBe(hubRequests.length);
-  expect((await models.ledgerRows()).map((r) => r.status)).toEqual(hubRequests.map(() => '404'));
+  // Newest first: the file 404s, then the revision lookup (200).
+  expect((await models.ledgerRows()).map((r) => r.status)).toEqual(
+    hubRequests.map((url) => (url.includes('/api/models/') ? '200' : '404')).reverse(),
+  );
 });
 
 test('a WebLLM mirror answered by the app’s index.html fails as missing and stores nothing', async ({
@@ -131,9 +142,10 @@ test('a WebLLM mirror answered by the app’s index.html fails as missing and st
   await page.getByLabel('Filter models').fill('SmolLM2 360M');
   await models.startDownload(SMALL_F32_KEY, `${new URL(origin).host} (your mirror)`);
 
+  // The first request, the revision lookup, is answered by the page: nothing is pinned or fetched.
   const error = models.download(SMALL_F32_KEY).getByTestId('download-error');
   await expect(error).toBeVisible({ timeout: patient(10_000) });
-  await expect(error).toContainText('mlc-chat-config.json');
+  await expect(error).toContainText('cannot be pinned');
   await expect(error).toContainText('web page');
   expect(await webLlmCacheEntries(page)).toEqual([]);
   await expect.poll(() => models.ledgerCount()).toBe(1);
@@ -146,7 +158,7 @@ test('a WebLLM mirror answered by the app’s index.html fails as missing and st
   expect(await webLlmCacheEntries(page)).toEqual([]);
   for (const r of await models.ledgerRows()) {
     expect(r.host).toBe(new URL(origin).host);
-    expect(r.path).toBe(`/nope/mlc-ai/${SMALL_F32}/resolve/main/mlc-chat-config.json`);
+    expect(r.path).toBe(`/nope/api/models/mlc-ai/${SMALL_F32}/revision/main`);
   }
 });
 

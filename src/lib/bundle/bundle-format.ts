@@ -319,6 +319,13 @@ export const checkedSettings: Record<string, v.GenericSchema> = {
   maxAnswerTokens: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000_000)),
 };
 
+/** Each model file's SHA-256 as recorded at download or import (see src/lib/llm/load-check.ts). */
+const modelPin = v.object({
+  files: list(v.object({ path: text(2000), sizeBytes: count, sha256 })),
+  pinnedAt: time,
+  how: v.picklist(['download', 'import', 'first-load']),
+});
+
 export const modelSchema = v.object({
   key: text(500),
   name: text(500),
@@ -327,6 +334,7 @@ export const modelSchema = v.object({
   sizeBytes: count,
   installedAt: time,
   complete: v.boolean(),
+  pin: v.optional(modelPin),
 });
 
 export const ledgerRowSchema = v.object({

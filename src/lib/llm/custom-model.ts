@@ -15,6 +15,26 @@ export interface CustomModelRef {
   dtype: string;
 }
 
+/** True for a clean `owner/name`: word characters, dots and dashes, never `..`. */
+export function isRepoId(text: string): boolean {
+  return /^[\w.-]+\/[\w.-]+$/.test(text) && !text.includes('..');
+}
+
+/**
+ * Checks a custom model as read back from storage (settings or a backup), where nothing vouches
+ * for it: the repo must be a clean `owner/name` and the dtype one transformers.js knows.
+ */
+export function checkCustomRef(ref: unknown): CustomModelRef {
+  const { repo, dtype } = (ref ?? {}) as Partial<Record<keyof CustomModelRef, unknown>>;
+  if (typeof repo !== 'string' || !isRepoId(repo))
+    throw new InvalidRepoError(`The stored custom model “${String(repo)}” is not a repo id.`);
+  if (typeof dtype !== 'string' || !(customDtypes as readonly string[]).includes(dtype))
+    throw new InvalidRepoError(
+      `The stored custom model ${repo} names an unknown weights type “${String(dtype)}”.`,
+    );
+  return { repo, dtype };
+}
+
 /** Accepts `owner/name`, or a hub URL to it; returns the clean `owner/name`. */
 export function parseRepoId(text: string): string {
   const trimmed = text
@@ -22,7 +42,7 @@ export function parseRepoId(text: string): string {
     .replace(/^https?:\/\/(www\.)?huggingface\.co\//, '')
     .replace(/\/(tree|resolve|blob)\/.*$/, '')
     .replace(/\/+$/, '');
-  if (!/^[\w.-]+\/[\w.-]+$/.test(trimmed) || trimmed.includes('..'))
+  if (!isRepoId(trimmed))
     throw new InvalidRepoError(
       `“${text.trim()}” is not a model repo id. Write it as owner/name, for example onnx-community/Qwen2.5-0.5B-Instruct.`,
     );

@@ -13,6 +13,7 @@ import type {
   LlmEngine,
   LoadProgress,
   ModelFile,
+  ModelFileHash,
   ModelSpec,
   ModelStoreBackend,
   NetworkSettings,
@@ -118,6 +119,14 @@ export class WorkerEngine implements LlmEngine, ModelStoreBackend {
       signal,
       (callId) => this.#rpc.call('download', { callId, spec }),
     );
+  }
+
+  resolveRevision(spec: ModelSpec, ref: string): Promise<string> {
+    return this.#rpc.call('resolveRevision', { spec, ref });
+  }
+
+  checkFiles(spec: ModelSpec, expected: ModelFileHash[] | null): Promise<ModelFileHash[]> {
+    return this.#rpc.call('checkFiles', { spec, expected });
   }
 
   isInstalled(spec: ModelSpec): Promise<boolean> {

@@ -8,6 +8,7 @@ import type {
   InstalledModel,
   LoadProgress,
   ModelFile,
+  ModelFileHash,
   ModelSpec,
   NetworkSettings,
 } from './types';
@@ -31,7 +32,12 @@ export type EngineHandlers = {
   abort(args: { callId: number }): void;
   unload(args: Record<string, never>): Promise<void>;
   catalog(args: Record<string, never>): Promise<CatalogEntry[]>;
-  download(args: { callId: number; spec: ModelSpec }, ctx: Ctx): Promise<{ sizeBytes: number }>;
+  download(
+    args: { callId: number; spec: ModelSpec },
+    ctx: Ctx,
+  ): Promise<{ sizeBytes: number; files: ModelFileHash[] }>;
+  resolveRevision(args: { spec: ModelSpec; ref: string }): Promise<string>;
+  checkFiles(args: { spec: ModelSpec; expected: ModelFileHash[] | null }): Promise<ModelFileHash[]>;
   isInstalled(args: { spec: ModelSpec }): Promise<boolean>;
   sizeOnDisk(args: { spec: ModelSpec }): Promise<number>;
   remove(args: { spec: ModelSpec }): Promise<number>;

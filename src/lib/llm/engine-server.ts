@@ -50,6 +50,8 @@ export function createEngineHandlers({ engine, store, configure }: EngineWorkerP
           signal,
         ),
       ),
+    resolveRevision: ({ spec, ref }) => store.resolveRevision(spec, ref),
+    checkFiles: ({ spec, expected }) => store.checkFiles(spec, expected),
     isInstalled: ({ spec }) => store.isInstalled(spec),
     sizeOnDisk: ({ spec }) => store.sizeOnDisk(spec),
     remove: ({ spec }) => store.remove(spec),

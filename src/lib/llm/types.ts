@@ -14,8 +14,14 @@ export interface WebLlmSpec {
   engine: 'webllm';
   /** web-llm's `model_id`, e.g. `Llama-3.2-1B-Instruct-q4f32_1-MLC`. */
   modelId: string;
-  /** Base URL of the weights, e.g. `https://huggingface.co/mlc-ai/<id>` (web-llm adds `/resolve/main/`). */
+  /** Base URL of the weights, e.g. `https://huggingface.co/mlc-ai/<id>` (web-llm adds `/resolve/…/`). */
   modelUrl: string;
+  /**
+   * The hub commit (40 hex digits) the weights are pinned to: files come from `resolve/<revision>/`.
+   * Absent on catalog entries (not yet resolved), imports, and models installed before pinning,
+   * which read `resolve/main/`.
+   */
+  revision?: string;
   /** URL of the compiled model library (`.wasm`). */
   modelLibUrl: string;
   vramMB: number | null;
@@ -27,6 +33,8 @@ export interface TransformersSpec {
   engine: 'transformers';
   /** Hub repo id (`owner/name`); imported models live under `imported/<slug>`. */
   repo: string;
+  /** The hub commit the files are pinned to, as on WebLlmSpec. */
+  revision?: string;
   /** transformers.js dtype, e.g. `q4`, `q8`, `fp32`. */
   dtype: string;
   device: 'wasm' | 'webgpu';
@@ -93,6 +101,27 @@ export interface InstalledModel {
   installedAt: number;
   /** False while a download is partial: the files present stay, a retry fetches the rest. */
   complete: boolean;
+  /** Each file's SHA-256, checked before every load. Absent on records written before pinning. */
+  pin?: ModelPin;
+}
+
+/** One stored model file: its path in the repo (a URL for files from elsewhere) and SHA-256. */
+export interface ModelFileHash {
+  path: string;
+  sizeBytes: number;
+  /** Lower-case hex. */
+  sha256: string;
+}
+
+/**
+ * What a model's files must be to load. `how` says when the hashes were taken: as the bytes
+ * arrived ('download'), as a folder was imported ('import'), or on the first load after an upgrade
+ * from a version that did not record them ('first-load': they prove nothing changed since then).
+ */
+export interface ModelPin {
+  files: ModelFileHash[];
+  pinnedAt: number;
+  how: 'download' | 'import' | 'first-load';
 }
 
 export type Verdict = 'fits' | 'tight' | 'wont-fit';
@@ -182,12 +211,22 @@ export interface ModelFile {
 /** The model store operations each engine's worker provides next to its engine. */
 export interface ModelStoreBackend {
   catalog(): Promise<CatalogEntry[]>;
-  /** Fetches every file of `spec` not yet cached (resuming a partial download). */
+  /**
+   * Fetches every file of `spec` not yet cached (resuming a partial download) from its pinned
+   * revision; resolves to the size and each file's SHA-256 (hashed as the bytes arrived).
+   */
   download(
     spec: ModelSpec,
     onProgress: (progress: DownloadProgress) => void,
     signal?: AbortSignal,
-  ): Promise<{ sizeBytes: number }>;
+  ): Promise<{ sizeBytes: number; files: ModelFileHash[] }>;
+  /** Asks the hub which commit `ref` (a branch, `main`) of the model's repo points at now. */
+  resolveRevision(spec: ModelSpec, ref: string): Promise<string>;
+  /**
+   * Hashes the model's stored files, reading the cache in chunks. With `expected`, throws
+   * ModelIntegrityError naming each file that is missing or differs; never fetches anything.
+   */
+  checkFiles(spec: ModelSpec, expected: ModelFileHash[] | null): Promise<ModelFileHash[]>;
   isInstalled(spec: ModelSpec): Promise<boolean>;
   sizeOnDisk(spec: ModelSpec): Promise<number>;
   /** Deletes the model's files; resolves to the bytes freed. */

@@ -4,7 +4,7 @@
 // WebGPU) never hides the CPU models.
 import { readSetting, writeSetting } from '../db/models-repo';
 import { errorMessage } from '../errors';
-import { customEntry, parseRepoId, type CustomModelRef } from '../llm/custom-model';
+import { checkCustomRef, customEntry, parseRepoId, type CustomModelRef } from '../llm/custom-model';
 import type { CatalogEntry, DeviceProbe, EngineKind, Verdict } from '../llm/types';
 import { replacedF16, verdictFor, visibleCatalog } from '../llm/verdict';
 
@@ -79,11 +79,21 @@ export class ModelCatalog {
   async load(): Promise<void> {
     const { engineFor } = await import('./engine-workers');
     const kinds: EngineKind[] = ['transformers', 'webllm'];
-    const [results, custom] = await Promise.all([
+    const [results, stored] = await Promise.all([
       Promise.allSettled(kinds.map(async (kind) => (await engineFor(kind)).catalog())),
-      readSetting<CustomModelRef[]>(CUSTOM_KEY, []),
+      readSetting<unknown>(CUSTOM_KEY, []),
     ]);
     const errors: string[] = [];
+    // Stored refs are checked again as they are read: a bad one (a restored backup, an edited
+    // database) is left out and named, never turned into a download URL.
+    const custom: CustomModelRef[] = [];
+    for (const ref of Array.isArray(stored) ? (stored as unknown[]) : []) {
+      try {
+        custom.push(checkCustomRef(ref));
+      } catch (error) {
+        errors.push(`${errorMessage(error)} It was left out of the catalog.`);
+      }
+    }
     const all: CatalogEntry[] = [];
     results.forEach((result, i) => {
       const kind = kinds[i] ?? 'transformers';

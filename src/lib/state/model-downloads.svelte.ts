@@ -1,6 +1,10 @@
 // Model downloads in flight: bytes, smoothed rate and time left per model, cancel and retry.
 // The InstalledModel row is written as incomplete before the first byte and completed at the end,
 // so a reload mid-download shows the partial model; files already cached stay for a retry.
+// Every download is pinned: the commit `main` points at is asked once, before the first file, and
+// kept in the row's spec, so a resumed download continues the same commit. An update (a newer
+// commit of an installed model) leaves the installed row and files alone until the new commit is
+// complete, then replaces them.
 import { saveInstalledModel } from '../db/models-repo';
 import { errorMessage } from '../errors';
 import { assertFits } from '../llm/storage-check';
@@ -87,26 +91,38 @@ export class ModelDownloads {
     try {
       const { engineFor } = await workers();
       const engine = await engineFor(entry.spec.engine);
-      const onDiskBytes = this.#existing(key) ? await engine.sizeOnDisk(entry.spec) : 0;
+      const existing = this.#existing(key);
+      const spec = {
+        ...entry.spec,
+        revision:
+          entry.spec.revision ??
+          (existing && !existing.complete ? existing.spec.revision : undefined) ??
+          (await engine.resolveRevision(entry.spec, 'main')),
+      };
+      const updating = existing?.complete === true;
+      const onDiskBytes = existing && !updating ? await engine.sizeOnDisk(spec) : 0;
       const neededBytes =
         entry.downloadBytes === null ? null : Math.max(0, entry.downloadBytes - onDiskBytes);
       assertFits(entry.name, neededBytes, await storageEstimate(), formatBytes);
       const row: InstalledModel = {
         key,
         name: entry.name,
-        spec: entry.spec,
+        spec,
         source: networkSettings.mirror ? 'mirror' : 'hub',
         sizeBytes: onDiskBytes,
-        installedAt: this.#existing(key)?.installedAt ?? Date.now(),
+        installedAt: existing?.installedAt ?? Date.now(),
         complete: false,
       };
-      await saveInstalledModel(row);
-      const { sizeBytes } = await engine.download(
-        entry.spec,
+      if (!updating) await saveInstalledModel(row);
+      const { sizeBytes, files } = await engine.download(
+        spec,
         (progress) => this.#progress(key, progress),
         controller.signal,
       );
-      await saveInstalledModel({ ...row, sizeBytes, complete: true });
+      const pin = { files, pinnedAt: Date.now(), how: 'download' } as const;
+      await saveInstalledModel({ ...row, sizeBytes, complete: true, pin });
+      // The commit it replaced goes only now that the new one is whole.
+      if (updating && existing.spec.revision !== spec.revision) await engine.remove(existing.spec);
       this.#set(key, { state: 'done', loadedBytes: sizeBytes, totalBytes: sizeBytes, etaS: 0 });
     } catch (error) {
       if (controller.signal.aborted) this.#set(key, { state: 'cancelled', error: null });

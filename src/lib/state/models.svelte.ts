@@ -10,6 +10,8 @@ import {
 import { errorMessage, HearthError, NotFoundError } from '../errors';
 import { detectModelFolder, rerootFiles } from '../llm/import-detect';
 import { entryForInstalled } from '../llm/installed-entry';
+import { checkBeforeLoad } from '../llm/load-check';
+import { recordProblem } from '../llm/spec-check';
 import { assertFits } from '../llm/storage-check';
 import type {
   CatalogEntry,
@@ -21,6 +23,7 @@ import type {
 import { modelRole } from '../llm/types';
 import { ModelCatalog } from './model-catalog.svelte';
 import { ModelDownloads, storageEstimate } from './model-downloads.svelte';
+import { ModelUpdates } from './model-updates.svelte';
 import { formatBytes } from '../format-bytes';
 
 type EngineWorkers = typeof import('./engine-workers');
@@ -55,6 +58,11 @@ class Models {
     engineHoldsModel: (kind) =>
       this.#loaded?.spec.engine === kind || this.#loading?.key.startsWith(`${kind}:`) === true,
     existing: (key) => this.#installed.find((m) => m.key === key),
+  });
+  readonly updates = new ModelUpdates({
+    engineFor: async (kind) => (await workers()).engineFor(kind),
+    download: (entry) => this.downloads.start(entry),
+    entryFor: (model) => this.catalog.find(model.key) ?? entryForInstalled(model),
   });
 
   get installed(): InstalledModel[] {
@@ -94,6 +102,12 @@ class Models {
     const problems: Record<string, string> = {};
     for (const row of await listInstalledModels()) {
       if (this.downloads.isRunning(row.key)) continue;
+      const invalid = recordProblem(row);
+      // A record that is not valid is never turned into cache keys; a load refuses it, named.
+      if (invalid) {
+        problems[row.key] = invalid;
+        continue;
+      }
       try {
         const engine = await engineFor(row.spec.engine);
         const [present, sizeBytes] = await Promise.all([
@@ -158,10 +172,14 @@ class Models {
           fraction: 0,
           loadedBytes: null,
           totalBytes: null,
-          text: 'Starting…',
+          text: 'Checking the model’s files…',
         },
       };
       try {
+        // Refuses a changed file or an invalid record before the library sees the model.
+        const pinned = await checkBeforeLoad(model, engine);
+        if (pinned) await saveInstalledModel(pinned);
+        signal?.throwIfAborted();
         await engine.load(model.spec, (progress) => (this.#loading = { key, progress }), signal);
         this.#loaded = model;
         return engine;
@@ -230,7 +248,10 @@ class Models {
     await this.downloads.cancel(key);
     if (this.#loaded?.key === key) await this.unload();
     const { engineFor } = await workers();
-    const freedBytes = await (await engineFor(model.spec.engine)).remove(model.spec);
+    // An invalid record's spec names no files Hearth should touch: only the record goes.
+    const freedBytes = recordProblem(model)
+      ? 0
+      : await (await engineFor(model.spec.engine)).remove(model.spec);
     await forgetInstalledModel(key);
     this.downloads.dismiss(key);
     const { [key]: _gone, ...problems } = this.problems;

@@ -4,7 +4,8 @@
 export interface NetworkActivity {
   repo: string;
   modelKey: string;
-  reason: 'download' | 'load';
+  /** 'revision': asking the hub which commit a branch points at (a download or update check). */
+  reason: 'download' | 'load' | 'revision';
   signal: AbortSignal;
   onBytes?(url: string, loadedBytes: number, totalBytes: number | null): void;
 }

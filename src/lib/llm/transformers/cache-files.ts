@@ -1,18 +1,20 @@
 // Model files in Cache Storage, keyed exactly as transformers.js keys them (hub.js
-// buildResourcePaths: `<remoteHost><repo>/resolve/main/<file>`), so a file stored here is found by
-// a later load without any request, and a file transformers.js stored counts as installed here.
+// buildResourcePaths: `<remoteHost><repo>/resolve/<revision>/<file>`), so a file stored here is
+// found by a later load without any request, and a file transformers.js stored counts as installed
+// here. A pinned model's files sit under its commit; imports and models installed before pinning
+// under `main`.
 import { formatMegabytesCeil } from '../../format-bytes';
 import { ModelTooLargeError, isQuotaError } from '../../errors';
 import { HUB_ORIGIN } from '../net/hosts';
 
 export const CACHE_NAME = 'transformers-cache';
 
-export function repoPrefix(repo: string): string {
-  return `${HUB_ORIGIN}/${repo}/resolve/main/`;
+export function repoPrefix(repo: string, revision = 'main'): string {
+  return `${HUB_ORIGIN}/${repo}/resolve/${encodeURIComponent(revision)}/`;
 }
 
-export function fileKey(repo: string, file: string): string {
-  return repoPrefix(repo) + file;
+export function fileKey(repo: string, file: string, revision = 'main'): string {
+  return repoPrefix(repo, revision) + file;
 }
 
 export function openModelCache(): Promise<Cache> {
@@ -20,8 +22,12 @@ export function openModelCache(): Promise<Cache> {
 }
 
 /** Files of `repo` in the cache (paths relative to the repo root), by key. */
-export async function cachedFiles(cache: Cache, repo: string): Promise<Map<string, Request>> {
-  const prefix = repoPrefix(repo);
+export async function cachedFiles(
+  cache: Cache,
+  repo: string,
+  revision = 'main',
+): Promise<Map<string, Request>> {
+  const prefix = repoPrefix(repo, revision);
   const files = new Map<string, Request>();
   for (const request of await cache.keys()) {
     if (request.url.startsWith(prefix))
@@ -41,8 +47,9 @@ export async function readCachedJson(
   cache: Cache,
   repo: string,
   file: string,
+  revision = 'main',
 ): Promise<Record<string, unknown> | null> {
-  const response = await cache.match(fileKey(repo, file));
+  const response = await cache.match(fileKey(repo, file, revision));
   return response ? ((await response.json()) as Record<string, unknown>) : null;
 }
 
@@ -53,12 +60,13 @@ export async function putFile(
   file: string,
   body: Blob,
   contentType: string,
+  revision = 'main',
 ): Promise<void> {
   const response = new Response(body, {
     headers: { 'content-type': contentType, 'content-length': String(body.size) },
   });
   try {
-    await cache.put(fileKey(repo, file), response);
+    await cache.put(fileKey(repo, file, revision), response);
   } catch (error) {
     if (isQuotaError(error))
       throw new ModelTooLargeError(

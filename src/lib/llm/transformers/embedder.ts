@@ -134,7 +134,8 @@ export async function loadEmbedder(
   const signal = deps.signal ?? new AbortController().signal;
   signal.throwIfAborted();
   const reporter = new LoadProgressReporter(deps.onProgress ?? (() => {}));
-  const options = { progress_callback: reporter.callback };
+  // A pinned model loads its own commit's files (cache keys `resolve/<commit>/`).
+  const options = { progress_callback: reporter.callback, revision: spec.revision ?? 'main' };
   const activity = {
     repo: spec.repo,
     modelKey: modelKey(spec),

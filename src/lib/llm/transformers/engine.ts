@@ -85,7 +85,8 @@ export class TransformersEngine implements LlmEngine {
     const reporter = new LoadProgressReporter(onProgress);
     const aborted = signal ?? new AbortController().signal;
     const network = this.#options.network ?? noNetwork;
-    const options = { progress_callback: reporter.callback };
+    // A pinned model loads its own commit's files (cache keys `resolve/<commit>/`).
+    const options = { progress_callback: reporter.callback, revision: spec.revision ?? 'main' };
     const loaded = await network(
       {
         repo: spec.repo,

@@ -24,8 +24,11 @@ let starting: NetworkActivity | undefined;
 function activityFor(url: URL): NetworkActivity | undefined {
   let found: NetworkActivity | undefined;
   for (const activity of activities) {
-    if (url.origin === HUB_ORIGIN && url.pathname.startsWith(`/${activity.repo}/`))
-      found = activity;
+    const { repo } = activity;
+    // A repo's files, or its entry in the hub's revision API.
+    const ofRepo =
+      url.pathname.startsWith(`/${repo}/`) || url.pathname.startsWith(`/api/models/${repo}/`);
+    if (url.origin === HUB_ORIGIN && ofRepo) found = activity;
   }
   return found;
 }

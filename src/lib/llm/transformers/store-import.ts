@@ -1,10 +1,18 @@
 // Imports a picked model folder into the transformers.js cache under
 // `https://huggingface.co/imported/<slug>/resolve/main/<path>`: transformers.js then loads it like
 // a downloaded model, and the model fetch refuses to send such a URL to the network. A folder with
-// a chat template is a chat model; an encoder without one is an embedding model.
+// a chat template is a chat model; an encoder without one is an embedding model. Each file's
+// SHA-256 is recorded as it is stored, so a later load can tell whether it changed.
 import { ModelImportError } from '../../errors';
 import { HUB_ORIGIN, IMPORTED_NAMESPACE } from '../net/hosts';
-import { modelKey, type InstalledModel, type ModelFile, type TransformersSpec } from '../types';
+import { sha256OfBlob } from '../file-hash';
+import {
+  modelKey,
+  type InstalledModel,
+  type ModelFile,
+  type ModelFileHash,
+  type TransformersSpec,
+} from '../types';
 import { assertFits, fileKey, openModelCache, putFile } from './cache-files';
 import { embeddingSpecFromFiles } from './import-embedding';
 import {
@@ -74,9 +82,11 @@ export async function importModelFolder(
   const slug = uniqueSlug(slugify(plan.folderName ?? 'imported-model'), (s) => taken.has(s));
   const repo = `${IMPORTED_NAMESPACE}/${slug}`;
   let doneBytes = 0;
+  const hashes: ModelFileHash[] = [];
   onProgress(0, totalBytes);
   try {
     for (const [path, body] of bodies) {
+      hashes.push({ path, ...(await sha256OfBlob(body)) });
       await putFile(cache, repo, path, body, contentTypeFor(path));
       doneBytes += body.size;
       onProgress(doneBytes, totalBytes);
@@ -105,5 +115,6 @@ export async function importModelFolder(
     source: 'import',
     sizeBytes: totalBytes,
     complete: true,
+    pin: { files: hashes, pinnedAt: Date.now(), how: 'import' },
   };
 }

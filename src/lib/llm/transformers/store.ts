@@ -1,14 +1,25 @@
 // The transformers.js model store: downloads, checks and removes a model's files in the cache
 // transformers.js itself reads, file by file, so a cancelled or failed download resumes where it
-// stopped. Imports are in store-import.ts.
+// stopped. A download reads one pinned commit (`resolve/<commit>/`) and hashes each file as its
+// bytes arrive; a load is preceded by checkFiles against those hashes. Imports are in
+// store-import.ts.
 import { ModelRegistry } from '@huggingface/transformers';
 import { HearthError, ModelUnsupportedError } from '../../errors';
+import { hashStoredFiles, verifyStoredFiles } from '../file-check';
+import { hashingResponse, sha256OfBlob } from '../file-hash';
+import {
+  assertServedRevision,
+  assertStatedSha256,
+  lookUpRevision,
+  repoUrlOf,
+} from '../net/hub-revision';
 import {
   modelKey,
   type CatalogEntry,
   type DownloadProgress,
   type InstalledModel,
   type ModelFile,
+  type ModelFileHash,
   type ModelSpec,
   type ModelStoreBackend,
   type TransformersSpec,
@@ -44,9 +55,14 @@ function transformersSpec(spec: ModelSpec): TransformersSpec {
   return spec;
 }
 
+/** The revision a spec's files are stored under: its commit, or `main` when it has none. */
+function revisionOf(spec: TransformersSpec): string {
+  return spec.revision ?? 'main';
+}
+
 /** Every file the model needs (as transformers.js would load it), from its cached config. */
 async function specFiles(cache: Cache, spec: TransformersSpec): Promise<string[] | null> {
-  const config = await readCachedJson(cache, spec.repo, 'config.json');
+  const config = await readCachedJson(cache, spec.repo, 'config.json', revisionOf(spec));
   if (!config) return null;
   const modelFiles = await ModelRegistry.get_model_files(spec.repo, {
     config: config as never,
@@ -54,6 +70,31 @@ async function specFiles(cache: Cache, spec: TransformersSpec): Promise<string[]
     device: spec.device,
   });
   return [...new Set([...modelFiles, ...TOKENIZER_FILES])];
+}
+
+/** This spec's files: everything outside onnx/ plus its own ONNX files. */
+async function ownFiles(cache: Cache, spec: TransformersSpec): Promise<Map<string, Request>> {
+  const cached = await cachedFiles(cache, spec.repo, revisionOf(spec));
+  const files = await specFiles(cache, spec);
+  if (!files) return cached;
+  const own = new Set(files);
+  return new Map([...cached].filter(([f]) => !f.startsWith('onnx/') || own.has(f)));
+}
+
+/**
+ * Hashes the model's cached files (all of them, or those `expected` names, which must match);
+ * used before a load, by the chat worker's store and the memory worker alike.
+ */
+export async function checkTransformersFiles(
+  spec: TransformersSpec,
+  expected: ModelFileHash[] | null,
+): Promise<ModelFileHash[]> {
+  const cache = await openModelCache();
+  const read = async (path: string) =>
+    (await (await cache.match(fileKey(spec.repo, path, revisionOf(spec))))?.blob()) ?? null;
+  if (expected) return verifyStoredFiles(expected, read);
+  const paths = [...(await ownFiles(cache, spec)).keys()];
+  return [...(await hashStoredFiles(paths, read)).values()];
 }
 
 export class TransformersStore implements ModelStoreBackend {
@@ -71,9 +112,12 @@ export class TransformersStore implements ModelStoreBackend {
     anySpec: ModelSpec,
     onProgress: (progress: DownloadProgress) => void,
     signal?: AbortSignal,
-  ): Promise<{ sizeBytes: number }> {
+  ): Promise<{ sizeBytes: number; files: ModelFileHash[] }> {
     const spec = transformersSpec(anySpec);
     const key = modelKey(spec);
+    const revision = spec.revision;
+    if (!revision)
+      throw new HearthError(`${key} has no pinned revision: Hearth downloads pinned models only.`);
     const aborted = signal ?? new AbortController().signal;
     const activity = {
       repo: spec.repo,
@@ -83,18 +127,24 @@ export class TransformersStore implements ModelStoreBackend {
     };
     return this.#deps.network(activity, async () => {
       const cache = await openModelCache();
-      if (!(await cache.match(fileKey(spec.repo, 'config.json'))))
-        await this.#fetchInto(cache, spec.repo, 'config.json', () => {}, aborted);
+      const hashes = new Map<string, ModelFileHash>();
+      const fetchInto = async (file: string, onBytes: (loadedBytes: number) => void) => {
+        const stored = await this.#fetchInto(cache, spec.repo, revision, file, onBytes, aborted);
+        hashes.set(file, stored);
+        return stored.sizeBytes;
+      };
+      if (!(await cache.match(fileKey(spec.repo, 'config.json', revision))))
+        await fetchInto('config.json', () => {});
       const files = (await specFiles(cache, spec)) ?? [];
       const sizes = new Map<string, number>();
       const missing: string[] = [];
       for (const file of files) {
-        const cached = await cache.match(fileKey(spec.repo, file));
+        const cached = await cache.match(fileKey(spec.repo, file, revision));
         if (cached) {
           sizes.set(file, await entrySizeBytes(cached));
           continue;
         }
-        const meta = await ModelRegistry.get_file_metadata(spec.repo, file);
+        const meta = await ModelRegistry.get_file_metadata(spec.repo, file, { revision });
         if (!meta.exists && OPTIONAL_FILES.has(file)) continue;
         if (!meta.exists) throw new HearthError(`The model file “${file}” is missing on the hub.`);
         sizes.set(file, meta.size ?? 0);
@@ -116,33 +166,60 @@ export class TransformersStore implements ModelStoreBackend {
         });
       for (const file of missing) {
         aborted.throwIfAborted();
-        const stored = await this.#fetchInto(
-          cache,
-          spec.repo,
-          file,
-          (bytes) => report(file, doneBytes + bytes),
-          aborted,
-        );
-        doneBytes += stored;
+        doneBytes += await fetchInto(file, (bytes) => report(file, doneBytes + bytes));
         filesDone++;
         report(file, doneBytes);
       }
-      return { sizeBytes: await this.sizeOnDisk(spec) };
+      // Files kept from an interrupted attempt were not hashed as they arrived: read them back.
+      for (const file of sizes.keys()) {
+        if (hashes.has(file)) continue;
+        const blob = await (await cache.match(fileKey(spec.repo, file, revision)))?.blob();
+        if (blob) hashes.set(file, { path: file, ...(await sha256OfBlob(blob)) });
+      }
+      return {
+        sizeBytes: await this.sizeOnDisk(spec),
+        files: [...sizes.keys()].flatMap((file) => hashes.get(file) ?? []),
+      };
     });
   }
 
-  /** Fetches one file whole, then stores it: a file is either fully cached or absent. */
+  /**
+   * Fetches one file whole from the pinned commit, hashing it as it arrives, then stores it: a
+   * file is either fully cached or absent, and never stored when its bytes or commit are wrong.
+   */
   async #fetchInto(
     cache: Cache,
     repo: string,
+    revision: string,
     file: string,
     onBytes: (loadedBytes: number) => void,
     signal: AbortSignal,
-  ): Promise<number> {
-    const response = await this.#deps.fetchFile(fileKey(repo, file));
+  ): Promise<ModelFileHash> {
+    const fetched = await this.#deps.fetchFile(fileKey(repo, file, revision));
+    assertServedRevision(fetched.headers, revision, file);
+    const { response, done } = hashingResponse(fetched);
     const body = await readBody(response, onBytes, signal);
-    await putFile(cache, repo, file, body, contentTypeFor(file));
-    return body.size;
+    const { sha256, sizeBytes } = await done;
+    assertStatedSha256(fetched.headers, sha256, file);
+    await putFile(cache, repo, file, body, contentTypeFor(file), revision);
+    return { path: file, sizeBytes, sha256 };
+  }
+
+  resolveRevision(anySpec: ModelSpec, ref: string): Promise<string> {
+    const spec = transformersSpec(anySpec);
+    const activity = {
+      repo: spec.repo,
+      modelKey: modelKey(spec),
+      reason: 'revision' as const,
+      signal: new AbortController().signal,
+    };
+    return this.#deps.network(activity, () =>
+      lookUpRevision(this.#deps.fetchFile, repoUrlOf(spec), ref),
+    );
+  }
+
+  checkFiles(anySpec: ModelSpec, expected: ModelFileHash[] | null): Promise<ModelFileHash[]> {
+    return checkTransformersFiles(transformersSpec(anySpec), expected);
   }
 
   async isInstalled(anySpec: ModelSpec): Promise<boolean> {
@@ -150,24 +227,15 @@ export class TransformersStore implements ModelStoreBackend {
     const cache = await openModelCache();
     const files = await specFiles(cache, spec);
     if (!files) return false;
-    const cached = await cachedFiles(cache, spec.repo);
+    const cached = await cachedFiles(cache, spec.repo, revisionOf(spec));
     return files.every((f) => cached.has(f) || OPTIONAL_FILES.has(f));
-  }
-
-  /** This spec's files: everything outside onnx/ plus its own ONNX files. */
-  async #ownFiles(cache: Cache, spec: TransformersSpec): Promise<Map<string, Request>> {
-    const cached = await cachedFiles(cache, spec.repo);
-    const files = await specFiles(cache, spec);
-    if (!files) return cached;
-    const own = new Set(files);
-    return new Map([...cached].filter(([f]) => !f.startsWith('onnx/') || own.has(f)));
   }
 
   async sizeOnDisk(anySpec: ModelSpec): Promise<number> {
     const spec = transformersSpec(anySpec);
     const cache = await openModelCache();
     let bytes = 0;
-    for (const request of (await this.#ownFiles(cache, spec)).values()) {
+    for (const request of (await ownFiles(cache, spec)).values()) {
       const response = await cache.match(request);
       if (response) bytes += await entrySizeBytes(response);
     }
@@ -178,8 +246,8 @@ export class TransformersStore implements ModelStoreBackend {
   async remove(anySpec: ModelSpec): Promise<number> {
     const spec = transformersSpec(anySpec);
     const cache = await openModelCache();
-    const own = await this.#ownFiles(cache, spec);
-    const othersLeft = [...(await cachedFiles(cache, spec.repo)).keys()].some(
+    const own = await ownFiles(cache, spec);
+    const othersLeft = [...(await cachedFiles(cache, spec.repo, revisionOf(spec))).keys()].some(
       (f) => f.startsWith('onnx/') && !own.has(f),
     );
     let freedBytes = 0;

@@ -23,6 +23,21 @@ export function modelBaseUrl(modelUrl: string): string {
   return new URL(url).href;
 }
 
+/**
+ * The URL web-llm is given as the record's `model`: a pinned spec names its commit
+ * (`<model>/resolve/<commit>/`), which cleanModelUrl keeps as is, so every file web-llm fetches and
+ * every cache key it reads is that commit's.
+ */
+export function pinnedModelUrl(spec: Pick<WebLlmSpec, 'modelUrl' | 'revision'>): string {
+  if (!spec.revision) return spec.modelUrl;
+  return `${spec.modelUrl.replace(/\/+$/, '')}/resolve/${encodeURIComponent(spec.revision)}/`;
+}
+
+/** Where the spec's files sit: `<model>/resolve/<commit or main>/`. */
+export function specBaseUrl(spec: Pick<WebLlmSpec, 'modelUrl' | 'revision'>): string {
+  return modelBaseUrl(pinnedModelUrl(spec));
+}
+
 /** web-llm fetches a library on localhost or a relative one without caching it (see reloadInternal). */
 export function isWasmCached(modelLibUrl: string): boolean {
   return !modelLibUrl.includes('localhost') && modelLibUrl.startsWith('http');
@@ -37,7 +52,7 @@ export function modelRecordFor(spec: WebLlmSpec): ModelRecord {
     (r) => r.model_id === spec.modelId && r.model === spec.modelUrl,
   );
   const record: ModelRecord = {
-    model: spec.modelUrl,
+    model: pinnedModelUrl(spec),
     model_id: spec.modelId,
     model_lib: spec.modelLibUrl,
   };
@@ -57,7 +72,7 @@ export function appConfigFor(spec: WebLlmSpec): AppConfig {
 
 /** The small files web-llm reads before the weights: scope and key of each. */
 export function indexKeys(spec: WebLlmSpec): { scope: string; url: string }[] {
-  const base = modelBaseUrl(spec.modelUrl);
+  const base = specBaseUrl(spec);
   const record = modelRecordFor(spec);
   const keys = [{ scope: CONFIG_SCOPE, url: new URL(CHAT_CONFIG_FILE, base).href }];
   if (record.model_manifest)

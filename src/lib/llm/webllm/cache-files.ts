@@ -7,7 +7,7 @@ import {
   indexKeys,
   isWasmCached,
   MODEL_SCOPE,
-  modelBaseUrl,
+  specBaseUrl,
   TENSOR_CACHE_FILE,
   tokenizerFile,
   WASM_SCOPE,
@@ -31,7 +31,7 @@ export async function cachedJson<T>(scope: string, url: string): Promise<T | nul
 }
 
 export function shardFiles(spec: WebLlmSpec, shards: Shard[]): CacheFile[] {
-  const base = modelBaseUrl(spec.modelUrl);
+  const base = specBaseUrl(spec);
   return shards.map((s) => ({
     scope: MODEL_SCOPE,
     url: new URL(s.dataPath, base).href,
@@ -40,7 +40,7 @@ export function shardFiles(spec: WebLlmSpec, shards: Shard[]): CacheFile[] {
 }
 
 export function tokenizerAndLibrary(spec: WebLlmSpec, tokenizerFiles: string[]): CacheFile[] {
-  const base = modelBaseUrl(spec.modelUrl);
+  const base = specBaseUrl(spec);
   const files: CacheFile[] = [];
   const tokenizer = tokenizerFile(tokenizerFiles);
   if (tokenizer)
@@ -52,7 +52,7 @@ export function tokenizerAndLibrary(spec: WebLlmSpec, tokenizerFiles: string[]):
 
 /** Every file of the model that the cached index files name (fewer when they are missing). */
 export async function knownFiles(spec: WebLlmSpec): Promise<CacheFile[]> {
-  const base = modelBaseUrl(spec.modelUrl);
+  const base = specBaseUrl(spec);
   const files: CacheFile[] = indexKeys(spec).map((k) => ({ ...k, sizeBytes: null }));
   const config = await cachedJson<{ tokenizer_files?: string[] }>(
     CONFIG_SCOPE,
@@ -81,10 +81,32 @@ export async function isCached(file: CacheFile): Promise<boolean> {
 
 /** Deletes every entry under the model's base URL in the config and model caches. */
 export async function sweepModelUrl(spec: WebLlmSpec): Promise<void> {
-  const base = modelBaseUrl(spec.modelUrl);
+  const base = specBaseUrl(spec);
   for (const scope of [CONFIG_SCOPE, MODEL_SCOPE]) {
     const cache = await caches.open(scope);
     const keys = await cache.keys();
     await Promise.all(keys.filter((r) => r.url.startsWith(base)).map((r) => cache.delete(r)));
   }
+}
+
+/**
+ * A file's name in the model's recorded hashes: its path under the model's base URL, or the whole
+ * URL for a file from elsewhere (the model library).
+ */
+export function recordedPath(spec: WebLlmSpec, url: string): string {
+  const base = specBaseUrl(spec);
+  return url.startsWith(base) ? decodeURIComponent(url.slice(base.length)) : url;
+}
+
+export function urlOfRecordedPath(spec: WebLlmSpec, path: string): string {
+  return /^[a-z]+:\/\//.test(path) ? path : new URL(path, specBaseUrl(spec)).href;
+}
+
+/** The stored body of `url` in whichever of web-llm's caches holds it. */
+export async function readCachedBody(url: string): Promise<Blob | null> {
+  for (const scope of [CONFIG_SCOPE, MODEL_SCOPE, WASM_SCOPE]) {
+    const response = await (await caches.open(scope)).match(url);
+    if (response) return response.blob();
+  }
+  return null;
 }

@@ -1,9 +1,11 @@
 // Stores a picked WebLLM model folder in web-llm's caches under hub-shaped keys in the imported
 // namespace (`<hub>/imported/<slug>/resolve/main/<file>`), so reload() finds every file in cache and
 // the guarded fetch refuses to send such a URL to the network. Nothing here touches the network.
+// Each file's SHA-256 is recorded as it is stored, so a later load can tell whether it changed.
 import { ModelImportError } from '../../errors';
 import { HUB_ORIGIN, IMPORTED_NAMESPACE } from '../net/hosts';
-import type { InstalledModel, ModelFile, WebLlmSpec } from '../types';
+import { sha256OfBlob } from '../file-hash';
+import type { InstalledModel, ModelFile, ModelFileHash, WebLlmSpec } from '../types';
 import { modelKey } from '../types';
 import { CONFIG_SCOPE, MODEL_SCOPE, modelBaseUrl, WASM_SCOPE } from './app-config';
 import {
@@ -50,10 +52,12 @@ export async function importWebLlmFolder(
   const modelUrl = `${HUB_ORIGIN}/${IMPORTED_NAMESPACE}/${folder.slug}`;
   const base = modelBaseUrl(modelUrl);
   const written: { scope: string; url: string }[] = [];
+  const hashes: ModelFileHash[] = [];
   try {
     for (const [i, file] of plan.files.entries()) {
       const url = new URL(file.name, base).href;
       const body = blob(file.path);
+      hashes.push({ path: file.name, ...(await sha256OfBlob(body)) });
       const headers = {
         'content-type': contentTypes[file.scope],
         'content-length': `${body.size}`,
@@ -85,5 +89,6 @@ export async function importWebLlmFolder(
     source: 'import',
     sizeBytes: plan.totalBytes,
     complete: true,
+    pin: { files: hashes, pinnedAt: Date.now(), how: 'import' },
   };
 }

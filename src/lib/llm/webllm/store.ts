@@ -2,7 +2,9 @@
 // file by file, into web-llm's own caches under exactly the keys reload() reads (app-config.ts):
 // afterwards hasModelInCache() is true and a load touches no network. A cancelled or failed download
 // keeps every finished file; a retry skips them (resume per shard). Cache.put of a half-read body
-// stores nothing, so no file is ever half there.
+// stores nothing, so no file is ever half there. A download reads one pinned commit
+// (`resolve/<commit>/`, see app-config.ts) and hashes each file as it streams into the cache; a
+// load is preceded by checkFiles against those hashes.
 import { formatBytes } from '../../format-bytes';
 import {
   deleteChatConfigInCache,
@@ -11,11 +13,20 @@ import {
   hasModelInCache,
 } from '@mlc-ai/web-llm';
 import { HearthError, ModelTooLargeError } from '../../errors';
+import { hashStoredFiles, verifyStoredFiles } from '../file-check';
+import { hashingResponse, sha256OfBlob } from '../file-hash';
+import {
+  assertServedRevision,
+  assertStatedSha256,
+  lookUpRevision,
+  repoUrlOf,
+} from '../net/hub-revision';
 import type {
   CatalogEntry,
   DownloadProgress,
   InstalledModel,
   ModelFile,
+  ModelFileHash,
   ModelSpec,
   ModelStoreBackend,
   WebLlmSpec,
@@ -27,7 +38,7 @@ import {
   CONFIG_SCOPE,
   indexKeys,
   MODEL_SCOPE,
-  modelBaseUrl,
+  specBaseUrl,
   TENSOR_CACHE_FILE,
 } from './app-config';
 import {
@@ -35,9 +46,12 @@ import {
   cachedSize,
   isCached,
   knownFiles,
+  readCachedBody,
+  recordedPath,
   shardFiles,
   sweepModelUrl,
   tokenizerAndLibrary,
+  urlOfRecordedPath,
   type Shard,
 } from './cache-files';
 import { webLlmCatalog } from './catalog';
@@ -79,13 +93,20 @@ export class WebLlmStore implements ModelStoreBackend {
     input: ModelSpec,
     onProgress: (progress: DownloadProgress) => void,
     signal?: AbortSignal,
-  ): Promise<{ sizeBytes: number }> {
+  ): Promise<{ sizeBytes: number; files: ModelFileHash[] }> {
     const spec = asWebLlm(input);
     const key = modelKey(spec);
+    if (!spec.revision)
+      throw new HearthError(`${key} has no pinned revision: Hearth downloads pinned models only.`);
+    const hashes = new Map<string, ModelFileHash>();
+    const fetchInto = async (file: { scope: string; url: string }) => {
+      const hash = await this.#fetchInto(spec, file, signal);
+      if (hash) hashes.set(hash.path, hash);
+    };
     return this.#guard.withPurpose({ modelKey: key, reason: 'download' }, async () => {
       // The index files are small and name everything else.
-      for (const index of indexKeys(spec)) await this.#fetchInto(index, signal);
-      const base = modelBaseUrl(spec.modelUrl);
+      for (const index of indexKeys(spec)) await fetchInto(index);
+      const base = specBaseUrl(spec);
       const config = await cachedJson<{ tokenizer_files?: string[] }>(
         CONFIG_SCOPE,
         new URL(CHAT_CONFIG_FILE, base).href,
@@ -123,7 +144,7 @@ export class WebLlmStore implements ModelStoreBackend {
         });
         try {
           report(0);
-          await this.#fetchInto(file, signal);
+          await fetchInto(file);
         } finally {
           stop();
         }
@@ -133,16 +154,62 @@ export class WebLlmStore implements ModelStoreBackend {
         filesDone++;
         report(0);
       }
-      return { sizeBytes: await this.sizeOnDisk(spec) };
+      // Files kept from an interrupted attempt (or a library another model brought) were not
+      // hashed as they arrived: read them back.
+      const all = [...indexKeys(spec), ...files];
+      for (const file of all) {
+        const path = recordedPath(spec, file.url);
+        if (hashes.has(path)) continue;
+        const blob = await readCachedBody(file.url);
+        if (blob) hashes.set(path, { path, ...(await sha256OfBlob(blob)) });
+      }
+      return {
+        sizeBytes: await this.sizeOnDisk(spec),
+        files: all.flatMap((file) => hashes.get(recordedPath(spec, file.url)) ?? []),
+      };
     });
   }
 
-  /** Fetches one file through the guard into its cache, unless it is already there. */
-  async #fetchInto(file: { scope: string; url: string }, signal?: AbortSignal): Promise<void> {
+  /**
+   * Fetches one file through the guard into its cache, hashing it as it streams in, unless it is
+   * already there (then null). A file whose bytes or commit are not the pinned ones is not kept.
+   */
+  async #fetchInto(
+    spec: WebLlmSpec,
+    file: { scope: string; url: string },
+    signal?: AbortSignal,
+  ): Promise<ModelFileHash | null> {
     const cache = await caches.open(file.scope);
-    if (await cache.match(file.url)) return;
-    const response = await this.#guard.fetch(file.url, { signal: signal ?? null });
+    if (await cache.match(file.url)) return null;
+    const path = recordedPath(spec, file.url);
+    const fetched = await this.#guard.fetch(file.url, { signal: signal ?? null });
+    if (spec.revision && path !== file.url)
+      assertServedRevision(fetched.headers, spec.revision, path);
+    const { response, done } = hashingResponse(fetched);
     await cache.put(file.url, response);
+    const { sha256, sizeBytes } = await done;
+    try {
+      assertStatedSha256(fetched.headers, sha256, path);
+    } catch (error) {
+      await cache.delete(file.url);
+      throw error;
+    }
+    return { path, sizeBytes, sha256 };
+  }
+
+  resolveRevision(input: ModelSpec, ref: string): Promise<string> {
+    const spec = asWebLlm(input);
+    return this.#guard.withPurpose({ modelKey: modelKey(spec), reason: 'revision' }, () =>
+      lookUpRevision(this.#guard.fetch, repoUrlOf(spec), ref),
+    );
+  }
+
+  async checkFiles(input: ModelSpec, expected: ModelFileHash[] | null): Promise<ModelFileHash[]> {
+    const spec = asWebLlm(input);
+    const read = (path: string) => readCachedBody(urlOfRecordedPath(spec, path));
+    if (expected) return verifyStoredFiles(expected, read);
+    const paths = (await knownFiles(spec)).map((file) => recordedPath(spec, file.url));
+    return [...(await hashStoredFiles(paths, read)).values()];
   }
 
   async isInstalled(input: ModelSpec): Promise<boolean> {
@@ -167,7 +234,7 @@ export class WebLlmStore implements ModelStoreBackend {
     // web-llm's delete needs the cached tensor-cache.json (it would fetch it otherwise).
     const index = {
       scope: MODEL_SCOPE,
-      url: new URL(TENSOR_CACHE_FILE, modelBaseUrl(spec.modelUrl)).href,
+      url: new URL(TENSOR_CACHE_FILE, specBaseUrl(spec)).href,
       sizeBytes: null,
     };
     if (await isCached(index)) await deleteModelInCache(spec.modelId, appConfig);
@@ -181,14 +248,23 @@ export class WebLlmStore implements ModelStoreBackend {
     );
   }
 
-  /** Several catalog models share one library; keep it while another installed model uses it. */
+  /**
+   * Several catalog models (and revisions of one) share one library; keep it while another model
+   * whose weights are cached uses it. Cached tensor-cache.json files say which weights are here.
+   */
   async #libraryShared(spec: WebLlmSpec): Promise<boolean> {
-    const others = webLlmCatalog()
+    const own = specBaseUrl(spec);
+    const users = webLlmCatalog()
       .map((e) => e.spec as WebLlmSpec)
-      .filter((s) => s.modelLibUrl === spec.modelLibUrl && s.modelUrl !== spec.modelUrl);
-    for (const other of others)
-      if (await hasModelInCache(other.modelId, appConfigFor(other))) return true;
-    return false;
+      .filter((s) => s.modelLibUrl === spec.modelLibUrl)
+      .map((s) => `${s.modelUrl.replace(/\/+$/, '')}/resolve/`);
+    const cached = await (await caches.open(MODEL_SCOPE)).keys();
+    return cached.some(
+      (request) =>
+        request.url.endsWith(`/${TENSOR_CACHE_FILE}`) &&
+        !request.url.startsWith(own) &&
+        users.some((prefix) => request.url.startsWith(prefix)),
+    );
   }
 
   importFiles(

@@ -1,0 +1,93 @@
+// SHA-256 of model files, which run to gigabytes: hashed chunk by chunk as they stream, never
+// held whole in memory. WebCrypto's digest() takes one buffer only, so the incremental hash comes
+// from @noble/hashes (audited, already shipped with age-encryption).
+import { sha256 } from '@noble/hashes/sha2.js';
+
+/** How much of a cached file is read at once when hashing it. */
+export const hashChunkBytes = 4 * 1024 * 1024;
+
+export function toHex(bytes: Uint8Array): string {
+  let hex = '';
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
+  return hex;
+}
+
+/** An incremental SHA-256: feed it chunks in order, read the hex digest once at the end. */
+export class StreamingSha256 {
+  #hash = sha256.create();
+  #bytes = 0;
+
+  update(chunk: Uint8Array): void {
+    this.#hash.update(chunk);
+    this.#bytes += chunk.byteLength;
+  }
+
+  get sizeBytes(): number {
+    return this.#bytes;
+  }
+
+  hex(): string {
+    return toHex(this.#hash.digest());
+  }
+}
+
+/** Hashes a stream to its end. */
+export async function sha256OfStream(stream: ReadableStream<Uint8Array>): Promise<{
+  sha256: string;
+  sizeBytes: number;
+}> {
+  const hash = new StreamingSha256();
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    hash.update(value);
+  }
+  return { sha256: hash.hex(), sizeBytes: hash.sizeBytes };
+}
+
+/**
+ * Hashes a Blob (a cached response's body is a disk-backed one) a slice at a time, so a file
+ * larger than memory is never read whole.
+ */
+export async function sha256OfBlob(blob: Blob): Promise<{ sha256: string; sizeBytes: number }> {
+  const hash = new StreamingSha256();
+  for (let offset = 0; offset < blob.size; offset += hashChunkBytes) {
+    const slice = blob.slice(offset, offset + hashChunkBytes);
+    hash.update(new Uint8Array(await slice.arrayBuffer()));
+  }
+  return { sha256: hash.hex(), sizeBytes: hash.sizeBytes };
+}
+
+/**
+ * The same response with a body that hashes itself as it is read (by Cache.put, say). `done`
+ * settles when the body has been read to its end; it never settles if the body is abandoned.
+ */
+export function hashingResponse(response: Response): {
+  response: Response;
+  done: Promise<{ sha256: string; sizeBytes: number }>;
+} {
+  const hash = new StreamingSha256();
+  let finish: (value: { sha256: string; sizeBytes: number }) => void = () => {};
+  const done = new Promise<{ sha256: string; sizeBytes: number }>((resolve) => (finish = resolve));
+  const body = response.body?.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        hash.update(chunk);
+        controller.enqueue(chunk);
+      },
+      flush() {
+        finish({ sha256: hash.hex(), sizeBytes: hash.sizeBytes });
+      },
+    }),
+  );
+  if (!body) finish({ sha256: hash.hex(), sizeBytes: 0 });
+  return {
+    response: new Response(body ?? null, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    }),
+    done,
+  };
+}
