@@ -91,13 +91,13 @@ function installed(spec: TransformersSpec | WebLlmSpec, extra: Partial<Installed
 }
 
 describe('streamed SHA-256', () => {
-  it('hashes a blob larger than one chunk exactly as a one-shot hash does', async () => {
+  it('hashes a blob larger than one chunk exactly as a one-shot hash does, whole or in slices', async () => {
     const data = bytes(hashChunkBytes * 2 + 12_345);
-    expect(await sha256OfBlob(blobOf(data))).toEqual({
-      sha256: sha256Hex(data),
-      sizeBytes: data.length,
-    });
+    const expected = { sha256: sha256Hex(data), sizeBytes: data.length };
+    expect(await sha256OfBlob(blobOf(data))).toEqual(expected);
+    expect(await sha256OfBlob(blobOf(data), 0)).toEqual(expected);
     expect((await sha256OfBlob(new Blob([]))).sha256).toBe(sha256Hex(new Uint8Array()));
+    expect((await sha256OfBlob(new Blob([]), 0)).sha256).toBe(sha256Hex(new Uint8Array()));
   });
 
   it('hashes a response body while another reader consumes it', async () => {
