@@ -4,11 +4,13 @@
 // row matched with its file. Any failure throws a BundleError saying what is wrong and where; the
 // caller has then written nothing.
 import * as v from 'valibot';
-import { ImportFailedError } from '../errors';
+import { BundleError, check, decode, parseJson, rowsOf, unique } from './bundle-parse';
 import { safeRelativePath } from '../vault/paths';
 import { readZip, type ZipEntry } from '../vault/zip';
 import { manifestName as formatOneManifest } from '../vault/export-manifest';
 import { sha256Bytes } from '../vault/hash';
+import { readIndexPart } from './index-read';
+import type { BundleIndex } from './index-format';
 import type { ChatAttachmentDocRecord, MessageRecord, RequestRecord } from '../db/db';
 import {
   attachmentRowSchema,
@@ -24,6 +26,7 @@ import {
   ledgerRowSchema,
   manifestPath,
   manifestSchema,
+  oldestBundleFormat,
   maxBundleBytes,
   maxEntries,
   maxEntryBytes,
@@ -37,12 +40,7 @@ import {
   type NoteRow,
 } from './bundle-format';
 
-export class BundleError extends ImportFailedError {
-  override name = 'BundleError';
-  constructor(problem: string) {
-    super(`This backup can't be restored: ${problem} Nothing was changed.`);
-  }
-}
+export { BundleError };
 
 /** A format-1 export (notes and attachments only): imported as a vault folder instead. */
 export class FormatOneBundleError extends BundleError {
@@ -66,69 +64,11 @@ export interface BundleContents {
   /** The installed-model list, for the user to see; the files are not in a bundle without models/. */
   models: v.InferOutput<typeof modelSchema>[];
   ledger: RequestRecord[];
+  /** The optional semantic index (`index/`), checked against its model; null when absent. */
+  index: BundleIndex | null;
 }
 
 const maxManifestBytes = 64 * 1024 * 1024;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function decode(bytes: Uint8Array, path: string): string {
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    throw new BundleError(`${path} is not UTF-8 text.`);
-  }
-}
-
-function parseJson(textValue: string, where: string): unknown {
-  try {
-    return JSON.parse(textValue) as unknown;
-  } catch {
-    throw new BundleError(`${where} is not valid JSON.`);
-  }
-}
-
-/** The first problem valibot found, as "field: message". */
-function issueOf(issues: readonly v.BaseIssue<unknown>[]): string {
-  const issue = issues[0];
-  if (!issue) return 'invalid';
-  const path = v.getDotPath(issue);
-  return `${path ? `${path}: ` : ''}${issue.message}`;
-}
-
-function check<S extends v.GenericSchema>(
-  schema: S,
-  value: unknown,
-  where: string,
-): v.InferOutput<S> {
-  const result = v.safeParse(schema, value);
-  if (!result.success) throw new BundleError(`${where} is not valid (${issueOf(result.issues)}).`);
-  return result.output;
-}
-
-function rowsOf<S extends v.GenericSchema>(
-  schema: S,
-  textValue: string,
-  path: string,
-): v.InferOutput<S>[] {
-  const rows: v.InferOutput<S>[] = [];
-  const lines = textValue.split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  for (const [i, line] of lines.entries()) {
-    rows.push(check(schema, parseJson(line, `${path} line ${i + 1}`), `${path} line ${i + 1}`));
-  }
-  return rows;
-}
-
-function unique<T>(rows: readonly T[], key: (row: T) => string, what: string): void {
-  const seen = new Set<string>();
-  for (const row of rows) {
-    const k = key(row);
-    if (seen.has(k))
-      throw new BundleError(`two ${what} share the id or path “${k.slice(0, 200)}”.`);
-    seen.add(k);
-  }
-}
-
 async function listEntries(blob: Blob): Promise<ZipEntry[]> {
   // The zip's own headers add a little to what its entries may hold in all.
   if (blob.size > maxBundleBytes + maxBundleBytes / 8)
@@ -163,7 +103,7 @@ function readManifest(byPath: Map<string, ZipEntry>): BundleManifest {
         `${bundleFormat}). Update Hearth, then restore it.`,
     );
   if (probe.output.format === 1) throw new FormatOneBundleError();
-  if (probe.output.format !== bundleFormat)
+  if (probe.output.format < oldestBundleFormat)
     throw new BundleError(`its format (${probe.output.format}) is not one Hearth knows.`);
   return check(manifestSchema, raw, manifestPath);
 }
@@ -296,6 +236,11 @@ export async function readBundle(blob: Blob): Promise<BundleContents> {
   );
   unique(models, (r) => r.key, 'models');
   const ledger = table(ledgerRowSchema, bundlePaths.ledger) as RequestRecord[];
+  const index = readIndexPart(
+    (path) => (files.has(path) ? take(path) : undefined),
+    models,
+    new Set(noteRows.map((n) => n.id)),
+  );
 
   const leftover = [...files.keys()];
   if (leftover.length > 0)
@@ -314,6 +259,7 @@ export async function readBundle(blob: Blob): Promise<BundleContents> {
     settings,
     models,
     ledger,
+    index,
   };
   for (const kind of countKinds) {
     const found = countOf(contents, kind);
