@@ -208,7 +208,7 @@ describe('the Hearth bundle', () => {
     const read = await readBundle(await bundle());
     expect(read.notes.map(({ content, ...row }) => ({ ...row, content }))).toEqual(given.notes);
     const png = await (given.attachments as { bytes(): Promise<Uint8Array> }[])[0]!.bytes();
-    expect(read.attachments[0]!.bytes).toEqual(png);
+    expect(new Uint8Array(await read.attachments[0]!.blob.arrayBuffer())).toEqual(png);
     expect(read.conversations).toEqual(given.conversations);
     expect(read.messages).toEqual(given.messages);
     expect(read.chatAttachments).toEqual(given.chatAttachments);

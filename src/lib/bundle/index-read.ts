@@ -27,12 +27,12 @@ function dimensionsOf(model: ListedModel): number | null {
  * The backup's index, or null when it has none. `take` hands over an entry's bytes once (undefined
  * when absent); `noteIds` are the backup's notes.
  */
-export function readIndexPart(
-  take: (path: string) => Uint8Array | undefined,
+export async function readIndexPart(
+  take: (path: string) => Promise<Uint8Array | undefined>,
   models: readonly ListedModel[],
   noteIds: ReadonlySet<string>,
-): BundleIndex | null {
-  const metaBytes = take(indexPaths.meta);
+): Promise<BundleIndex | null> {
+  const metaBytes = await take(indexPaths.meta);
   if (!metaBytes) return null;
   const where = indexPaths.meta;
   const meta = check(indexMetaSchema, parseJson(decode(metaBytes, where), where), where);
@@ -53,8 +53,8 @@ export function readIndexPart(
   for (let block = 0; block < meta.blocks; block++) {
     const rowsPath = indexPaths.chunks(block);
     const vectorsPath = indexPaths.vectors(block);
-    const rowBytes = take(rowsPath);
-    const vectorBytes = take(vectorsPath);
+    const rowBytes = await take(rowsPath);
+    const vectorBytes = await take(vectorsPath);
     if (!rowBytes || !vectorBytes)
       throw new BundleError(
         `index/ declares ${meta.blocks} blocks but has no ${rowBytes ? vectorsPath : rowsPath}.`,

@@ -57,7 +57,7 @@ export interface RestoreConflict {
 export interface RestorePlan {
   mode: RestoreMode;
   notes: NoteWithContent[];
-  attachments: { record: AttachmentRecord; bytes: Uint8Array }[];
+  attachments: { record: AttachmentRecord; blob: Blob }[];
   conversations: ConversationRecord[];
   messages: MessageRecord[];
   chatAttachments: ChatAttachmentRecord[];
@@ -173,9 +173,9 @@ export async function planRestore(
 
   const attachmentsById = new Map(merge ? existing.attachments.map((a) => [a.id, a]) : []);
   const attachmentsByPath = new Map(merge ? existing.attachments.map((a) => [a.path, a]) : []);
-  for (const { bytes, ...record } of contents.attachments) {
+  for (const { blob, ...record } of contents.attachments) {
     const here = attachmentsById.get(record.id) ?? attachmentsByPath.get(record.path);
-    if (!here) plan.attachments.push({ record, bytes });
+    if (!here) plan.attachments.push({ record, blob });
     else if (here.hash === record.hash) plan.alreadyHere++;
     else
       plan.conflicts.push({

@@ -116,8 +116,8 @@ export class RestoreStorageFullError extends StorageFullError {
  */
 export async function applyRestore(plan: RestorePlan): Promise<void> {
   const db = getDb();
-  const attachmentWrites = plan.attachments.map(({ record, bytes }) =>
-    attachmentRows({ record, blob: new Blob([bytes as Uint8Array<ArrayBuffer>]) }),
+  const attachmentWrites = plan.attachments.map(({ record, blob }) =>
+    attachmentRows({ record, blob }),
   );
   const tables = [
     'notes',
