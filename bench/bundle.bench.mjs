@@ -183,7 +183,7 @@ export async function benchBundle(port = 4198, config = bundleBenchConfig) {
       export: { plainBundle: strip(bundle), encryptedBundle: strip(sealed) },
       import: { plainBundle: strip(restorePlain), encryptedBundle: strip(restoreSealed) },
       notIncluded:
-        'index/ and models/ parts are not written yet: no chunks, vectors or model files in these bundles',
+        'no embedding model in this vault, so no index/ part (100k chunks); models/ is not written yet',
       loadAverage1m: load.map((l) => round(l, 2)),
       totalMs: Date.now() - started,
     };

@@ -14,6 +14,14 @@ import { MemoryViewPage, seedChats } from './pages/memory-view-page';
 import { SearchPage } from './pages/search-page';
 import { readAll } from './idb';
 import { patient } from './patience';
+import {
+  MemoryPage,
+  type StoredChunk,
+  type StoredJob,
+  type StoredVector,
+} from './pages/memory-page';
+import { appWorker, workerCall } from './pages/worker-rpc';
+import type { MemoryStatus, SemanticResponse } from '../../src/lib/search/memory-types';
 
 const PASSPHRASE = 'lantern-moss-orbit-42';
 
@@ -72,6 +80,31 @@ async function personalState(page: Page) {
 async function openSettings(page: Page): Promise<void> {
   await page.getByRole('link', { name: 'Settings', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Backup and restore' })).toBeVisible();
+}
+
+/** The semantic index as stored: chunk rows (without their per-device labels) and vectors. */
+async function storedIndex(memory: MemoryPage) {
+  const [chunks, vectors] = await Promise.all([memory.chunks(), memory.vectors()]);
+  const labelOf = new Map(chunks.map((c) => [c.id, c.label]));
+  return {
+    chunks: chunks
+      .map(({ label: _label, ...row }: StoredChunk) => row)
+      .sort((a, b) => a.id.localeCompare(b.id)),
+    vectors: vectors
+      .map(({ chunkId, q, scale, label }: StoredVector) => {
+        expect(labelOf.get(chunkId)).toBe(label);
+        return { chunkId, q: Array.from(q), scale };
+      })
+      .sort((a, b) => a.chunkId.localeCompare(b.chunkId)),
+  };
+}
+
+/** What the memory worker answers for a search by meaning: chunks and scores, best first. */
+async function meaningSearch(page: Page, query: string) {
+  const worker = await appWorker(page, /memory\.worker/);
+  const response = await workerCall<SemanticResponse>(worker, 'search', { query, k: 10 });
+  expect(response.unavailable).toBeNull();
+  return response.hits.map((h) => ({ chunkId: h.chunkId, score: h.score.toFixed(5) }));
 }
 
 async function backUp(page: Page, file: string): Promise<void> {
@@ -166,6 +199,72 @@ test.describe.serial('backup and restore', () => {
     const search = new SearchPage(target.page);
     await search.open('Acme');
     await expect(search.result('Contract.md')).toBeVisible({ timeout: patient(30_000) });
+    await endSession(target);
+  });
+
+  test('an encrypted backup with its semantic index restores into a fresh profile and searches by meaning at once, with no passage embedded', async ({
+    browser,
+  }) => {
+    test.setTimeout(patient(360_000));
+    const vault = path.join(workDir, 'indexed', 'vault');
+    mkdirSync(vault, { recursive: true });
+    const paragraphs = (topic: string) =>
+      Array.from(
+        { length: 6 },
+        (_, i) =>
+          `## Part ${i + 1}\n\nThe ${topic} list for day ${i + 1}: check the map, pack water, ` +
+          `write down the time, and call home before dark.`,
+      ).join('\n\n');
+    writeFileSync(path.join(vault, 'Hiking.md'), `# Hiking\n\n${paragraphs('hiking')}\n`);
+    writeFileSync(path.join(vault, 'Cooking.md'), `# Cooking\n\n${paragraphs('cooking')}\n`);
+    writeFileSync(path.join(vault, 'Short.md'), '# Short\n\nOne line about tea.\n');
+    const file = path.join(workDir, 'indexed.zip.age');
+    const query = 'pack water before the hike';
+
+    const source = await freshSession(browser);
+    const dialog = new ImportDialog(source.page);
+    await dialog.importFolder(vault);
+    await dialog.close();
+    const memory = new MemoryPage(source.page);
+    await memory.importTinyBert();
+    await memory.openSettingsInApp();
+    await memory.waitUpToDate(3);
+    const indexBefore = await storedIndex(memory);
+    expect(indexBefore.chunks.length).toBeGreaterThan(3);
+    const answerBefore = await meaningSearch(source.page, query);
+    expect(answerBefore.length).toBeGreaterThan(0);
+    await backUp(source.page, file);
+    await endSession(source);
+
+    const target = await freshSession(browser);
+    const targetMemory = new MemoryPage(target.page);
+    // The same model on the new machine (installed before: no notes yet, nothing to embed).
+    await targetMemory.importTinyBert();
+    const restore = await openBackup(target.page, file, PASSPHRASE);
+    await expect(restore.getByTestId('restore-index')).toContainText(
+      `Semantic index: ${indexBefore.chunks.length} of ${indexBefore.chunks.length} passages`,
+      { timeout: patient(60_000) },
+    );
+    await restore.getByRole('button', { name: 'Merge' }).click();
+    await expect(restore.getByTestId('restore-done')).toBeVisible({ timeout: patient(60_000) });
+    await restore.getByRole('button', { name: 'Close' }).click();
+
+    const memoryWorker = await appWorker(target.page, /memory\.worker/);
+    const status = await workerCall<MemoryStatus>(memoryWorker, 'settled', {});
+    expect(await storedIndex(targetMemory)).toEqual(indexBefore);
+    const jobs = await readAll<StoredJob>(target.page, 'jobs');
+    expect(jobs.filter((j) => j.status === 'done')).toHaveLength(3);
+    expect(await meaningSearch(target.page, query)).toEqual(answerBefore);
+    // Not one passage was embedded on this profile: the answers came from the restored rows.
+    expect(status.passagesEmbedded).toBe(0);
+    expect((await workerCall<MemoryStatus>(memoryWorker, 'status', {})).passagesEmbedded).toBe(0);
+    const search = new SearchPage(target.page);
+    await search.open();
+    await search.mode.selectOption({ label: 'Meaning only' });
+    await search.search(query);
+    await expect(search.results.first()).toHaveAttribute('data-sources', 'semantic', {
+      timeout: patient(30_000),
+    });
     await endSession(target);
   });
 

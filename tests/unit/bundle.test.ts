@@ -13,7 +13,7 @@ import {
   isAgeFile,
   WrongPassphraseError,
 } from '../../src/lib/bundle/age-file';
-import { manifestPath, maxEntryBytes } from '../../src/lib/bundle/bundle-format';
+import { bundleFormat, manifestPath, maxEntryBytes } from '../../src/lib/bundle/bundle-format';
 import { readZipBlob } from '../../src/lib/vault/zip';
 import { sha256Bytes } from '../../src/lib/vault/hash';
 import { forgeZip, type ForgeEntry } from './zip-forge';
@@ -208,7 +208,7 @@ describe('the Hearth bundle', () => {
     const read = await readBundle(await bundle());
     expect(read.notes.map(({ content, ...row }) => ({ ...row, content }))).toEqual(given.notes);
     const png = await (given.attachments as { bytes(): Promise<Uint8Array> }[])[0]!.bytes();
-    expect(read.attachments[0]!.bytes).toEqual(png);
+    expect(new Uint8Array(await read.attachments[0]!.blob.arrayBuffer())).toEqual(png);
     expect(read.conversations).toEqual(given.conversations);
     expect(read.messages).toEqual(given.messages);
     expect(read.chatAttachments).toEqual(given.chatAttachments);
@@ -224,7 +224,7 @@ describe('the Hearth bundle', () => {
       settings: 2,
     });
     expect(read.manifest).toMatchObject({
-      format: 2,
+      format: bundleFormat,
       app: 'Hearth',
       createdAt: '1970-01-01T00:00:00.000Z',
     });
@@ -295,8 +295,8 @@ describe('the Hearth bundle', () => {
   it('refuses a future format, naming it, and sends format 1 to Import', async () => {
     const entries = await entriesOf(await bundle());
     expect(
-      await refusal(zipOf(withManifest(entries, { ...manifestOf(entries), format: 3 }))),
-    ).toMatch(/newer Hearth \(format 3/);
+      await refusal(zipOf(withManifest(entries, { ...manifestOf(entries), format: 4 }))),
+    ).toMatch(/newer Hearth \(format 4/);
     const old = zipOf([{ name: 'hearth-export.json', data: encoder.encode('{"format":1}') }]);
     await expect(readBundle(old)).rejects.toBeInstanceOf(FormatOneBundleError);
   });

@@ -71,6 +71,7 @@ function contents(): BundleContents {
         reason: 'r',
       },
     ],
+    index: null,
   };
 }
 

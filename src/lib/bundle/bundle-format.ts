@@ -4,7 +4,12 @@
 // record is checked here field by field, with bounds, and unknown top-level fields are dropped.
 import * as v from 'valibot';
 
-export const bundleFormat = 2;
+/**
+ * The format this Hearth writes. 3 is format 2 plus the optional parts `index/` and `models/`; a
+ * format-2 backup (no optional parts) is still read.
+ */
+export const bundleFormat = 3;
+export const oldestBundleFormat = 2;
 export const manifestPath = 'manifest.json';
 
 /** Entry names; notes and vault attachments live under `notes/` at their own paths. */
@@ -330,7 +335,8 @@ export const modelSchema = v.object({
   key: text(500),
   name: text(500),
   spec: looseRecord,
-  source: looseRecord,
+  // A string (llm/types.ts ModelSource): a record here refused every backup with a model in it.
+  source: v.picklist(['hub', 'mirror', 'import']),
   sizeBytes: count,
   installedAt: time,
   complete: v.boolean(),

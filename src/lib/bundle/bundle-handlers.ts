@@ -10,11 +10,15 @@ import { writeBundle } from './bundle-write';
 import type { CountKind } from './bundle-format';
 import {
   planRestore,
+  type ExistingState,
   type RestoreConflict,
   type RestoreMode,
   type RestorePlan,
 } from './restore-plan';
 import { applyRestore, readBundleSource, readExistingState } from '../db/bundle-repo';
+import { readIndexSource } from '../db/index-backup-repo';
+import { maxBlockChunks } from './index-format';
+import { embeddingHere } from './embedding-here';
 import { errorMessage, HearthError } from '../errors';
 
 export type BundlePhase =
@@ -36,6 +40,8 @@ export interface OpenedBundle {
   /** Names of the models installed where the backup was made (their files are not in it). */
   models: string[];
   bytes: number;
+  /** The backup's semantic index, when it has one. */
+  index: { modelId: string; chunks: number } | null;
 }
 
 export interface RestorePreview {
@@ -44,6 +50,10 @@ export interface RestorePreview {
   writes: Record<CountKind, number>;
   alreadyHere: number;
   conflicts: RestoreConflict[];
+  /** Passages of the backup's semantic index the restore loads (no embedding needed for them). */
+  indexChunks: number;
+  /** Why the backup's index is not used, when it has one. */
+  indexNote: string | null;
 }
 
 export class PassphraseNeededError extends HearthError {
@@ -80,6 +90,11 @@ function writesOf(plan: RestorePlan): Record<CountKind, number> {
   };
 }
 
+/** What is here, with the embedding models a backup's index may fit. */
+async function existingState(): Promise<ExistingState> {
+  return { ...(await readExistingState()), embedding: await embeddingHere() };
+}
+
 export function createBundleHandlers() {
   let opened: BundleContents | null = null;
   let planned: RestorePlan | null = null;
@@ -87,11 +102,18 @@ export function createBundleHandlers() {
   return {
     /** The user's whole state as a bundle; encrypted with age when a passphrase is given. */
     exportBundle: async (
-      args: { passphrase: string | null; recipient?: string; workFactor?: number },
+      args: {
+        passphrase: string | null;
+        recipient?: string;
+        workFactor?: number;
+        /** The semantic index goes in unless this is false (it is derived, but slow to rebuild). */
+        includeIndex?: boolean;
+      },
       ctx: Ctx,
     ): Promise<{ blob: Blob; counts: Record<CountKind, number>; encrypted: boolean }> => {
       ctx.emit('bundle', { phase: 'reading', done: 0 });
       const source = await readBundleSource();
+      if (args.includeIndex !== false) source.index = await readIndexSource(maxBlockChunks);
       const { blob, manifest } = await writeBundle(source, {
         appVersion,
         onProgress: (done) => ctx.emit('bundle', { phase: 'writing', done }),
@@ -137,18 +159,23 @@ export function createBundleHandlers() {
         counts: contents.manifest.counts,
         models: contents.models.map((m) => m.name),
         bytes: args.file.size,
+        index: contents.index
+          ? { modelId: contents.index.meta.modelId, chunks: contents.index.meta.chunks }
+          : null,
       };
     },
 
     /** What restoring the open bundle in `mode` would write, and every conflict of a merge. */
     planBundle: async (args: { mode: RestoreMode }): Promise<RestorePreview> => {
       if (!opened) throw new NothingOpenError();
-      planned = await planRestore(opened, await readExistingState(), args.mode);
+      planned = await planRestore(opened, await existingState(), args.mode);
       return {
         mode: args.mode,
         writes: writesOf(planned),
         alreadyHere: planned.alreadyHere,
         conflicts: planned.conflicts,
+        indexChunks: planned.index?.chunks.length ?? 0,
+        indexNote: planned.indexNote,
       };
     },
 
@@ -162,13 +189,23 @@ export function createBundleHandlers() {
       ctx.emit('bundle', { phase: 'restoring', done: 0 });
       // Matched against what was here when planned: plan again right before writing, so a note
       // saved meanwhile is matched too.
-      const fresh = opened ? await planRestore(opened, await readExistingState(), plan.mode) : plan;
+      const fresh = opened ? await planRestore(opened, await existingState(), plan.mode) : plan;
       await applyRestore(fresh);
       opened = null;
       planned = null;
-      if (fresh.mode === 'replace') notifyVaultChange({ type: 'vault-reset' });
+      // With the backup's index in, the memory worker takes its rows instead of embedding again.
+      const index = fresh.index && fresh.index.chunks.length > 0 ? fresh.index : null;
+      if (fresh.mode === 'replace')
+        notifyVaultChange(
+          index ? { type: 'vault-reset', indexedBy: index.modelId } : { type: 'vault-reset' },
+        );
       const ids = fresh.notes.map((n) => n.id);
-      if (ids.length > 0) notifyVaultChange({ type: 'notes-changed', ids });
+      if (ids.length > 0)
+        notifyVaultChange({
+          type: 'notes-changed',
+          ids,
+          ...(index ? { indexed: { modelId: index.modelId, ids: [...index.notes.keys()] } } : {}),
+        });
       return writesOf(fresh);
     },
 

@@ -1,14 +1,23 @@
-// Reading a bundle (format 2) back, all the way, before anything is written: the zip's table of
+// Reading a bundle (format 2 or 3) back, all the way, before anything is written, from the file by
+// slices (never the whole archive in memory; vault/zip-slices.ts): the zip's table of
 // contents against the manifest (the same entries, the same sizes, within the limits), every
 // entry's SHA-256 against the manifest, every record against its schema, ids unique, and every
 // row matched with its file. Any failure throws a BundleError saying what is wrong and where; the
 // caller has then written nothing.
 import * as v from 'valibot';
-import { ImportFailedError } from '../errors';
+import { BundleError, check, decode, parseJson, rowsOf, unique } from './bundle-parse';
 import { safeRelativePath } from '../vault/paths';
-import { readZip, type ZipEntry } from '../vault/zip';
+import { ZipEntryError } from '../vault/zip';
+import {
+  listZipSlices,
+  readEntriesInOrder,
+  type ReadEntry,
+  type SlicedEntry,
+  type SlicedZip,
+} from '../vault/zip-slices';
 import { manifestName as formatOneManifest } from '../vault/export-manifest';
-import { sha256Bytes } from '../vault/hash';
+import { readIndexPart } from './index-read';
+import type { BundleIndex } from './index-format';
 import type { ChatAttachmentDocRecord, MessageRecord, RequestRecord } from '../db/db';
 import {
   attachmentRowSchema,
@@ -24,6 +33,7 @@ import {
   ledgerRowSchema,
   manifestPath,
   manifestSchema,
+  oldestBundleFormat,
   maxBundleBytes,
   maxEntries,
   maxEntryBytes,
@@ -37,12 +47,7 @@ import {
   type NoteRow,
 } from './bundle-format';
 
-export class BundleError extends ImportFailedError {
-  override name = 'BundleError';
-  constructor(problem: string) {
-    super(`This backup can't be restored: ${problem} Nothing was changed.`);
-  }
-}
+export { BundleError };
 
 /** A format-1 export (notes and attachments only): imported as a vault folder instead. */
 export class FormatOneBundleError extends BundleError {
@@ -55,7 +60,8 @@ export class FormatOneBundleError extends BundleError {
 export interface BundleContents {
   manifest: BundleManifest;
   notes: (NoteRow & { content: string })[];
-  attachments: (v.InferOutput<typeof attachmentRowSchema> & { bytes: Uint8Array })[];
+  /** Each attachment's bytes as a Blob: a large stored one is a slice of the backup itself. */
+  attachments: (v.InferOutput<typeof attachmentRowSchema> & { blob: Blob })[];
   conversations: v.InferOutput<typeof conversationSchema>[];
   messages: MessageRecord[];
   chatAttachments: v.InferOutput<typeof chatAttachmentSchema>[];
@@ -66,70 +72,12 @@ export interface BundleContents {
   /** The installed-model list, for the user to see; the files are not in a bundle without models/. */
   models: v.InferOutput<typeof modelSchema>[];
   ledger: RequestRecord[];
+  /** The optional semantic index (`index/`), checked against its model; null when absent. */
+  index: BundleIndex | null;
 }
 
 const maxManifestBytes = 64 * 1024 * 1024;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function decode(bytes: Uint8Array, path: string): string {
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    throw new BundleError(`${path} is not UTF-8 text.`);
-  }
-}
-
-function parseJson(textValue: string, where: string): unknown {
-  try {
-    return JSON.parse(textValue) as unknown;
-  } catch {
-    throw new BundleError(`${where} is not valid JSON.`);
-  }
-}
-
-/** The first problem valibot found, as "field: message". */
-function issueOf(issues: readonly v.BaseIssue<unknown>[]): string {
-  const issue = issues[0];
-  if (!issue) return 'invalid';
-  const path = v.getDotPath(issue);
-  return `${path ? `${path}: ` : ''}${issue.message}`;
-}
-
-function check<S extends v.GenericSchema>(
-  schema: S,
-  value: unknown,
-  where: string,
-): v.InferOutput<S> {
-  const result = v.safeParse(schema, value);
-  if (!result.success) throw new BundleError(`${where} is not valid (${issueOf(result.issues)}).`);
-  return result.output;
-}
-
-function rowsOf<S extends v.GenericSchema>(
-  schema: S,
-  textValue: string,
-  path: string,
-): v.InferOutput<S>[] {
-  const rows: v.InferOutput<S>[] = [];
-  const lines = textValue.split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  for (const [i, line] of lines.entries()) {
-    rows.push(check(schema, parseJson(line, `${path} line ${i + 1}`), `${path} line ${i + 1}`));
-  }
-  return rows;
-}
-
-function unique<T>(rows: readonly T[], key: (row: T) => string, what: string): void {
-  const seen = new Set<string>();
-  for (const row of rows) {
-    const k = key(row);
-    if (seen.has(k))
-      throw new BundleError(`two ${what} share the id or path “${k.slice(0, 200)}”.`);
-    seen.add(k);
-  }
-}
-
-async function listEntries(blob: Blob): Promise<ZipEntry[]> {
+async function listEntries(blob: Blob): Promise<SlicedZip> {
   // The zip's own headers add a little to what its entries may hold in all.
   if (blob.size > maxBundleBytes + maxBundleBytes / 8)
     throw new BundleError(
@@ -137,23 +85,44 @@ async function listEntries(blob: Blob): Promise<ZipEntry[]> {
         `${maxBundleBytes.toLocaleString('en')}.`,
     );
   try {
-    // Read once, then every entry from memory: 20,000 separate reads of the file (one per note)
-    // took most of the time of opening a 10k-note backup.
-    return readZip(new Uint8Array(await blob.arrayBuffer()), maxEntries + 1);
+    // From the tail: the table of contents alone, never the whole archive.
+    return await listZipSlices(blob, maxEntries + 1);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     throw new BundleError(`it is not a readable zip (${detail}).`);
   }
 }
 
-function readManifest(byPath: Map<string, ZipEntry>): BundleManifest {
-  const entry = byPath.get(manifestPath);
+/** Reads `entries` in archive order, each proven whole, refusing a damaged one by name. */
+async function readEntries(
+  blob: Blob,
+  listing: SlicedZip,
+  entries: SlicedEntry[],
+  onEntry: (read: ReadEntry) => void | Promise<void>,
+): Promise<void> {
+  try {
+    await readEntriesInOrder(blob, { ...listing, entries }, onEntry);
+  } catch (error) {
+    if (!(error instanceof ZipEntryError)) throw error;
+    throw new BundleError(`an entry is damaged (${error.message}).`);
+  }
+}
+
+const bytesOf = async (bytes: Uint8Array | Blob): Promise<Uint8Array> =>
+  bytes instanceof Blob ? new Uint8Array(await bytes.arrayBuffer()) : bytes;
+
+async function readManifest(blob: Blob, listing: SlicedZip): Promise<BundleManifest> {
+  const entry = listing.entries.find((e) => e.path === manifestPath);
   if (!entry) {
-    if (byPath.has(formatOneManifest)) throw new FormatOneBundleError();
+    if (listing.entries.some((e) => e.path === formatOneManifest)) throw new FormatOneBundleError();
     throw new BundleError('it has no manifest.json, so it is not a Hearth backup.');
   }
   if (entry.sizeBytes > maxManifestBytes) throw new BundleError('its manifest is too large.');
-  const raw = parseJson(decode(readEntry(entry), manifestPath), manifestPath);
+  let bytes: Uint8Array = new Uint8Array();
+  await readEntries(blob, listing, [entry], async (read) => {
+    bytes = await bytesOf(read.bytes);
+  });
+  const raw = parseJson(decode(bytes, manifestPath), manifestPath);
   const probe = v.safeParse(formatProbe, raw);
   if (!probe.success || probe.output.app !== 'Hearth')
     throw new BundleError('its manifest is not a Hearth manifest.');
@@ -163,22 +132,13 @@ function readManifest(byPath: Map<string, ZipEntry>): BundleManifest {
         `${bundleFormat}). Update Hearth, then restore it.`,
     );
   if (probe.output.format === 1) throw new FormatOneBundleError();
-  if (probe.output.format !== bundleFormat)
+  if (probe.output.format < oldestBundleFormat)
     throw new BundleError(`its format (${probe.output.format}) is not one Hearth knows.`);
   return check(manifestSchema, raw, manifestPath);
 }
 
-function readEntry(entry: ZipEntry): Uint8Array {
-  try {
-    return entry.read();
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new BundleError(`${entry.path} is damaged (${detail}).`);
-  }
-}
-
 /** The zip's entries against the manifest's, before anything is unpacked. */
-function matchEntries(manifest: BundleManifest, entries: ZipEntry[]): void {
+function matchEntries(manifest: BundleManifest, entries: readonly SlicedEntry[]): void {
   const listed = new Map<string, number>();
   let total = 0;
   for (const { path, bytes } of manifest.entries) {
@@ -219,83 +179,89 @@ function matchEntries(manifest: BundleManifest, entries: ZipEntry[]): void {
 
 /** Reads and checks a bundle's zip (decrypted already); throws BundleError on any problem. */
 export async function readBundle(blob: Blob): Promise<BundleContents> {
-  const entries = await listEntries(blob);
-  if (entries.length > maxEntries + 1)
+  const listing = await listEntries(blob);
+  if (listing.entries.length > maxEntries + 1)
     throw new BundleError(`it holds more than ${maxEntries.toLocaleString('en')} entries.`);
-  const byPath = new Map(entries.map((e) => [e.path, e]));
-  const manifest = readManifest(byPath);
-  matchEntries(manifest, entries);
+  const manifest = await readManifest(blob, listing);
+  matchEntries(manifest, listing.entries);
 
   const hashes = new Map(manifest.entries.map((e) => [e.path, e.sha256]));
-  const files = new Map<string, Uint8Array>();
-  for (const entry of entries) {
-    if (entry.path === manifestPath) continue;
-    const bytes = readEntry(entry);
-    if ((await sha256Bytes(bytes)) !== hashes.get(entry.path))
+  // Small entries as bytes; large ones as Blobs (a stored one is a slice of the file itself).
+  const files = new Map<string, Uint8Array | Blob>();
+  const others = listing.entries.filter((e) => e.path !== manifestPath);
+  await readEntries(blob, listing, others, ({ entry, bytes, sha256 }) => {
+    if (sha256 !== hashes.get(entry.path))
       throw new BundleError(`“${entry.path}” does not match its SHA-256 in the manifest.`);
     files.set(entry.path, bytes);
-  }
-  const take = (path: string): Uint8Array => {
+  });
+  const takeBlob = (path: string): Uint8Array | Blob => {
     const bytes = files.get(path);
     if (!bytes) throw new BundleError(`it has no ${path}.`);
     files.delete(path);
     return bytes;
   };
-  const table = <S extends v.GenericSchema>(schema: S, path: string) =>
-    rowsOf(schema, decode(take(path), path), path);
+  const take = (path: string): Promise<Uint8Array> => bytesOf(takeBlob(path));
+  const table = async <S extends v.GenericSchema>(schema: S, path: string) =>
+    rowsOf(schema, decode(await take(path), path), path);
 
-  const noteRows = table(noteRowSchema, bundlePaths.notes);
-  const attachmentRows = table(attachmentRowSchema, bundlePaths.attachments);
+  const noteRows = await table(noteRowSchema, bundlePaths.notes);
+  const attachmentRows = await table(attachmentRowSchema, bundlePaths.attachments);
   unique([...noteRows, ...attachmentRows], (r) => r.id, 'notes or attachments');
   unique([...noteRows, ...attachmentRows], (r) => r.path, 'notes or attachments');
   const fileOf = (path: string, what: string) => {
     if (safeRelativePath(path) !== path)
       throw new BundleError(`${what} has an unsafe path “${path.slice(0, 200)}”.`);
-    return take(`${bundlePaths.noteFiles}${path}`);
+    return takeBlob(`${bundlePaths.noteFiles}${path}`);
   };
-  const notes = noteRows.map((row) => ({
-    ...row,
-    content: decode(fileOf(row.path, 'a note'), row.path),
-  }));
+  const notes: BundleContents['notes'] = [];
+  for (const row of noteRows)
+    notes.push({ ...row, content: decode(await bytesOf(fileOf(row.path, 'a note')), row.path) });
   const attachments = attachmentRows.map((row) => {
     const bytes = fileOf(row.path, 'an attachment');
-    if (bytes.length !== row.sizeBytes)
+    const blob = bytes instanceof Blob ? bytes : new Blob([bytes as Uint8Array<ArrayBuffer>]);
+    if (blob.size !== row.sizeBytes)
       throw new BundleError(`the attachment “${row.path}” is not the size its row says.`);
-    return { ...row, bytes };
+    return { ...row, blob };
   });
 
-  const conversations = table(conversationSchema, bundlePaths.conversations);
+  const conversations = await table(conversationSchema, bundlePaths.conversations);
   unique(conversations, (r) => r.id, 'conversations');
-  const messages = table(messageSchema, bundlePaths.messages) as MessageRecord[];
+  const messages = (await table(messageSchema, bundlePaths.messages)) as MessageRecord[];
   unique(messages, (r) => r.id, 'messages');
-  const chatAttachments = table(chatAttachmentSchema, bundlePaths.chatAttachments);
+  const chatAttachments = await table(chatAttachmentSchema, bundlePaths.chatAttachments);
   unique(chatAttachments, (r) => r.id, 'chat attachments');
-  const documentRows = table(chatDocumentRowSchema, bundlePaths.chatDocuments);
+  const documentRows = await table(chatDocumentRowSchema, bundlePaths.chatDocuments);
   unique(documentRows, (r) => r.id, 'chat documents');
-  const chatDocuments: ChatAttachmentDocRecord[] = documentRows.map((row) => {
+  const chatDocuments: ChatAttachmentDocRecord[] = [];
+  for (const row of documentRows) {
     if (safeRelativePath(row.id) !== row.id || row.id.includes('/'))
       throw new BundleError(`a chat document has an unsafe id “${row.id.slice(0, 200)}”.`);
     const path = `${bundlePaths.chatDocumentFiles}${row.id}.txt`;
-    return { ...row, text: decode(take(path), path) };
-  });
-  const memories = table(memorySchema, bundlePaths.memories);
+    chatDocuments.push({ ...row, text: decode(await take(path), path) });
+  }
+  const memories = await table(memorySchema, bundlePaths.memories);
   unique(memories, (r) => r.id, 'memories');
-  const drafts = table(draftSchema, bundlePaths.drafts);
+  const drafts = await table(draftSchema, bundlePaths.drafts);
   unique(drafts, (r) => r.id, 'drafts');
   const settings = check(
     settingsSchema,
-    parseJson(decode(take(bundlePaths.settings), bundlePaths.settings), bundlePaths.settings),
+    parseJson(decode(await take(bundlePaths.settings), bundlePaths.settings), bundlePaths.settings),
     bundlePaths.settings,
   );
   for (const [key, schema] of Object.entries(checkedSettings))
     if (key in settings) check(schema, settings[key], `${bundlePaths.settings} “${key}”`);
   const models = check(
     v.array(modelSchema),
-    parseJson(decode(take(bundlePaths.models), bundlePaths.models), bundlePaths.models),
+    parseJson(decode(await take(bundlePaths.models), bundlePaths.models), bundlePaths.models),
     bundlePaths.models,
   );
   unique(models, (r) => r.key, 'models');
-  const ledger = table(ledgerRowSchema, bundlePaths.ledger) as RequestRecord[];
+  const ledger = (await table(ledgerRowSchema, bundlePaths.ledger)) as RequestRecord[];
+  const index = await readIndexPart(
+    async (path) => (files.has(path) ? take(path) : undefined),
+    models,
+    new Set(noteRows.map((n) => n.id)),
+  );
 
   const leftover = [...files.keys()];
   if (leftover.length > 0)
@@ -314,6 +280,7 @@ export async function readBundle(blob: Blob): Promise<BundleContents> {
     settings,
     models,
     ledger,
+    index,
   };
   for (const kind of countKinds) {
     const found = countOf(contents, kind);

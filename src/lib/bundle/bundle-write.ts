@@ -24,6 +24,7 @@ import {
 } from './bundle-format';
 import { sha256Bytes } from '../vault/hash';
 import { isCompressible } from '../vault/mime';
+import { writeIndexPart, type IndexSource } from './index-write';
 
 export interface BundleNote extends NoteRow {
   content: string;
@@ -47,6 +48,8 @@ export interface BundleSource {
   settings: Record<string, unknown>;
   models: InstalledModel[];
   ledger: RequestRecord[];
+  /** The semantic index of one embedding model, when it is to be included (`index/`). */
+  index?: IndexSource | null;
 }
 
 export interface WriteOptions {
@@ -119,6 +122,7 @@ export async function writeBundle(
     true,
   );
   await add(bundlePaths.ledger, jsonl(source.ledger), true);
+  if (source.index) await writeIndexPart(source.index, add);
 
   const counts: Record<CountKind, number> = {
     notes: noteRows.length,

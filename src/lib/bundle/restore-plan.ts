@@ -25,6 +25,8 @@ import { buildConflictCopy } from '../vault/conflict-copy';
 import { sha256Hex } from '../vault/hash';
 import type { BundleContents } from './bundle-read';
 import { chunksOfDoc } from '../attachments/doc-chunks';
+import type { RestoredIndex } from './index-format';
+import { chosenModelSetting, planIndex, type EmbeddingHere } from './index-plan';
 
 export type RestoreMode = 'replace' | 'merge';
 
@@ -41,6 +43,8 @@ export interface ExistingState {
   settingKeys: Set<string>;
   /** `at|host|path` of each ledger row, so a row seen before is not added twice. */
   ledgerKeys: Set<string>;
+  /** The embedding models here, to tell whether the backup's index fits (none: it does not). */
+  embedding?: EmbeddingHere;
 }
 
 export interface RestoreConflict {
@@ -53,7 +57,7 @@ export interface RestoreConflict {
 export interface RestorePlan {
   mode: RestoreMode;
   notes: NoteWithContent[];
-  attachments: { record: AttachmentRecord; bytes: Uint8Array }[];
+  attachments: { record: AttachmentRecord; blob: Blob }[];
   conversations: ConversationRecord[];
   messages: MessageRecord[];
   chatAttachments: ChatAttachmentRecord[];
@@ -71,6 +75,10 @@ export interface RestorePlan {
   alreadyHere: number;
   /** Notes and attachments here and in the bundle with different content. */
   conflicts: RestoreConflict[];
+  /** The backup's semantic index rows for the notes restored as they were, when it fits here. */
+  index: RestoredIndex | null;
+  /** Why the backup's index is not used, when it has one. */
+  indexNote: string | null;
 }
 
 /**
@@ -126,7 +134,11 @@ export async function planRestore(
     ledger: [],
     alreadyHere: 0,
     conflicts: [],
+    index: null,
+    indexNote: null,
   };
+  /** Notes written with their own id and text: the index's rows may come with them. */
+  const asIs = new Map<string, string>();
   const merge = mode === 'merge';
   const notesById = new Map(merge ? existing.notes.map((n) => [n.id, n]) : []);
   const notesByPath = new Map(merge ? existing.notes.map((n) => [n.path, n]) : []);
@@ -140,6 +152,7 @@ export async function planRestore(
     const here = notesById.get(row.id) ?? notesByPath.get(row.path);
     if (!here) {
       plan.notes.push(await buildNote(row.path, content, row.updatedAt, meta, { hash }));
+      if (row.deletedAt === 0) asIs.set(row.id, hash);
       continue;
     }
     if (here.hash === hash) {
@@ -160,9 +173,9 @@ export async function planRestore(
 
   const attachmentsById = new Map(merge ? existing.attachments.map((a) => [a.id, a]) : []);
   const attachmentsByPath = new Map(merge ? existing.attachments.map((a) => [a.path, a]) : []);
-  for (const { bytes, ...record } of contents.attachments) {
+  for (const { blob, ...record } of contents.attachments) {
     const here = attachmentsById.get(record.id) ?? attachmentsByPath.get(record.path);
-    if (!here) plan.attachments.push({ record, bytes });
+    if (!here) plan.attachments.push({ record, blob });
     else if (here.hash === record.hash) plan.alreadyHere++;
     else
       plan.conflicts.push({
@@ -196,5 +209,16 @@ export async function planRestore(
   }
   for (const { seq: _seq, ...row } of contents.ledger)
     if (!existing.ledgerKeys.has(ledgerKey(row))) plan.ledger.push(row);
+
+  const chosen = plan.settings.find((s) => s.key === chosenModelSetting);
+  const chosenAfter = chosen ? chosen.value : (existing.embedding?.chosen ?? null);
+  const decision = planIndex(
+    contents.index,
+    existing.embedding,
+    typeof chosenAfter === 'string' ? chosenAfter : null,
+    asIs,
+  );
+  plan.index = decision.index;
+  plan.indexNote = decision.note;
   return plan;
 }

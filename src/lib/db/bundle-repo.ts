@@ -12,6 +12,7 @@ import { isRefusedWrite, StorageFullError } from '../errors';
 import { attachmentRows } from './attachments-repo';
 import { getDb, type HearthDb } from './db';
 import { splitRecord } from './note-rows';
+import { indexTables, writeRestoredIndex } from './index-restore';
 
 /** Everything a backup holds, read in one snapshot; attachment bytes are read when written. */
 export async function readBundleSource(): Promise<BundleSource> {
@@ -110,12 +111,13 @@ export class RestoreStorageFullError extends StorageFullError {
 /**
  * Writes the plan in one transaction. Replace clears this device's notes, attachments, chats,
  * memory, drafts and (but for the device's own) settings in that same transaction, so the old
- * state goes only if the new one is in. The semantic index is rebuilt after (vault-reset).
+ * state goes only if the new one is in. The backup's semantic index, when the plan uses it, is
+ * written in the same transaction; otherwise the index is rebuilt after (vault-reset).
  */
 export async function applyRestore(plan: RestorePlan): Promise<void> {
   const db = getDb();
-  const attachmentWrites = plan.attachments.map(({ record, bytes }) =>
-    attachmentRows({ record, blob: new Blob([bytes as Uint8Array<ArrayBuffer>]) }),
+  const attachmentWrites = plan.attachments.map(({ record, blob }) =>
+    attachmentRows({ record, blob }),
   );
   const tables = [
     'notes',
@@ -136,8 +138,9 @@ export async function applyRestore(plan: RestorePlan): Promise<void> {
   ] satisfies (keyof HearthDb)[];
   // Cleared by a replace; settings lose all but the device's own, and the ledger is history.
   const replaced = tables.filter((name) => name !== 'settings' && name !== 'requests');
+  const index = plan.index && plan.index.chunks.length > 0 ? plan.index : null;
   try {
-    await db.transaction('rw', tables, async () => {
+    await db.transaction('rw', index ? [...tables, ...indexTables] : tables, async () => {
       if (plan.mode === 'replace') {
         for (const name of replaced) await db.table(name).clear();
         const settingKeys = await db.settings.toCollection().primaryKeys();
@@ -157,6 +160,7 @@ export async function applyRestore(plan: RestorePlan): Promise<void> {
       await db.drafts.bulkPut(plan.drafts);
       await db.settings.bulkPut(plan.settings);
       await db.requests.bulkAdd(plan.ledger);
+      if (index) await writeRestoredIndex(db, index, plan.mode === 'replace');
     });
   } catch (error) {
     if (isRefusedWrite(error)) throw new RestoreStorageFullError({ cause: error });

@@ -6,6 +6,7 @@
 // a filter may rank without reading every vector row's key.
 import { getDb } from './db';
 import { StorageFullError, isRefusedWrite } from '../errors';
+import { generationKey } from './memory-repo';
 
 export interface IndexSnapshotHeader {
   /** The adapter that wrote it (`VectorIndex.kind`). */
@@ -37,16 +38,26 @@ export const snapshotKey = (modelId: string) => `vector-index:${modelId}`;
 export const labelNotesKey = (modelId: string) => `vector-notes:${modelId}`;
 const blockKey = (modelId: string, part: number) => `${modelId}|${part}`;
 
+/**
+ * Saves a snapshot. With `onlyIfCurrent`, only while `header.generation` is still the rows' own
+ * (checked in the same transaction): rows written elsewhere (a restore, in the vault worker) since
+ * the index was serialized must never be covered by a snapshot that lacks them. Null when not saved.
+ */
 export async function saveIndexSnapshot(
   modelId: string,
   header: Omit<IndexSnapshotHeader, 'parts' | 'savedAt'>,
   parts: Uint8Array[],
   labelNotes?: SavedLabelNotes,
-): Promise<IndexSnapshotHeader> {
+  onlyIfCurrent = false,
+): Promise<IndexSnapshotHeader | null> {
   const db = getDb();
   const saved: IndexSnapshotHeader = { ...header, parts: parts.length, savedAt: Date.now() };
   try {
-    await db.transaction('rw', [db.indexBlocks, db.meta], async () => {
+    const written = await db.transaction('rw', [db.indexBlocks, db.meta], async () => {
+      if (onlyIfCurrent) {
+        const generation = ((await db.meta.get(generationKey(modelId)))?.value as number) ?? 0;
+        if (generation !== header.generation) return false;
+      }
       await db.indexBlocks.where('modelId').equals(modelId).delete();
       await db.indexBlocks.bulkPut(
         parts.map((bytes, part) => ({ key: blockKey(modelId, part), modelId, part, bytes })),
@@ -59,12 +70,13 @@ export async function saveIndexSnapshot(
           updatedAt: saved.savedAt,
         });
       else await db.meta.delete(labelNotesKey(modelId));
+      return true;
     });
+    return written ? saved : null;
   } catch (error) {
     if (isRefusedWrite(error)) throw new StorageFullError('the semantic index', { cause: error });
     throw error;
   }
-  return saved;
 }
 
 /** The saved snapshot, or undefined when there is none or its header and parts disagree. */

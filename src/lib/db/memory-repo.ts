@@ -7,10 +7,10 @@ import type { Note } from '../types';
 
 export type { ChunkRecord, EmbedJobRecord, VectorRecord };
 
-const jobKind = (modelId: string) => `embed:${modelId}`;
-const jobId = (modelId: string, noteId: string) => `${modelId}|${noteId}`;
-const generationKey = (modelId: string) => `vector-generation:${modelId}`;
-const labelKey = (modelId: string) => `vector-label:${modelId}`;
+export const jobKind = (modelId: string) => `embed:${modelId}`;
+export const jobId = (modelId: string, noteId: string) => `${modelId}|${noteId}`;
+export const generationKey = (modelId: string) => `vector-generation:${modelId}`;
+export const labelKey = (modelId: string) => `vector-label:${modelId}`;
 
 async function bumpGeneration(modelId: string): Promise<void> {
   const meta = getDb().meta;

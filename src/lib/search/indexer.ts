@@ -10,10 +10,10 @@ import { planNote, type PlannedChunk } from './chunk-plan';
 import * as repo from '../db/memory-repo';
 import { readNotesForIndex } from '../db/search-source';
 import { errorMessage } from '../errors';
+import { chunkTokens, overlapTokens } from './chunk-sizes';
 
-/** Chunks are sized for retrieval, not for the model's limit: shorter is faster on a CPU. */
-export const chunkTokens = 128;
-export const overlapTokens = 16;
+export { chunkTokens, overlapTokens };
+
 /** Chunks per embedding call: batching barely helps on CPU, and a query waits at most one batch. */
 const embedBatch = 8;
 const notesPerRound = 16;

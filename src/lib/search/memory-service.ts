@@ -62,6 +62,7 @@ export class MemoryService {
     snapshotBytes: 0,
     recall: null,
     device: null,
+    passagesEmbedded: 0,
     error: null,
   };
   /** Every note's filterable metadata, for filters applied before ranking (all tabs keep it). */
@@ -161,7 +162,10 @@ export class MemoryService {
         slot.queue.embedder,
         slot.store,
         {
-          embed: (texts) => slot.queue.embed(texts, 'passage'),
+          embed: (texts) => {
+            this.#update({ passagesEmbedded: this.status.passagesEmbedded + texts.length });
+            return slot.queue.embed(texts, 'passage');
+          },
           onProgress: (progress) => {
             this.#changes = this.#changes
               .then(() => this.#onProgress(progress))
@@ -255,10 +259,34 @@ export class MemoryService {
   }
 
   async #onVaultChange(change: VaultChange): Promise<void> {
-    if (!this.#writer) return;
+    // A restore that brought its index wrote the rows already: every tab's open index takes them.
+    const restored = change.type === 'vault-reset' ? !!change.indexedBy : !!change.indexed;
+    if (!this.#writer && !restored) return;
     await this.#configuring;
-    if (change.type === 'vault-reset') return this.wipeAndRebuild();
-    await this.#indexer?.queue(change.ids);
+    if (change.type === 'vault-reset') {
+      if (!change.indexedBy) return this.wipeAndRebuild();
+      if (this.#writer) await this.#stopIndexer();
+      await this.#reconcileSlots();
+      // A new indexer syncs with the vault: only notes without restored rows are queued.
+      if (this.#writer) await this.reconfigure();
+      return;
+    }
+    if (change.indexed) await this.#reconcileSlots();
+    if (!this.#writer) return;
+    const indexed = change.indexed?.modelId === this.#indexer?.modelId ? change.indexed?.ids : [];
+    const skip = new Set(indexed);
+    await this.#indexer?.queue(change.ids.filter((id) => !skip.has(id)));
+  }
+
+  /** Every open index re-reads its model's rows (they were written elsewhere). */
+  async #reconcileSlots(): Promise<void> {
+    for (const pending of this.#slots.values()) {
+      const slot = await pending.catch(() => null);
+      if (!slot) continue;
+      await slot.store.reconcile();
+      this.#deps.onChanged(slot.modelId);
+    }
+    await this.#refreshCounts();
   }
 
   async #onMessage(message: MemoryMessage): Promise<void> {

@@ -86,6 +86,8 @@ export interface MemoryStatus {
   recall: RecallReport | null;
   /** Where the embedding model runs. */
   device: 'wasm' | 'webgpu' | null;
+  /** Note passages this worker embedded since it started, over every model and indexer. */
+  passagesEmbedded: number;
   error: string | null;
 }
 

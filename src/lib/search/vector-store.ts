@@ -263,7 +263,7 @@ export class VectorStore {
         const generation = await repo.readGeneration(this.modelId);
         if (this.#disposed) return;
         const parts = this.index.serialize();
-        await saveIndexSnapshot(
+        const saved = await saveIndexSnapshot(
           this.modelId,
           {
             kind: this.index.kind,
@@ -273,8 +273,13 @@ export class VectorStore {
           },
           parts,
           this.labelNotes.toSaved(),
+          true,
         );
-        this.info.snapshotBytes = parts.reduce((sum, p) => sum + p.byteLength, 0);
+        if (saved) this.info.snapshotBytes = parts.reduce((sum, p) => sum + p.byteLength, 0);
+        return saved;
+      }).then((saved) => {
+        // Rows changed elsewhere meanwhile (a restore): take them in first; that saves again.
+        if (saved === null && !this.#disposed) void this.reconcile();
       });
     } catch (error) {
       this.#dirtySinceMs ||= Date.now();

@@ -56,7 +56,10 @@ class Backup {
   #client: RpcClient<BundleHandlers & HistoryHandlers, BundleEvents> | null = null;
 
   /** Writes the whole state as a bundle and downloads it; encrypted when a passphrase is given. */
-  async backUp(passphrase: string | null): Promise<boolean> {
+  async backUp(
+    passphrase: string | null,
+    parts: { includeIndex?: boolean; includeModels?: boolean } = {},
+  ): Promise<boolean> {
     if (this.busy) return false;
     this.busy = true;
     this.error = null;
@@ -67,7 +70,10 @@ class Backup {
         toasts.error(
           `The backup leaves out text that could not be saved in ${unsaved.map((t) => `“${t}”`).join(', ')}.`,
         );
-      const { blob, encrypted } = await this.#ensureClient().call('exportBundle', { passphrase });
+      const { blob, encrypted } = await this.#ensureClient().call('exportBundle', {
+        passphrase,
+        ...parts,
+      });
       const name = `hearth-backup-${localDateKey()}.zip${encrypted ? '.age' : ''}`;
       downloadBlob(blob, name);
       toasts.show(

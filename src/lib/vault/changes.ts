@@ -7,8 +7,16 @@ export interface ConflictMove {
   hash: string;
 }
 
+/** Notes that arrived with their semantic index rows for `modelId` (a restore): none to embed. */
+export interface IndexedNotes {
+  modelId: string;
+  ids: string[];
+}
+
 export type VaultChange =
-  { type: 'notes-changed'; ids: string[]; moved?: ConflictMove } | { type: 'vault-reset' };
+  | { type: 'notes-changed'; ids: string[]; moved?: ConflictMove; indexed?: IndexedNotes }
+  /** Everything changed; `indexedBy`: the new notes' semantic index for that model came with them. */
+  | { type: 'vault-reset'; indexedBy?: string };
 
 const CHANNEL = 'hearth-vault';
 

@@ -70,6 +70,7 @@ function findEndRecord(data: Uint8Array, dv: DataView): number {
 function readEnd(
   data: Uint8Array,
   dv: DataView,
+  base: number,
 ): { count: number; offset: number; size: number; zip64: boolean } {
   const eocd = findEndRecord(data, dv);
   const count = dv.getUint16(eocd + 10, true);
@@ -77,15 +78,16 @@ function readEnd(
   const offset = dv.getUint32(eocd + 16, true);
   const locator = eocd - 20;
   if (locator >= 0 && dv.getUint32(locator, true) === zip64LocatorSignature) {
-    const z = u64(dv, locator + 8);
-    if (z + 56 > data.length || dv.getUint32(z, true) !== zip64EocdSignature)
+    const z = u64(dv, locator + 8) - base;
+    if (z < 0 || z + 56 > data.length || dv.getUint32(z, true) !== zip64EocdSignature)
       throw new ZipFormatError('damaged zip64 end record');
     const end = { count: u64(dv, z + 32), size: u64(dv, z + 40), offset: u64(dv, z + 48) };
-    if (end.offset + end.size > data.length)
+    if (end.offset + end.size > base + data.length || end.offset < base)
       throw new ZipFormatError('the central directory is cut off');
     return { ...end, zip64: true };
   }
-  if (offset + size > data.length) throw new ZipFormatError('the central directory is cut off');
+  if (offset + size > base + data.length || offset < base)
+    throw new ZipFormatError('the central directory is cut off');
   return { count, offset, size, zip64: false };
 }
 
@@ -97,10 +99,11 @@ function readEnd(
 function countEntries(
   dv: DataView,
   end: { count: number; offset: number; size: number; zip64: boolean },
+  base: number,
 ): number {
-  const stop = end.offset + end.size;
+  const stop = end.offset + end.size - base;
   let count = 0;
-  let at = end.offset;
+  let at = end.offset - base;
   while (at < stop) {
     // A digital signature record may close the directory (APPNOTE 4.3.13).
     if (at + 6 <= stop && dv.getUint32(at, true) === signatureRecord) {
@@ -161,21 +164,23 @@ export function zip64Extra(
  * The central directory's entries, folders left out. Throws ZipFormatError when the structure is
  * broken (a count that disagrees with what the directory holds included), and calls `tooMany`
  * (which must throw) before decoding a directory of more than `maxEntries` entries, so a zip of a
- * million empty entries is refused before any work but a walk over its headers.
+ * million empty entries is refused before any work but a walk over its headers. `data` may be the
+ * archive's tail from `base` on (the directory and the end records): offsets stay the archive's.
  */
 export function readDirectory(
   data: Uint8Array,
   maxEntries: number,
   tooMany: (count: number) => never,
+  base = 0,
 ): ZipDirectoryEntry[] {
   if (data.length < 22) throw new ZipFormatError('too short to be a zip');
   const dv = view(data);
-  const end = readEnd(data, dv);
+  const end = readEnd(data, dv, base);
   if (end.count > maxEntries) tooMany(end.count);
-  const count = countEntries(dv, end);
+  const count = countEntries(dv, end, base);
   if (count > maxEntries) tooMany(count);
   const entries: ZipDirectoryEntry[] = [];
-  let at = end.offset;
+  let at = end.offset - base;
   for (let i = 0; i < count; i++) {
     const nameLength = dv.getUint16(at + 28, true);
     const extraLength = dv.getUint16(at + 30, true);
@@ -216,4 +221,22 @@ export function readDirectory(
     at = next;
   }
   return entries;
+}
+
+/**
+ * Where the central directory starts, from the archive's tail (its last bytes, from `base`): a
+ * reader of a large archive then reads the directory alone, not the archive.
+ */
+export function directoryStart(tail: Uint8Array, base: number): number {
+  if (tail.length < 22) throw new ZipFormatError('too short to be a zip');
+  const dv = view(tail);
+  const eocd = findEndRecord(tail, dv);
+  const locator = eocd - 20;
+  if (locator >= 0 && dv.getUint32(locator, true) === zip64LocatorSignature) {
+    const z = u64(dv, locator + 8) - base;
+    if (z < 0 || z + 56 > tail.length || dv.getUint32(z, true) !== zip64EocdSignature)
+      throw new ZipFormatError('damaged zip64 end record');
+    return Math.min(u64(dv, z + 48), base + z);
+  }
+  return Math.min(dv.getUint32(eocd + 16, true), base + eocd);
 }

@@ -28,9 +28,11 @@ function hasZip64Field(dv: DataView, start: number, length: number): boolean {
  * Where the entry's data starts, after checking its local header against the directory, and
  * whether that header has a zip64 field (then a data descriptor holds 8-byte sizes).
  */
-function checkLocalHeader(
+export function checkLocalHeader(
   data: Uint8Array,
   entry: ZipDirectoryEntry,
+  /** False when `data` holds the header only (the data is read in slices after it). */
+  withData = true,
 ): { start: number; zip64: boolean } {
   const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const at = entry.localHeaderOffset;
@@ -61,7 +63,7 @@ function checkLocalHeader(
     if (dv.getUint32(at + 14, true) !== entry.crc)
       throw new ZipEntryError('its two headers disagree on its checksum');
   }
-  if (start + entry.compressedBytes > data.length)
+  if (start > data.length || (withData && start + entry.compressedBytes > data.length))
     throw new ZipEntryError('its data is cut off (the zip is truncated)');
   return { start, zip64: hasZip64Field(dv, at + 30 + nameLength, extraLength) };
 }
@@ -71,7 +73,7 @@ function checkLocalHeader(
  * sizes are 8 bytes wide when the local header has a zip64 field (APPNOTE 4.3.9.2), or when the
  * directory needed zip64 for them.
  */
-function checkDescriptor(
+export function checkDescriptor(
   data: Uint8Array,
   entry: ZipDirectoryEntry,
   end: number,

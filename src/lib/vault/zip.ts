@@ -43,11 +43,16 @@ export class ZipUnreadableError extends ImportFailedError {
 }
 
 /** The directory, or the error the import reports for a zip it cannot list. */
-function listDirectory(data: Uint8Array, maxEntries: number): ZipDirectoryEntry[] {
+export function listDirectory(data: Uint8Array, maxEntries: number, base = 0): ZipDirectoryEntry[] {
   try {
-    return readDirectory(data, maxEntries, (count) => {
-      throw new ZipTooManyEntriesError(count, maxEntries);
-    });
+    return readDirectory(
+      data,
+      maxEntries,
+      (count) => {
+        throw new ZipTooManyEntriesError(count, maxEntries);
+      },
+      base,
+    );
   } catch (error) {
     if (error instanceof ZipTooLargeError) throw error;
     const reason = error instanceof ZipFormatError ? error.message : String(error);
@@ -58,7 +63,7 @@ function listDirectory(data: Uint8Array, maxEntries: number): ZipDirectoryEntry[
 }
 
 /** Which entries repeat an earlier entry's name, compared as the import will store them. */
-function duplicates(directory: readonly ZipDirectoryEntry[]): boolean[] {
+export function duplicates(directory: readonly ZipDirectoryEntry[]): boolean[] {
   const seen = new Set<string>();
   return directory.map((entry) => {
     const key = safeRelativePath(entry.path) ?? entry.path;
