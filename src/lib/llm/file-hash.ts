@@ -1,35 +1,11 @@
 // SHA-256 of model files, which run to gigabytes: hashed chunk by chunk as they stream, never
-// held whole in memory. WebCrypto's digest() takes one buffer only, so the incremental hash comes
-// from @noble/hashes (audited, already shipped with age-encryption).
-import { sha256 } from '@noble/hashes/sha2.js';
+// held whole in memory (the incremental hash: vault/sha256-stream.ts).
+import { StreamingSha256, toHex } from '../vault/sha256-stream';
+
+export { StreamingSha256 };
 
 /** How much of a cached file is read at once when hashing it. */
 export const hashChunkBytes = 4 * 1024 * 1024;
-
-export function toHex(bytes: Uint8Array): string {
-  let hex = '';
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
-  return hex;
-}
-
-/** An incremental SHA-256: feed it chunks in order, read the hex digest once at the end. */
-export class StreamingSha256 {
-  #hash = sha256.create();
-  #bytes = 0;
-
-  update(chunk: Uint8Array): void {
-    this.#hash.update(chunk);
-    this.#bytes += chunk.byteLength;
-  }
-
-  get sizeBytes(): number {
-    return this.#bytes;
-  }
-
-  hex(): string {
-    return toHex(this.#hash.digest());
-  }
-}
 
 /** Hashes a stream to its end. */
 export async function sha256OfStream(stream: ReadableStream<Uint8Array>): Promise<{

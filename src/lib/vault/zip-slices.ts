@@ -6,7 +6,7 @@
 // is one window, whatever the archive's size.
 import { Inflate } from 'fflate';
 import { crc32 } from './crc32';
-import { Sha256 } from './sha256-stream';
+import { StreamingSha256 } from './sha256-stream';
 import { sha256Bytes } from './hash';
 import { directoryStart, ZipFormatError, type ZipDirectoryEntry } from './zip-directory';
 import { checkDescriptor, checkLocalHeader, unpackEntry, ZipEntryError } from './zip-entry';
@@ -143,7 +143,7 @@ async function readLarge(zip: Blob, entry: SlicedEntry, spanEnd: number): Promis
   if (d.method === 0 && d.compressedBytes !== d.sizeBytes)
     throw new ZipEntryError(`${entry.path}: it is stored uncompressed but its two sizes differ`);
 
-  const sha = new Sha256();
+  const sha = new StreamingSha256();
   let crc = 0;
   let length = 0;
   const parts: BlobPart[] = [];
