@@ -8,7 +8,7 @@ import { manifestPath } from '../../src/lib/bundle/bundle-format';
 import { indexPaths, type IndexChunk } from '../../src/lib/bundle/index-format';
 import { planRestore, type ExistingState } from '../../src/lib/bundle/restore-plan';
 import { chunkerVersion } from '../../src/lib/search/chunk-sizes';
-import { readZipBlob } from '../../src/lib/vault/zip';
+import { readZipBlob } from '../../src/lib/vault/zip-slices';
 import { sha256Bytes, sha256Hex } from '../../src/lib/vault/hash';
 import type { InstalledModel } from '../../src/lib/llm/types';
 import { forgeZip } from './zip-forge';

@@ -14,7 +14,7 @@ import {
   WrongPassphraseError,
 } from '../../src/lib/bundle/age-file';
 import { bundleFormat, manifestPath, maxEntryBytes } from '../../src/lib/bundle/bundle-format';
-import { readZipBlob } from '../../src/lib/vault/zip';
+import { readZipBlob } from '../../src/lib/vault/zip-slices';
 import { sha256Bytes } from '../../src/lib/vault/hash';
 import { forgeZip, type ForgeEntry } from './zip-forge';
 import type { MessageRecord } from '../../src/lib/db/db';

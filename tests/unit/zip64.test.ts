@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Zip, ZipPassThrough } from 'fflate';
-import { readZip, readZipBlob, ZipEntryError, ZipUnreadableError } from '../../src/lib/vault/zip';
+import { readZip, ZipEntryError, ZipUnreadableError } from '../../src/lib/vault/zip';
+import { readZipBlob } from '../../src/lib/vault/zip-slices';
 import { ZipBlobWriter } from '../../src/lib/vault/zip-writer';
 import { forgeZip } from './zip-forge';
 

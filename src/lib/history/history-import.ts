@@ -10,7 +10,7 @@ import type {
   MessageRecord,
 } from '../db/db';
 import { HearthError } from '../errors';
-import { readZipBlob } from '../vault/zip';
+import { readZipBlob } from '../vault/zip-slices';
 import { isChatGptExport, readChatGptConversation } from './chatgpt-history';
 import { isClaudeExport, readClaudeConversation } from './claude-history';
 import { threadOf, type HistoryConversation } from './history-tree';

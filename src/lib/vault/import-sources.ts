@@ -3,7 +3,8 @@
 import type { ImportSkip } from '../types';
 import { checkPathAndSize } from './import-classify';
 import { formatMegabytes, formatMegabytesCeil } from '../format-bytes';
-import { readZipBlob, ZipTooLargeError, type ZipBlobEntry } from './zip';
+import { ZipTooLargeError } from './zip';
+import { readZipBlob, type ZipBlobEntry } from './zip-slices';
 import { maxZipBytes, maxZipUnpackedBytes } from './import-limits';
 
 export interface ImportSource {

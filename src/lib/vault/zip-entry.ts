@@ -144,7 +144,7 @@ export function unpackEntry(data: Uint8Array, entry: ZipDirectoryEntry): Uint8Ar
 }
 
 /** The longest data descriptor: signature, CRC and two 8-byte sizes. */
-const maxDescriptorBytes = 24;
+export const maxDescriptorBytes = 24;
 
 /**
  * Where the bytes `unpackEntry` needs for this entry end in the archive: its local header, its

@@ -9,8 +9,15 @@ import { crc32 } from './crc32';
 import { StreamingSha256 } from './sha256-stream';
 import { sha256Bytes } from './hash';
 import { directoryStart, ZipFormatError, type ZipDirectoryEntry } from './zip-directory';
-import { checkDescriptor, checkLocalHeader, unpackEntry, ZipEntryError } from './zip-entry';
-import { duplicates, listDirectory, ZipUnreadableError } from './zip';
+import {
+  checkDescriptor,
+  checkLocalHeader,
+  maxDescriptorBytes,
+  unpackEntry,
+  ZipEntryError,
+} from './zip-entry';
+import { duplicates, listDirectory, ZipUnreadableError, type ZipEntry } from './zip';
+import { maxZipEntries } from './import-limits';
 
 /** Entries whose bytes span at most this are read together, a window at a time. */
 export const windowBytes = 8 * 1024 * 1024;
@@ -75,6 +82,36 @@ function spanEnds(entries: SlicedEntry[], end: number): Map<SlicedEntry, number>
   const ends = new Map<SlicedEntry, number>();
   sorted.forEach((entry, i) => ends.set(entry, sorted[i + 1]?.directory.localHeaderOffset ?? end));
   return ends;
+}
+
+export interface ZipBlobEntry extends Omit<ZipEntry, 'read'> {
+  /** Reads the entry's own bytes back from the zip, then unpacks and checks them. */
+  read(): Promise<Uint8Array>;
+}
+
+/** A local header's most: 30 fixed bytes, then a name and an extra field of up to 64 KB each. */
+const maxLocalHeaderBytes = 30 + 2 * 0xffff;
+
+/**
+ * Lists a zip held in a Blob (a picked File, a ChatGPT export of gigabytes) from its tail, like
+ * listZipSlices; each entry reads back only its own bytes when it is read, so the archive is never
+ * held whole, and an import that wants one entry reads that one.
+ */
+export async function readZipBlob(zip: Blob, maxEntries = maxZipEntries): Promise<ZipBlobEntry[]> {
+  const { entries, directoryAt } = await listZipSlices(zip, maxEntries);
+  const ends = spanEnds(entries, directoryAt);
+  return entries.map((entry) => ({
+    path: entry.path,
+    sizeBytes: entry.sizeBytes,
+    duplicate: entry.duplicate,
+    read: async () => {
+      const { directory } = entry;
+      const start = directory.localHeaderOffset;
+      const most = start + maxLocalHeaderBytes + directory.compressedBytes + maxDescriptorBytes;
+      const end = Math.max(start, Math.min(ends.get(entry)!, most));
+      return unpackEntry(await read(zip, start, end), { ...directory, localHeaderOffset: 0 });
+    },
+  }));
 }
 
 /**

@@ -1,11 +1,11 @@
 // Zip archives in: the table of contents is read first (nothing inflated), so limits on the
 // number of entries and on what they declare are enforced before any work; each entry is then
-// unpacked on demand, one at a time, and proven whole (sizes and CRC-32, see zip-entry.ts); from a
-// Blob, each entry reads back only its own bytes, so the archive is not held while it is imported.
+// unpacked on demand, one at a time, and proven whole (sizes and CRC-32, see zip-entry.ts). A zip
+// in a Blob (a picked File) is read by slices instead: readZipBlob in zip-slices.ts.
 // A damaged entry is refused alone; a damaged table of contents refuses the whole archive.
 import { ImportFailedError } from '../errors';
 import { readDirectory, ZipFormatError, type ZipDirectoryEntry } from './zip-directory';
-import { entryEnd, unpackEntry, ZipEntryError } from './zip-entry';
+import { unpackEntry, ZipEntryError } from './zip-entry';
 import { safeRelativePath } from './paths';
 import { maxZipEntries } from './import-limits';
 
@@ -82,38 +82,5 @@ export function readZip(data: Uint8Array, maxEntries = maxZipEntries): ZipEntry[
     sizeBytes: entry.sizeBytes,
     duplicate: repeated[i]!,
     read: () => unpackEntry(data, entry),
-  }));
-}
-
-export interface ZipBlobEntry extends Omit<ZipEntry, 'read'> {
-  /** Reads the entry's own bytes back from the zip, then unpacks and checks them. */
-  read(): Promise<Uint8Array>;
-}
-
-/** The directory, and where each entry's bytes lie; `data` is not kept past this call. */
-function listWithSpans(
-  data: Uint8Array,
-  maxEntries: number,
-): { entry: ZipDirectoryEntry; end: number }[] {
-  return listDirectory(data, maxEntries).map((entry) => ({ entry, end: entryEnd(data, entry) }));
-}
-
-/**
- * Lists a zip held in a Blob (a picked File): the archive is read whole once to list it, then let
- * go; each entry reads back only its own bytes when it is read. So an import of several large
- * zips holds one archive at a time, not every archive until the import ends.
- */
-export async function readZipBlob(zip: Blob, maxEntries = maxZipEntries): Promise<ZipBlobEntry[]> {
-  const spans = listWithSpans(new Uint8Array(await zip.arrayBuffer()), maxEntries);
-  const repeated = duplicates(spans.map((s) => s.entry));
-  return spans.map(({ entry, end }, i) => ({
-    path: entry.path,
-    sizeBytes: entry.sizeBytes,
-    duplicate: repeated[i]!,
-    read: async () => {
-      const start = entry.localHeaderOffset;
-      const bytes = new Uint8Array(await zip.slice(start, Math.max(start, end)).arrayBuffer());
-      return unpackEntry(bytes, { ...entry, localHeaderOffset: 0 });
-    },
   }));
 }
