@@ -8,6 +8,7 @@ import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url
 import { recordRequest } from '../../db/requests-repo';
 import { ModelFileMissingError } from '../../errors';
 import { HUB_ORIGIN } from '../net/hosts';
+import { initiatorName } from '../../net/initiator';
 import { createModelFetch } from '../net/model-fetch';
 import type { NetworkSettings } from '../types';
 import type { NetworkActivity } from './activity';
@@ -31,7 +32,15 @@ function activityFor(url: URL): NetworkActivity | undefined {
 }
 
 const modelFetch = createModelFetch({
-  purpose: () => (starting ? { modelKey: starting.modelKey, reason: starting.reason } : null),
+  // A download reaches its own repo's files only; a load none (a missing file fails as missing).
+  purpose: () =>
+    starting
+      ? {
+          modelKey: starting.modelKey,
+          reason: starting.reason,
+          sources: starting.reason === 'download' ? [`${HUB_ORIGIN}/${starting.repo}/`] : [],
+        }
+      : null,
   mirror: () => mirror,
   record: (entry) => {
     recordRequest(entry).catch(reportError);
@@ -39,6 +48,8 @@ const modelFetch = createModelFetch({
   onBytes: (url, loadedBytes, totalBytes) =>
     activityFor(new URL(url))?.onBytes?.(url, loadedBytes, totalBytes),
   appOrigin: self.location.origin,
+  // This runtime serves the chat-model worker and the memory worker: the ledger names which.
+  initiator: initiatorName({ type: 'worker', url: self.location.href }),
 });
 
 /**
@@ -48,6 +59,10 @@ const modelFetch = createModelFetch({
 export async function fetchModelFile(input: string | URL, init?: RequestInit): Promise<Response> {
   const url = new URL(String(input), self.location.href);
   const activity = activityFor(url);
+  const name = url.pathname.split('/').pop() ?? '';
+  // A load asks for optional files the download found absent; their absence is the answer.
+  if (activity?.reason === 'load' && OPTIONAL_FILES.has(name))
+    return new Response(null, { status: 404, statusText: 'Not Found' });
   let pending: Promise<Response>;
   starting = activity;
   try {
@@ -58,7 +73,6 @@ export async function fetchModelFile(input: string | URL, init?: RequestInit): P
   try {
     return await pending;
   } catch (error) {
-    const name = url.pathname.split('/').pop() ?? '';
     if (error instanceof ModelFileMissingError && OPTIONAL_FILES.has(name))
       return new Response(null, { status: 404, statusText: 'Not Found' });
     throw error;

@@ -41,6 +41,7 @@ import {
   type Shard,
 } from './cache-files';
 import { webLlmCatalog } from './catalog';
+import { downloadSources } from '../net/download-sources';
 import type { FetchGuard } from './fetch-guard';
 import { importWebLlmFolder } from './import-files';
 
@@ -82,7 +83,8 @@ export class WebLlmStore implements ModelStoreBackend {
   ): Promise<{ sizeBytes: number }> {
     const spec = asWebLlm(input);
     const key = modelKey(spec);
-    return this.#guard.withPurpose({ modelKey: key, reason: 'download' }, async () => {
+    const purpose = { modelKey: key, reason: 'download' as const, sources: downloadSources(spec) };
+    return this.#guard.withPurpose(purpose, async () => {
       // The index files are small and name everything else.
       for (const index of indexKeys(spec)) await this.#fetchInto(index, signal);
       const base = modelBaseUrl(spec.modelUrl);
