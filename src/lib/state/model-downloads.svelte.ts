@@ -7,6 +7,8 @@ import { assertFits } from '../llm/storage-check';
 import { etaSeconds, startRate, updateRate, type RateState } from '../llm/download-stats';
 import type { CatalogEntry, DownloadProgress, EngineKind, InstalledModel } from '../llm/types';
 import { formatBytes } from '../format-bytes';
+import { downloadOrigins } from '../llm/net/download-sources';
+import { networkPolicy } from './network-policy.svelte';
 import { networkSettings } from './network-settings.svelte';
 
 export type DownloadStatus = 'running' | 'cancelled' | 'failed' | 'done';
@@ -84,6 +86,7 @@ export class ModelDownloads {
         error: null,
       },
     };
+    let release: (() => Promise<void>) | null = null;
     try {
       const { engineFor } = await workers();
       const engine = await engineFor(entry.spec.engine);
@@ -101,18 +104,29 @@ export class ModelDownloads {
         complete: false,
       };
       await saveInstalledModel(row);
+      // Starting the download is what opens the network, to this download's hosts only, until
+      // it ends (the service worker refuses everything else meanwhile).
+      release = await networkPolicy.allowDownload({
+        modelKey: key,
+        purpose: `download ${entry.name}`,
+        origins: downloadOrigins(entry.spec, networkSettings.mirror),
+      });
       const { sizeBytes } = await engine.download(
         entry.spec,
         (progress) => this.#progress(key, progress),
         controller.signal,
       );
       await saveInstalledModel({ ...row, sizeBytes, complete: true });
+      await release();
+      release = null;
+      await networkPolicy.modelInstalled();
       this.#set(key, { state: 'done', loadedBytes: sizeBytes, totalBytes: sizeBytes, etaS: 0 });
     } catch (error) {
       if (controller.signal.aborted) this.#set(key, { state: 'cancelled', error: null });
       else this.#set(key, { state: 'failed', error: errorMessage(error) });
     } finally {
       this.#running.delete(key);
+      await release?.().catch(reportError);
     }
   }
 

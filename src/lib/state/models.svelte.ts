@@ -20,6 +20,7 @@ import type {
 } from '../llm/types';
 import { modelRole } from '../llm/types';
 import { ModelCatalog } from './model-catalog.svelte';
+import { networkPolicy } from './network-policy.svelte';
 import { ModelDownloads, storageEstimate } from './model-downloads.svelte';
 import { formatBytes } from '../format-bytes';
 
@@ -254,6 +255,7 @@ class Models {
       );
       const model: InstalledModel = { ...stored, installedAt: Date.now() };
       await saveInstalledModel(model);
+      await networkPolicy.modelInstalled();
       const { [model.key]: _gone, ...problems } = this.problems;
       this.problems = problems;
       return model;
