@@ -26,6 +26,8 @@ class NetworkPolicyState {
   readonly state = $derived(networkState(this.policy, this.#readAtMs));
   readonly downloads = $derived(liveGrants(this.policy, this.#readAtMs));
   #started: Promise<void> | null = null;
+  /** Re-reads when the nearest grant would lapse, so a dead tab's download stops showing. */
+  #lapse: ReturnType<typeof setTimeout> | undefined;
 
   /** Reads the stored policy (writing the default on a first start) and follows other tabs. */
   start(): Promise<void> {
@@ -35,21 +37,23 @@ class NetworkPolicyState {
 
   async #start(): Promise<void> {
     const channel = new BroadcastChannel(POLICY_CHANNEL);
-    channel.onmessage = () => void this.#refresh();
+    channel.onmessage = () => this.#refresh().catch(reportError);
     await networkSettings.load();
     const installed = (await listInstalledModels()).some((m) => m.complete);
-    const stored = await readPolicy();
     const mirror = networkSettings.mirror;
-    if (stored === null || stored.mirror !== mirror)
-      this.#show(
-        await updatePolicy((current) => ({
-          ...(current ?? { ...sealedPolicy, base: installed ? 'sealed' : 'open' }),
-          mirror,
-        })),
-      );
-    else this.#show(stored);
+    // Written at every start: the default on a first one, the mirror as set now, and a network
+    // nobody chose to open sealed if a model arrived meanwhile (a restore, another tab).
+    this.#show(
+      await updatePolicy((current) => {
+        const policy = dropLapsed(
+          current ?? { ...sealedPolicy, base: installed ? 'sealed' : 'open' },
+        );
+        const seal = installed && policy.base === 'open' && !policy.chosenByUser;
+        return { ...policy, base: seal ? 'sealed' : policy.base, mirror };
+      }),
+    );
     networkSettings.onChange(({ mirror: next }) => {
-      void this.#change((p) => ({ ...p, mirror: next }));
+      this.#change((p) => ({ ...p, mirror: next })).catch(reportError);
     });
   }
 
@@ -78,7 +82,7 @@ class NetworkPolicyState {
     const others = (p: NetworkPolicy) => p.grants.filter((g) => g.id !== id);
     await this.#change((p) => ({ ...p, grants: [...others(p), lease()] }));
     const timer = setInterval(() => {
-      void this.#change((p) => ({ ...p, grants: [...others(p), lease()] }));
+      this.#change((p) => ({ ...p, grants: [...others(p), lease()] })).catch(reportError);
     }, renewEveryMs);
     return async () => {
       clearInterval(timer);
@@ -97,6 +101,13 @@ class NetworkPolicyState {
   #show(policy: NetworkPolicy): void {
     this.#readAtMs = Date.now();
     this.policy = policy;
+    clearTimeout(this.#lapse);
+    const nextLapseMs = Math.min(...liveGrants(policy, this.#readAtMs).map((g) => g.expiresAtMs));
+    if (Number.isFinite(nextLapseMs))
+      this.#lapse = setTimeout(
+        () => void this.#refresh().catch(reportError),
+        nextLapseMs - Date.now() + 1000,
+      );
   }
 }
 
