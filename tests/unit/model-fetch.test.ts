@@ -128,6 +128,11 @@ describe('createModelFetch', () => {
     await expect(fetch('https://huggingface.co/org/m-evil/resolve/main/x.onnx')).rejects.toThrow(
       NetworkBlockedError,
     );
+    // Dot segments, encoded or not, are resolved before the check: they cannot climb out.
+    for (const climb of ['org/m/../other/x', 'org/m/%2e%2e/other/x', 'org/m/%2E%2E/%2e%2e/x'])
+      await expect(fetch(`https://huggingface.co/${climb}`), climb).rejects.toThrow(
+        NetworkBlockedError,
+      );
     // A model-host origin that is not the download's (web-llm's library host).
     await expect(fetch('https://raw.githubusercontent.com/org/m/x.wasm')).rejects.toThrow(
       NetworkBlockedError,
