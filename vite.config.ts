@@ -83,6 +83,11 @@ export default defineConfig({
     VitePWA({
       registerType: 'prompt',
       injectRegister: false,
+      // A service worker of Hearth's own (precache and app shell as before, plus the network
+      // policy for the page and its workers): src/sw.ts.
+      strategies: 'injectManifest',
+      srcDir: 'src',
+      filename: 'sw.ts',
       includeAssets: ['favicon.svg', 'icons/*.png'],
       manifest: {
         name: 'Hearth',
@@ -104,12 +109,11 @@ export default defineConfig({
           },
         ],
       },
-      workbox: {
+      injectManifest: {
         // bcmap: pdf.js's character maps, so CJK PDFs without their own maps read offline too.
         globPatterns: ['**/*.{js,mjs,css,html,svg,png,webmanifest,wasm,bcmap}'],
-        navigateFallback: '/index.html',
-        cleanupOutdatedCaches: true,
-        // Set on purpose: the ONNX runtime (27 MB wasm) and web-llm (6 MB chunk) are precached so a
+        // (The navigation fallback to /index.html and the clean-up of outdated precaches are in
+        // src/sw.ts.) Set on purpose: the ONNX runtime (27 MB wasm) and web-llm (6 MB chunk) are precached so a
         // model runs offline; the 2 MiB default fails the build. Model weights are never
         // precached: the model libraries keep their own caches.
         maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,

@@ -5,8 +5,10 @@ import App from './App.svelte';
 import { theme } from './lib/state/theme.svelte';
 import { pwa } from './lib/state/pwa.svelte';
 import { toasts } from './lib/state/toasts.svelte';
+import { errorMessage } from './lib/errors';
 import { retention } from './lib/state/retention.svelte';
 import { scheduledBackup } from './lib/state/scheduled-backup.svelte';
+import { networkPolicy } from './lib/state/network-policy.svelte';
 import { followWipes, takeWipeOutcome, wipeIfRequested } from './lib/storage/wipe-everything';
 
 // A "Delete everything" asked for runs here, before anything opens storage (it then reloads).
@@ -33,6 +35,7 @@ function start(): void {
   // Benchmarks read this mark: the shell is rendered and handles input from here on.
   performance.mark('hearth:interactive');
   pwa.register();
+  networkPolicy.start().catch((error: unknown) => toasts.error(errorMessage(error)));
   retention.start();
   scheduledBackup.start();
 }

@@ -352,4 +352,5 @@ export const ledgerRowSchema = v.object({
   status: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(999)),
   modelKey: text(500),
   reason: text(2000),
+  initiator: v.optional(text(300)),
 });

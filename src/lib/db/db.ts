@@ -12,8 +12,11 @@
  *                  (see version 5).
  * - chunks         pieces of notes for semantic search; vectors: one embedding per chunk and model.
  * - jobs           persistent background work (indexing), resumable after a reload.
- * - requests       the ledger of every network request Hearth made on the user's behalf: time,
- *                  host, path, bytes, status, which model and why (written by the model workers).
+ * - requests       the ledger of every network request Hearth made or refused: time, host, path,
+ *                  bytes, status, which model, why, and (since the sealed network) who asked —
+ *                  written by the service worker, which sees every off-origin request of the page
+ *                  and its workers, and by the model workers for what they refuse themselves.
+ *                  The network policy itself is not here: see network-policy-repo.ts.
  * Added in version 2:
  * - models         models installed on this device (metadata only: the files live in the model
  *                  libraries' own Cache Storage, see src/lib/llm/).
@@ -52,6 +55,7 @@
  *                        model. Kept apart from the notes' chunks, vectors and index snapshots.
  */
 import Dexie, { type EntityTable } from 'dexie';
+import { DB_NAME } from './db-name';
 import type { Note, NoteBody } from '../types';
 import type { GenerationStats, InstalledModel, Task } from '../llm/types';
 import type { AnswerContext, ChatGrounding } from '../assistant/grounding-types';
@@ -320,6 +324,8 @@ export interface RequestRecord {
   status: number;
   modelKey: string;
   reason: string;
+  /** Who asked: "page" or which worker ("llm-webllm worker"); absent on rows from before it. */
+  initiator?: string;
 }
 
 export interface SettingRecord {
@@ -327,7 +333,7 @@ export interface SettingRecord {
   value: unknown;
 }
 
-export const DB_NAME = 'hearth';
+export { DB_NAME };
 
 export class HearthDb extends Dexie {
   notes!: EntityTable<Note, 'id'>;

@@ -1,16 +1,22 @@
-// The request ledger: every network request a model worker made, newest first in Settings.
+// The request ledger: every network request Hearth made or refused, newest first in Settings.
 import { liveQuery } from 'dexie';
 import { getDb, type RequestRecord } from './db';
+import { LEDGER_CHANNEL } from './ledger-append';
 
 export async function recordRequest(entry: Omit<RequestRecord, 'seq'>): Promise<void> {
   await getDb().requests.add(entry);
 }
 
 export function observeRequests(limit: number, onChange: (rows: RequestRecord[]) => void) {
-  const subscription = liveQuery(() =>
-    getDb().requests.orderBy('at').reverse().limit(limit).toArray(),
-  ).subscribe({ next: onChange, error: reportError });
-  return () => subscription.unsubscribe();
+  const newest = () => getDb().requests.orderBy('at').reverse().limit(limit).toArray();
+  const subscription = liveQuery(newest).subscribe({ next: onChange, error: reportError });
+  // The service worker writes without Dexie (ledger-append.ts), which a live query does not see.
+  const channel = new BroadcastChannel(LEDGER_CHANNEL);
+  channel.onmessage = () => newest().then(onChange, reportError);
+  return () => {
+    subscription.unsubscribe();
+    channel.close();
+  };
 }
 
 export async function requestTotals(): Promise<{ count: number; bytes: number }> {

@@ -11,6 +11,8 @@ import { assertFits } from '../llm/storage-check';
 import { etaSeconds, startRate, updateRate, type RateState } from '../llm/download-stats';
 import type { CatalogEntry, DownloadProgress, EngineKind, InstalledModel } from '../llm/types';
 import { formatBytes } from '../format-bytes';
+import { downloadOrigins } from '../llm/net/download-sources';
+import { networkPolicy } from './network-policy.svelte';
 import { networkSettings } from './network-settings.svelte';
 
 export type DownloadStatus = 'running' | 'cancelled' | 'failed' | 'done';
@@ -88,10 +90,19 @@ export class ModelDownloads {
         error: null,
       },
     };
+    let release: (() => Promise<void>) | null = null;
     try {
       const { engineFor } = await workers();
       const engine = await engineFor(entry.spec.engine);
       const existing = this.#existing(key);
+      // Starting the download is what opens the network, to this download's hosts only, until
+      // it ends (the service worker refuses everything else meanwhile). Its first request is the
+      // lookup of the commit it pins to.
+      release = await networkPolicy.allowDownload({
+        modelKey: key,
+        purpose: `download ${entry.name}`,
+        origins: downloadOrigins(entry.spec, networkSettings.mirror),
+      });
       const spec = {
         ...entry.spec,
         revision:
@@ -123,12 +134,16 @@ export class ModelDownloads {
       await saveInstalledModel({ ...row, sizeBytes, complete: true, pin });
       // The commit it replaced goes only now that the new one is whole.
       if (updating && existing.spec.revision !== spec.revision) await engine.remove(existing.spec);
+      await release();
+      release = null;
+      await networkPolicy.modelInstalled();
       this.#set(key, { state: 'done', loadedBytes: sizeBytes, totalBytes: sizeBytes, etaS: 0 });
     } catch (error) {
       if (controller.signal.aborted) this.#set(key, { state: 'cancelled', error: null });
       else this.#set(key, { state: 'failed', error: errorMessage(error) });
     } finally {
       this.#running.delete(key);
+      await release?.().catch(reportError);
     }
   }
 

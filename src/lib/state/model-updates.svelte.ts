@@ -16,6 +16,8 @@ export interface ModelUpdatesDeps {
   engineFor(kind: EngineKind): Promise<Pick<ModelStoreBackend, 'resolveRevision'>>;
   download(entry: CatalogEntry): Promise<void>;
   entryFor(model: InstalledModel): CatalogEntry;
+  /** Opens the network to the model's hosts for the check (the user's click); returns the close. */
+  openFor(model: InstalledModel): Promise<() => Promise<void>>;
 }
 
 export class ModelUpdates {
@@ -34,8 +36,10 @@ export class ModelUpdates {
   async check(model: InstalledModel): Promise<void> {
     if (model.source === 'import') return;
     this.#set(model.key, { state: 'checking' });
+    let close: (() => Promise<void>) | null = null;
     try {
       const engine = await this.#deps.engineFor(model.spec.engine);
+      close = await this.#deps.openFor(model);
       const revision = await engine.resolveRevision(model.spec, 'main');
       this.#set(
         model.key,
@@ -45,6 +49,8 @@ export class ModelUpdates {
       );
     } catch (error) {
       this.#set(model.key, { state: 'failed', error: errorMessage(error) });
+    } finally {
+      await close?.();
     }
   }
 

@@ -22,6 +22,9 @@ import type {
 } from '../llm/types';
 import { modelRole } from '../llm/types';
 import { ModelCatalog } from './model-catalog.svelte';
+import { networkPolicy } from './network-policy.svelte';
+import { networkSettings } from './network-settings.svelte';
+import { downloadOrigins } from '../llm/net/download-sources';
 import { ModelDownloads, storageEstimate } from './model-downloads.svelte';
 import { ModelUpdates } from './model-updates.svelte';
 import { formatBytes } from '../format-bytes';
@@ -63,6 +66,12 @@ class Models {
     engineFor: async (kind) => (await workers()).engineFor(kind),
     download: (entry) => this.downloads.start(entry),
     entryFor: (model) => this.catalog.find(model.key) ?? entryForInstalled(model),
+    openFor: (model) =>
+      networkPolicy.allowDownload({
+        modelKey: model.key,
+        purpose: `check for an update of ${model.name}`,
+        origins: downloadOrigins(model.spec, networkSettings.mirror),
+      }),
   });
 
   get installed(): InstalledModel[] {
@@ -275,6 +284,7 @@ class Models {
       );
       const model: InstalledModel = { ...stored, installedAt: Date.now() };
       await saveInstalledModel(model);
+      await networkPolicy.modelInstalled();
       const { [model.key]: _gone, ...problems } = this.problems;
       this.problems = problems;
       return model;

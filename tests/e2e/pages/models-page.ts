@@ -15,6 +15,8 @@ export interface LedgerRow {
   status: string;
   modelKey: string;
   reason: string;
+  /** Who asked: "page" or which worker. */
+  initiator: string;
 }
 
 const byKey = (testId: string, key: string) => `[data-testid="${testId}"][data-key="${key}"]`;
@@ -140,13 +142,16 @@ export class ModelsPage {
           Array.from(tr.querySelectorAll('td'), (td) => td.textContent?.trim() ?? ''),
         ),
       );
-    return rows.map(([, host = '', path = '', , status = '', modelKey = '', reason = '']) => ({
-      host,
-      path,
-      status,
-      modelKey,
-      reason,
-    }));
+    return rows.map(
+      ([, host = '', path = '', , status = '', modelKey = '', reason = '', initiator = '']) => ({
+        host,
+        path,
+        status,
+        modelKey,
+        reason,
+        initiator,
+      }),
+    );
   }
 
   /** The request count in the ledger's totals line. */

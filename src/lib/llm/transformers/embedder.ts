@@ -140,6 +140,7 @@ export async function loadEmbedder(
     repo: spec.repo,
     modelKey: modelKey(spec),
     reason: 'load' as const,
+    revision: spec.revision,
     signal,
     onBytes: () => reporter.networkBytes(),
   };

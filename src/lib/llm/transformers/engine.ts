@@ -92,6 +92,7 @@ export class TransformersEngine implements LlmEngine {
         repo: spec.repo,
         modelKey: modelKey(spec),
         reason: 'load',
+        revision: spec.revision,
         signal: aborted,
         onBytes: () => reporter.networkBytes(),
       },

@@ -8,10 +8,12 @@ import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url
 import { recordRequest } from '../../db/requests-repo';
 import { ModelFileMissingError } from '../../errors';
 import { HUB_ORIGIN } from '../net/hosts';
+import { initiatorName } from '../../net/initiator';
 import { createModelFetch } from '../net/model-fetch';
+import { revisionApiUrl } from '../net/hub-revision';
 import type { NetworkSettings } from '../types';
 import type { NetworkActivity } from './activity';
-import { CACHE_NAME } from './cache-files';
+import { CACHE_NAME, fileKey } from './cache-files';
 
 /** Files transformers.js asks for but can do without: a 404 for these is an answer, not an error. */
 const OPTIONAL_FILES = new Set(['generation_config.json', 'preprocessor_config.json']);
@@ -34,7 +36,19 @@ function activityFor(url: URL): NetworkActivity | undefined {
 }
 
 const modelFetch = createModelFetch({
-  purpose: () => (starting ? { modelKey: starting.modelKey, reason: starting.reason } : null),
+  // A download reaches its own repo's files only; a load none (a missing file fails as missing).
+  // Asking which commit to pin to is a download's first request (or an update check's only one).
+  purpose: () => {
+    if (!starting) return null;
+    const { modelKey, repo, reason } = starting;
+    if (reason === 'revision')
+      return {
+        modelKey,
+        reason: 'download',
+        sources: [revisionApiUrl(`${HUB_ORIGIN}/${repo}`, '')],
+      };
+    return { modelKey, reason, sources: reason === 'download' ? [`${HUB_ORIGIN}/${repo}/`] : [] };
+  },
   mirror: () => mirror,
   record: (entry) => {
     recordRequest(entry).catch(reportError);
@@ -42,7 +56,17 @@ const modelFetch = createModelFetch({
   onBytes: (url, loadedBytes, totalBytes) =>
     activityFor(new URL(url))?.onBytes?.(url, loadedBytes, totalBytes),
   appOrigin: self.location.origin,
+  // This runtime serves the chat-model worker and the memory worker: the ledger names which.
+  initiator: initiatorName({ type: 'worker', url: self.location.href }),
 });
+
+/** For a pinned load, where a request for `<repo>/resolve/main/<file>` is stored: its commit's key. */
+function pinnedCopy(url: URL, activity: NetworkActivity): string | null {
+  const branch = `/${activity.repo}/resolve/main/`;
+  if (!activity.revision || url.origin !== HUB_ORIGIN || !url.pathname.startsWith(branch))
+    return null;
+  return fileKey(activity.repo, url.pathname.slice(branch.length), activity.revision);
+}
 
 /**
  * Fetches a model file for whichever user action (load or download of that repo) is running,
@@ -51,6 +75,17 @@ const modelFetch = createModelFetch({
 export async function fetchModelFile(input: string | URL, init?: RequestInit): Promise<Response> {
   const url = new URL(String(input), self.location.href);
   const activity = activityFor(url);
+  const name = url.pathname.split('/').pop() ?? '';
+  // A load asks for optional files the download found absent; their absence is the answer.
+  if (activity?.reason === 'load' && OPTIONAL_FILES.has(name))
+    return new Response(null, { status: 404, statusText: 'Not Found' });
+  // transformers.js 4 probes tokenizer_config.json on the default branch whatever revision it
+  // loads (get_tokenizer_files ignores the options): a pinned load answers it from its commit.
+  const pinned = activity?.reason === 'load' ? pinnedCopy(url, activity) : null;
+  if (pinned) {
+    const stored = await (await caches.open(CACHE_NAME)).match(pinned);
+    if (stored) return stored;
+  }
   let pending: Promise<Response>;
   starting = activity;
   try {
@@ -61,7 +96,6 @@ export async function fetchModelFile(input: string | URL, init?: RequestInit): P
   try {
     return await pending;
   } catch (error) {
-    const name = url.pathname.split('/').pop() ?? '';
     if (error instanceof ModelFileMissingError && OPTIONAL_FILES.has(name))
       return new Response(null, { status: 404, statusText: 'Not Found' });
     throw error;

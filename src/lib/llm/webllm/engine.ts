@@ -104,7 +104,9 @@ export class WebLlmEngine implements LlmEngine {
     const onAbort = () => void engine.unload();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      await this.#guard.withPurpose({ modelKey: modelKey(spec), reason: 'load' }, () =>
+      // A load has no hosts: a file missing from web-llm's caches fails as missing, never
+      // downloads (only a download the user starts from Models may).
+      await this.#guard.withPurpose({ modelKey: modelKey(spec), reason: 'load', sources: [] }, () =>
         engine.reload(spec.modelId),
       );
     } catch (error) {

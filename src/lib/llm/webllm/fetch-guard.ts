@@ -1,10 +1,16 @@
 // Installed once, in the web-llm worker only. web-llm reaches the network two ways: `fetch` (model
 // libraries on localhost, hash pointers) and `Cache.add`, which does its own fetch and would store
 // whatever comes back — an SPA's index.html included, poisoning 'webllm/config' for good. Both go
-// through the guarded model fetch here: no user purpose, no request; 404 or an HTML page fails as
-// ModelFileMissingError and nothing is put in the cache.
+// through the guarded model fetch here: no user purpose, no request; a download reaches only its
+// own hosts, a load none; 404 or an HTML page fails as ModelFileMissingError and nothing is put in
+// the cache.
 import { recordRequest } from '../../db/requests-repo';
-import { createModelFetch, type FetchPurpose, type LedgerEntry } from '../net/model-fetch';
+import {
+  createModelFetch,
+  pickPurpose,
+  type FetchPurpose,
+  type LedgerEntry,
+} from '../net/model-fetch';
 import type { NetworkSettings } from '../types';
 
 type BytesListener = (url: string, loadedBytes: number, totalBytes: number | null) => void;
@@ -12,7 +18,10 @@ type BytesListener = (url: string, loadedBytes: number, totalBytes: number | nul
 export interface FetchGuard {
   /** The guarded fetch, for the model store's own downloads. */
   readonly fetch: typeof fetch;
-  /** Runs `work` with permission to fetch files for one model (a user-started load or download). */
+  /**
+   * Runs `work` for one model: a user-started download may fetch from its own sources' hosts while
+   * it runs; a load may fetch nothing.
+   */
   withPurpose<T>(purpose: FetchPurpose, work: () => Promise<T>): Promise<T>;
   configure(settings: NetworkSettings): void;
   /** Byte progress of every guarded response body; returns the unsubscribe function. */
@@ -41,7 +50,8 @@ export function installFetchGuard({
 
   const guarded = createModelFetch({
     appOrigin,
-    purpose: () => purposes.at(-1) ?? null,
+    initiator: 'llm-webllm worker',
+    purpose: (url) => pickPurpose(purposes, url, mirror),
     mirror: () => mirror,
     record,
     onBytes: (url, loaded, total) => bytesListeners.forEach((fn) => fn(url, loaded, total)),

@@ -20,6 +20,7 @@ import {
   assertStatedSha256,
   lookUpRevision,
   repoUrlOf,
+  revisionApiUrl,
 } from '../net/hub-revision';
 import type {
   CatalogEntry,
@@ -55,6 +56,7 @@ import {
   type Shard,
 } from './cache-files';
 import { webLlmCatalog } from './catalog';
+import { downloadSources } from '../net/download-sources';
 import type { FetchGuard } from './fetch-guard';
 import { importWebLlmFolder } from './import-files';
 
@@ -103,7 +105,8 @@ export class WebLlmStore implements ModelStoreBackend {
       const hash = await this.#fetchInto(spec, file, signal);
       if (hash) hashes.set(hash.path, hash);
     };
-    return this.#guard.withPurpose({ modelKey: key, reason: 'download' }, async () => {
+    const purpose = { modelKey: key, reason: 'download' as const, sources: downloadSources(spec) };
+    return this.#guard.withPurpose(purpose, async () => {
       // The index files are small and name everything else.
       for (const index of indexKeys(spec)) await fetchInto(index);
       const base = specBaseUrl(spec);
@@ -199,9 +202,14 @@ export class WebLlmStore implements ModelStoreBackend {
 
   resolveRevision(input: ModelSpec, ref: string): Promise<string> {
     const spec = asWebLlm(input);
-    return this.#guard.withPurpose({ modelKey: modelKey(spec), reason: 'revision' }, () =>
-      lookUpRevision(this.#guard.fetch, repoUrlOf(spec), ref),
-    );
+    // Asking which commit to pin to is a download's first request (or an update check's only one).
+    const repoUrl = repoUrlOf(spec);
+    const purpose = {
+      modelKey: modelKey(spec),
+      reason: 'download' as const,
+      sources: [revisionApiUrl(repoUrl, '')],
+    };
+    return this.#guard.withPurpose(purpose, () => lookUpRevision(this.#guard.fetch, repoUrl, ref));
   }
 
   async checkFiles(input: ModelSpec, expected: ModelFileHash[] | null): Promise<ModelFileHash[]> {

@@ -1,0 +1,56 @@
+// The sealed network from a test's side: the top bar's state, the deliberate switch in Settings,
+// and requests made from inside one of the app's own workers (as a library in it would make them).
+import { expect, type Locator, type Page, type Worker } from '@playwright/test';
+
+export interface AttemptResult {
+  /** HTTP status, or 0 when the request failed outright. */
+  status: number;
+  /** What the service worker did: 'blocked', 'ledgered', 'failed', or null if it never saw it. */
+  verdict: string | null;
+  text: string;
+}
+
+export class NetworkPage {
+  readonly indicator: Locator;
+
+  constructor(readonly page: Page) {
+    this.indicator = page.getByTestId('network-state');
+  }
+
+  async expectState(state: 'sealed' | 'open' | 'download'): Promise<void> {
+    await expect(this.indicator).toHaveAttribute('data-state', state);
+  }
+
+  /** Seals (or opens) the network from Settings, as a user does. */
+  async choose(base: 'sealed' | 'open'): Promise<void> {
+    await this.indicator.click();
+    const section = this.page.getByTestId('network-policy');
+    if (base === 'sealed') await section.getByRole('button', { name: 'Seal the network' }).click();
+    else {
+      await section.getByRole('button', { name: 'Open to model hosts…' }).click();
+      await this.page
+        .getByRole('dialog', { name: 'Open the network to the model hosts?' })
+        .getByRole('button', { name: 'Open to model hosts' })
+        .click();
+    }
+    await this.expectState(base);
+  }
+
+  /** A plain `fetch` made inside `worker` (or the page), outside any of Hearth's own guards. */
+  static fetchFrom(where: Worker | Page, url: string): Promise<AttemptResult> {
+    const attempt = async (target: string): Promise<AttemptResult> => {
+      try {
+        const response = await fetch(target, { credentials: 'omit' });
+        return {
+          status: response.status,
+          verdict: response.headers.get('x-hearth-network'),
+          text: (await response.text()).slice(0, 300),
+        };
+      } catch (error) {
+        return { status: 0, verdict: null, text: String(error) };
+      }
+    };
+    // Page and Worker have the same evaluate, typed apart.
+    return 'workers' in where ? where.evaluate(attempt, url) : where.evaluate(attempt, url);
+  }
+}
