@@ -245,7 +245,27 @@ test('a full disk fails a note save with Retry; the typed text stays and saves o
     // Or the note itself is gone, when Chromium discarded the database: then the dialog offers
     // to save the text as a new note, and the loss notice says what happened.
     const noteGone = notes.leaveDialog.getByText('Save it as a new note now');
-    await expect(kept.or(onlyHere).or(noteGone)).toBeVisible({ timeout: patient(60_000) });
+    // Or leaving's own save attempt found room (Chromium compacts its files when it likes): then
+    // the other note opens with no question, and every character typed is in the stored note.
+    const leftAtOnce = page
+      .waitForURL((url) => !url.pathname.endsWith(growingId), { timeout: patient(60_000) })
+      .then(
+        () => true,
+        () => false,
+      );
+    await expect(kept.or(onlyHere).or(noteGone))
+      .toBeVisible({ timeout: patient(60_000) })
+      .catch(async (error: unknown) => {
+        if (!(await leftAtOnce) || (await notes.leaveDialog.isVisible())) throw error;
+      });
+    if (!(await notes.leaveDialog.isVisible())) {
+      if (!(await databaseKept())) return expectLossReported(notes, null);
+      const bodies = await readAll<{ id: string; content: string }>(page, 'bodies');
+      const stored = bodies.find((b) => b.id === growingId)?.content ?? '';
+      expect(stored.length).toBeGreaterThanOrEqual(lastText.length);
+      expect(stored.includes(lastText.slice(-4096))).toBe(true);
+      return;
+    }
     if (await noteGone.isVisible()) {
       expect(await databaseKept()).toBe(false);
       return expectLossReported(notes, lastText.length);
