@@ -3,6 +3,7 @@
 // browser does it, and the app must say the vault is gone instead of showing an empty one.
 import { test, expect } from './fixtures';
 import type { Page } from '@playwright/test';
+import { readAll } from './idb';
 
 const notice = (page: Page) =>
   page.getByRole('alert').filter({ hasText: "This browser discarded Hearth's database" });
@@ -71,4 +72,40 @@ test('deleting all notes in Settings is not reported as a loss', async ({ page, 
   await notes.open();
   await expect(page.getByRole('heading', { name: 'Your vault is empty' })).toBeVisible();
   await expect(notice(page)).toHaveCount(0);
+});
+
+test('a note being typed in when the database is discarded says so, and its text can become a new note', async ({
+  page,
+  notes,
+}) => {
+  await notes.open();
+  await notes.create();
+  await notes.rename('Typed through it');
+  await notes.typeAtEnd('Saved before.\n');
+  await notes.saved();
+  await notes.create();
+  await notes.typeAtEnd('Another.\n');
+  await notes.saved();
+  await page
+    .getByRole('navigation', { name: 'Notes' })
+    .getByRole('link', { name: /^Typed through it/ })
+    .click();
+  await expect(notes.text).toHaveValue(/Saved before\.\n$/);
+  await expect.poll(() => seenNotes(page)).toBe(2);
+
+  await discardDatabase(page);
+  await notes.typeAtEnd('Typed after the loss.\n');
+  // Not "deleted for good": nobody deleted it, the browser discarded everything.
+  await expect(notes.saveError).toContainText('The browser discarded all of Hearth’s storage');
+  await expect(notice(page)).toContainText('It held 2 notes');
+  await notes.saveError.getByRole('button', { name: 'Save as a new note' }).click();
+  // Clicked with the text focused: the blur's save must not take the button away mid-click.
+  await expect(notes.saveError).toHaveCount(0);
+  await expect(notes.status).toHaveText('Saved');
+  const bodies = await readAll<{ id: string; content: string }>(page, 'bodies');
+  expect(bodies.map((b) => b.content)).toEqual([
+    expect.stringMatching(/Saved before\.\nTyped after the loss\.\n$/),
+  ]);
+  await page.reload();
+  await expect(page.getByRole('navigation', { name: 'Notes' }).getByRole('link')).toHaveCount(1);
 });

@@ -393,10 +393,23 @@ export class EditorSession {
             ? new StorageFullError('this note', { cause: error }).message
             : errorMessage(error);
         this.gone = error instanceof NotFoundError;
-        if (refused) void vaultLoss.recheck();
+        // A note that vanished under a full disk is most likely the whole database, discarded.
+        if (refused || this.gone) void this.#noticeDiscard();
       }
     });
     return this.#chain;
+  }
+
+  /**
+   * After a refused or missing write: a note missing because the browser discarded the database
+   * was not "deleted for good" by anyone; say what happened (the vault-loss notice says the rest).
+   */
+  async #noticeDiscard(): Promise<void> {
+    await vaultLoss.recheck();
+    // Typing goes on while the check runs; only the note's latest failed save gets the message.
+    if (!vaultLoss.discardedHere || !this.gone || this.status !== 'error') return;
+    this.error =
+      'The browser discarded all of Hearth’s storage (it does so when it judges the database damaged, as after a full disk), this note with it.';
   }
 
   /** `sent` is the text the save was given; `note` what it stored. */

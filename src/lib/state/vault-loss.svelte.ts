@@ -35,6 +35,11 @@ function write(key: string, value: unknown): void {
 class VaultLoss {
   /** The vault that was discarded, while the notice stands. */
   lost = $state.raw<VaultSeen | null>(read<VaultSeen>(lostKey));
+  /**
+   * The database this page started with was discarded while it ran: a note it had open that is
+   * now missing went with it (later rechecks compare against the new database's id).
+   */
+  discardedHere = false;
   private id: string | null = null;
   private checking: Promise<void> | null = null;
 
@@ -56,6 +61,7 @@ class VaultLoss {
     try {
       if ((await readVaultId()) === this.id) return true;
       await this.check();
+      if (this.lost !== null) this.discardedHere = true;
     } catch {
       // Unreadable right now; the next start checks again.
     }
