@@ -2,6 +2,7 @@ import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import { hubOrigins, hubRedirectSources } from './src/lib/llm/net/hosts.ts';
+import { buildCatalog } from './src/lib/llm/build-catalog.ts';
 
 // Model downloads are the only traffic that leaves the device: the hub, the hosts it redirects
 // large files to, web-llm's model-library host, and any mirrors the person serving Hearth lists in
@@ -74,12 +75,24 @@ function cspMeta(): Plugin {
   };
 }
 
+/** `virtual:model-catalog`: every engine's catalog as JSON, made once per build (and dev start). */
+function modelCatalog(): Plugin {
+  const id = 'virtual:model-catalog';
+  return {
+    name: 'hearth-model-catalog',
+    resolveId: (source) => (source === id ? `\0${id}` : null),
+    load: (resolved) =>
+      resolved === `\0${id}` ? `export default ${JSON.stringify(buildCatalog())};` : null,
+  };
+}
+
 const outDir = process.env.HEARTH_OUT_DIR ?? 'dist';
 
 export default defineConfig({
   plugins: [
     svelte(),
     cspMeta(),
+    modelCatalog(),
     VitePWA({
       registerType: 'prompt',
       injectRegister: false,

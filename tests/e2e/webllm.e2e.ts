@@ -2,6 +2,7 @@
 // catalog offer, missing files failing fast without poisoning web-llm's caches, and folder imports.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { cacheEntries, ModelsPage, shownBytes, type CachedEntry } from './pages/models-page';
 import { patient } from './patience';
@@ -52,11 +53,25 @@ function fakeWebLlmFolder(parent: string, options: { missingShard?: string } = {
   return { dir, sizeBytes };
 }
 
+/** Model engine workers running in the page (web-llm's or transformers.js's chat engine). */
+const modelWorkers = (page: Page) =>
+  page.workers().filter((w) => /llm-(webllm|transformers)\.worker/.test(w.url()));
+
 test('SwiftShader WebGPU: the device panel says no shader-f16 and the catalog offers q4f32 models', async ({
   page,
+  notes,
 }) => {
+  // Idle on Notes, no model worker runs; the catalog, made at build time, starts none either.
+  await notes.open();
+  await notes.create();
+  await notes.typeAtEnd('Idle now.\n');
+  await notes.saved();
+  expect(modelWorkers(page)).toEqual([]);
   const models = new ModelsPage(page);
   await models.open();
+  await expect(models.entry('webllm:Llama-3.2-1B-Instruct-q4f32_1-MLC')).toBeVisible();
+  await expect(models.entry('transformers:HuggingFaceTB/SmolLM2-135M-Instruct@q4')).toBeVisible();
+  expect(modelWorkers(page)).toEqual([]);
   await expect(models.deviceFact('webgpu')).toHaveText('Yes');
   await expect(models.deviceFact('adapter')).toContainText(/swiftshader/i);
   await expect(models.deviceFact('f16')).toHaveText(/^No\b/);

@@ -4,7 +4,6 @@
 import { RpcClient } from '../rpc/client';
 import type { EngineEvents, EngineHandlers } from './engine-protocol';
 import type {
-  CatalogEntry,
   ChatRequest,
   DownloadProgress,
   EngineKind,
@@ -106,10 +105,6 @@ export class WorkerEngine implements LlmEngine, ModelStoreBackend {
 
   unload(): Promise<void> {
     return this.#rpc.call('unload', {});
-  }
-
-  catalog(): Promise<CatalogEntry[]> {
-    return this.#rpc.call('catalog', {});
   }
 
   download(spec: ModelSpec, onProgress: (p: DownloadProgress) => void, signal?: AbortSignal) {

@@ -1,7 +1,6 @@
 // The one typed protocol both model workers speak (WebLLM's and transformers.js's), so the main
 // thread drives either through the same client. Long calls carry a `callId` that `abort` names.
 import type {
-  CatalogEntry,
   ChatRequest,
   DownloadProgress,
   GenerationStats,
@@ -31,7 +30,6 @@ export type EngineHandlers = {
   chat(args: { callId: number; request: ChatRequest }, ctx: Ctx): Promise<GenerationStats>;
   abort(args: { callId: number }): void;
   unload(args: Record<string, never>): Promise<void>;
-  catalog(args: Record<string, never>): Promise<CatalogEntry[]>;
   download(
     args: { callId: number; spec: ModelSpec },
     ctx: Ctx,

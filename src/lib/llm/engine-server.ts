@@ -41,7 +41,6 @@ export function createEngineHandlers({ engine, store, configure }: EngineWorkerP
     },
     abort: ({ callId }) => running.get(callId)?.abort(),
     unload: () => engine.unload(),
-    catalog: () => store.catalog(),
     download: ({ callId, spec }, ctx: Ctx) =>
       track(callId, (signal) =>
         store.download(

@@ -210,7 +210,6 @@ export interface ModelFile {
 
 /** The model store operations each engine's worker provides next to its engine. */
 export interface ModelStoreBackend {
-  catalog(): Promise<CatalogEntry[]>;
   /**
    * Fetches every file of `spec` not yet cached (resuming a partial download) from its pinned
    * revision; resolves to the size and each file's SHA-256 (hashed as the bytes arrived).

@@ -1,7 +1,6 @@
-// What can be downloaded, judged against this device: both engines' catalogs merged, the user's
-// custom transformers.js repos added, and f16 entries swapped for their f32 twins when the GPU
-// lacks shader-f16. Each engine's catalog is fetched on its own, so a WebLLM failure (or no
-// WebGPU) never hides the CPU models.
+// What can be downloaded, judged against this device: both engines' catalogs (made at build time)
+// merged, the user's custom transformers.js repos added, and f16 entries swapped for their f32
+// twins when the GPU lacks shader-f16.
 import { readSetting, writeSetting } from '../db/models-repo';
 import { errorMessage } from '../errors';
 import { checkCustomRef, customEntry, parseRepoId, type CustomModelRef } from '../llm/custom-model';
@@ -77,10 +76,9 @@ export class ModelCatalog {
   }
 
   async load(): Promise<void> {
-    const { engineFor } = await import('./engine-workers');
-    const kinds: EngineKind[] = ['transformers', 'webllm'];
-    const [results, stored] = await Promise.all([
-      Promise.allSettled(kinds.map(async (kind) => (await engineFor(kind)).catalog())),
+    // Made at build time: listing it starts no model worker.
+    const [{ default: byEngine }, stored] = await Promise.all([
+      import('virtual:model-catalog'),
       readSetting<unknown>(CUSTOM_KEY, []),
     ]);
     const errors: string[] = [];
@@ -94,14 +92,7 @@ export class ModelCatalog {
         errors.push(`${errorMessage(error)} It was left out of the catalog.`);
       }
     }
-    const all: CatalogEntry[] = [];
-    results.forEach((result, i) => {
-      const kind = kinds[i] ?? 'transformers';
-      if (result.status === 'fulfilled') all.push(...result.value);
-      else
-        errors.push(`${engineNames[kind]} models are unavailable: ${errorMessage(result.reason)}`);
-    });
-    this.#all = all;
+    this.#all = [...byEngine.transformers, ...byEngine.webllm];
     this.#custom = custom;
     this.errors = errors;
     this.ready = true;

@@ -15,7 +15,6 @@ import {
 } from '../net/hub-revision';
 import {
   modelKey,
-  type CatalogEntry,
   type DownloadProgress,
   type InstalledModel,
   type ModelFile,
@@ -34,8 +33,6 @@ import {
   putFile,
   readCachedJson,
 } from './cache-files';
-import { transformersCatalog } from './catalog';
-import { embeddingCatalog } from './embedding-catalog';
 import { contentTypeFor } from './import-validate';
 import { readBody } from './read-body';
 import { importModelFolder } from './store-import';
@@ -102,10 +99,6 @@ export class TransformersStore implements ModelStoreBackend {
 
   constructor(deps: TransformersStoreDeps) {
     this.#deps = deps;
-  }
-
-  catalog(): Promise<CatalogEntry[]> {
-    return Promise.resolve([...transformersCatalog(), ...embeddingCatalog()]);
   }
 
   download(

@@ -23,7 +23,6 @@ import {
   revisionApiUrl,
 } from '../net/hub-revision';
 import type {
-  CatalogEntry,
   DownloadProgress,
   InstalledModel,
   ModelFile,
@@ -85,10 +84,6 @@ export class WebLlmStore implements ModelStoreBackend {
 
   constructor(guard: FetchGuard) {
     this.#guard = guard;
-  }
-
-  catalog(): Promise<CatalogEntry[]> {
-    return Promise.resolve(webLlmCatalog());
   }
 
   download(
