@@ -90,8 +90,12 @@ export async function benchThreads(port = 4197, config = threadsBenchConfig) {
     const context = await browser.newContext();
     const blocked = await guard(context);
     const appIsolated = await importModel(context, server.url, modelDir);
+    // Threads only pay when cores are free: the machine's load is sampled all along.
     const load1m = [loadavg()[0]];
-    const result = await turns(context, server.url, config, texts);
+    const sampler = setInterval(() => load1m.push(loadavg()[0]), 5_000);
+    const result = await turns(context, server.url, config, texts).finally(() =>
+      clearInterval(sampler),
+    );
     load1m.push(loadavg()[0]);
     await context.close();
     if (blocked.length) throw new Error(`requests left localhost: ${blocked.join(', ')}`);
@@ -102,7 +106,12 @@ export async function benchThreads(port = 4197, config = threadsBenchConfig) {
       tokensPerText: config.tokens,
       callSize: config.batch,
       passes: config.passes,
-      loadAverage1m: load1m.map((l) => round(l, 2)),
+      loadAverage1m: {
+        first: round(load1m[0], 2),
+        min: round(Math.min(...load1m), 2),
+        max: round(Math.max(...load1m), 2),
+        last: round(load1m.at(-1), 2),
+      },
       ...result,
       ratio: round(result.allThreads.chunksPerS / result.oneThread.chunksPerS, 3),
       goal: { ratio: 1.5 },

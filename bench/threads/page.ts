@@ -89,12 +89,14 @@ window.runThreadsBench = async (config) => {
     }
     const chunks = sum(timed.map((c) => c.length));
     const tokens = oneLoaded.tokens;
+    const pairRatios = oneMs.map((ms, i) => ms / allMs[i]!);
     return {
       meanTokensPerText: round(sum(tokens) / tokens.length),
       oneThread: summary(oneLoaded, oneMs, chunks),
       allThreads: summary(allLoaded, allMs, chunks),
       // Per pair of calls on the same texts, a moment apart: 1-thread time over all-threads time.
-      medianPairRatio: round(median(oneMs.map((ms, i) => ms / allMs[i]!)), 3),
+      medianPairRatio: round(median(pairRatios), 3),
+      pairRatios: pairRatios.map((r) => round(r, 2)),
     };
   } finally {
     one.worker.terminate();
