@@ -11,6 +11,7 @@ import { benchIngest } from './ingest.bench.mjs';
 import { benchGrounding } from './grounding.bench.mjs';
 import { benchAttach } from './attach.bench.mjs';
 import { benchBundle } from './bundle.bench.mjs';
+import { benchThreads } from './threads.bench.mjs';
 
 const result = { date: new Date().toISOString(), machine: await machine() };
 result.startup = await benchStartup();
@@ -22,6 +23,7 @@ result.ingest = await benchIngest();
 result.grounding = await benchGrounding();
 result.attach = await benchAttach();
 result.bundle = await benchBundle();
+result.threads = await benchThreads();
 
 mkdirSync('bench/out', { recursive: true });
 writeFileSync('bench/out/latest.json', JSON.stringify(result, null, 2));

@@ -6,6 +6,7 @@ import {
   configureNetwork,
   configureTransformers,
   fetchModelFile,
+  wasmThreads,
   withNetwork,
   yieldToEvents,
 } from '../lib/llm/transformers/runtime';
@@ -13,7 +14,7 @@ import { TransformersStore } from '../lib/llm/transformers/store';
 
 configureTransformers();
 serveEngine(self, {
-  engine: new TransformersEngine({ network: withNetwork, yieldToEvents }),
+  engine: new TransformersEngine({ network: withNetwork, yieldToEvents, threads: wasmThreads }),
   store: new TransformersStore({ network: withNetwork, fetchFile: fetchModelFile }),
   configure: configureNetwork,
 });

@@ -43,7 +43,7 @@ async function loadModel(spec: TransformersSpec) {
   }
   const key = `memory.device:${modelKey(spec)}`;
   return loadOnFastestDevice(spec, {
-    load: (s) => loadEmbedder(s, { network: runtime.withNetwork }),
+    load: (s) => loadEmbedder(s, { network: runtime.withNetwork, threads: runtime.wasmThreads }),
     remembered: {
       read: async () =>
         (await readSetting<{ device: 'wasm' | 'webgpu' } | null>(key, null))?.device ?? null,

@@ -23,7 +23,7 @@ function scriptedEngine(pieces: string[], gapMs = 5, failWith?: Error) {
   const requests: ChatRequest[] = [];
   const engine: LlmEngine = {
     kind: 'transformers',
-    load: () => Promise.resolve(),
+    load: () => Promise.resolve({ threads: null }),
     unload: () => Promise.resolve(),
     async chat(request, onDelta, signal) {
       requests.push(request);

@@ -19,7 +19,7 @@ function serialEngine(
   let call = 0;
   const engine: LlmEngine = {
     kind: 'transformers',
-    load: () => Promise.resolve(),
+    load: () => Promise.resolve({ threads: null }),
     unload: () => Promise.resolve(),
     chat(_request, onDelta, signal) {
       const script = scripts[call++]!;

@@ -31,6 +31,7 @@ function fakeLoader(delayMs: Record<'wasm' | 'webgpu', number | 'fail'>) {
       dimensions: 4,
       maxTokens: 512,
       device: s.device,
+      threads: s.device === 'wasm' ? 1 : null,
       countTokens: (t) => t.length,
       embed: async (texts) => {
         calls[s.device]++;

@@ -53,6 +53,8 @@ beforeAll(async () => {
     network: noNetwork,
     deviceOverride: 'cpu',
     onProgress: (p) => progress.push(p),
+    // What the worker's runtime would say it configured (runtime.ts wasmThreads).
+    threads: () => 2,
   });
 });
 
@@ -78,6 +80,7 @@ describe('loadEmbedder (tiny BERT, Node)', () => {
       modelId: 'transformers:tiny-bert@fp32',
       dimensions: DIMS,
       maxTokens: 512,
+      threads: 2,
       device: 'wasm',
     });
   });

@@ -31,6 +31,8 @@ const request: ChatRequest = {
 let root = '';
 const engine = new TransformersEngine({
   deviceOverride: 'cpu',
+  // What the worker's runtime would say it configured (runtime.ts wasmThreads).
+  threads: () => 2,
   yieldToEvents: () => new Promise((resolve) => setTimeout(resolve, 0)),
 });
 
@@ -54,7 +56,7 @@ describe('TransformersEngine', () => {
 
   it('loads with download then load progress', async () => {
     const events: LoadProgress[] = [];
-    await engine.load(spec, (p) => events.push(p));
+    expect(await engine.load(spec, (p) => events.push(p))).toEqual({ threads: 2 });
     expect(events.some((e) => e.phase === 'download')).toBe(true);
     expect(events.at(-1)).toMatchObject({ phase: 'load', fraction: 1 });
     const firstLoad = events.findIndex((e) => e.phase === 'load');
@@ -156,5 +158,10 @@ describe('TransformersEngine', () => {
     await expect(loading).rejects.toThrow();
     await expect(engine.chat(request, () => {})).rejects.toThrow(/No model is loaded/);
     await engine.load(spec, () => {});
+  });
+
+  it('reports no processor threads for a model computing on the GPU', async () => {
+    // (Node runs it on the CPU all the same: deviceOverride.)
+    expect(await engine.load({ ...spec, device: 'webgpu' }, () => {})).toEqual({ threads: null });
   });
 });

@@ -6,6 +6,7 @@ import type {
   GenerationStats,
   InstalledModel,
   LoadProgress,
+  LoadReport,
   ModelFile,
   ModelFileHash,
   ModelSpec,
@@ -26,7 +27,7 @@ type Ctx = import('../rpc/protocol').HandlerContext<EngineEvents>;
 // Type aliases, not interfaces: they must be assignable to the RPC layer's index-signature maps.
 export type EngineHandlers = {
   configure(args: NetworkSettings): void;
-  load(args: { callId: number; spec: ModelSpec }, ctx: Ctx): Promise<void>;
+  load(args: { callId: number; spec: ModelSpec }, ctx: Ctx): Promise<LoadReport>;
   chat(args: { callId: number; request: ChatRequest }, ctx: Ctx): Promise<GenerationStats>;
   abort(args: { callId: number }): void;
   unload(args: Record<string, never>): Promise<void>;

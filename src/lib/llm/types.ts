@@ -182,6 +182,15 @@ export interface GenerationStats {
   finishReason: 'stop' | 'length' | 'abort';
 }
 
+/** What a load set up, as the engine that ran it reports it. */
+export interface LoadReport {
+  /**
+   * ONNX Runtime's WASM threads a transformers.js model runs on, as its worker configured them;
+   * null for a model computing on the GPU (WebLLM, transformers.js on WebGPU).
+   */
+  threads: number | null;
+}
+
 /** One engine with at most one model loaded. Implemented in-worker and across the worker boundary. */
 export interface LlmEngine {
   readonly kind: EngineKind;
@@ -190,7 +199,7 @@ export interface LlmEngine {
     spec: ModelSpec,
     onProgress: (progress: LoadProgress) => void,
     signal?: AbortSignal,
-  ): Promise<void>;
+  ): Promise<LoadReport>;
   /** Streams a completion; `onDelta` gets each new piece of text. Abort stops at once. */
   chat(
     request: ChatRequest,

@@ -10,6 +10,8 @@ export interface TextEmbedder {
   /** Longest input the model takes, in its tokens. */
   readonly maxTokens: number;
   readonly device: 'wasm' | 'webgpu';
+  /** ONNX Runtime's WASM threads the model runs on; null on WebGPU or where not known. */
+  readonly threads: number | null;
   /** Token count of each text in the model's own tokenizer, without special tokens. */
   countTokens(text: string): number;
   /**

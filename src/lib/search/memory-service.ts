@@ -62,6 +62,7 @@ export class MemoryService {
     snapshotBytes: 0,
     recall: null,
     device: null,
+    threads: null,
     passagesEmbedded: 0,
     error: null,
   };
@@ -153,6 +154,7 @@ export class MemoryService {
       snapshotBytes: info.snapshotBytes,
       recall: info.recall,
       device: servingSlot.queue.embedder.device,
+      threads: servingSlot.queue.embedder.threads,
     });
     if (!this.#writer) return this.#refreshCounts();
     if (this.#indexer?.modelId !== target) {

@@ -86,6 +86,8 @@ export interface MemoryStatus {
   recall: RecallReport | null;
   /** Where the embedding model runs. */
   device: 'wasm' | 'webgpu' | null;
+  /** ONNX Runtime's WASM threads the serving model runs on, as its worker configured them. */
+  threads: number | null;
   /** Note passages this worker embedded since it started, over every model and indexer. */
   passagesEmbedded: number;
   error: string | null;

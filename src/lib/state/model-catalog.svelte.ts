@@ -4,6 +4,7 @@
 import { readSetting, writeSetting } from '../db/models-repo';
 import { errorMessage } from '../errors';
 import { checkCustomRef, customEntry, parseRepoId, type CustomModelRef } from '../llm/custom-model';
+import { modelThreads } from '../llm/threads';
 import type { CatalogEntry, DeviceProbe, EngineKind, Verdict } from '../llm/types';
 import { replacedF16, verdictFor, visibleCatalog } from '../llm/verdict';
 
@@ -52,6 +53,15 @@ export class ModelCatalog {
       };
     });
   });
+
+  /** Threads a processor model will get: the model workers' rule, from the page's view of the device. */
+  readonly plannedThreads = $derived(
+    this.probe &&
+      modelThreads({
+        crossOriginIsolated: this.probe.crossOriginIsolated,
+        hardwareConcurrency: this.probe.logicalCores,
+      }),
+  );
 
   /** True when f16 entries were replaced by their q4f32 variants for this GPU. */
   readonly f32Offered = $derived(

@@ -45,6 +45,8 @@ async function workers(): Promise<EngineWorkers> {
 class Models {
   #installed = $state.raw<InstalledModel[]>([]);
   #loaded = $state.raw<InstalledModel | null>(null);
+  /** What the engine reported for the model in `#loaded` (read only while one is loaded). */
+  #loadedThreads = $state<number | null>(null);
   #loading = $state.raw<{ key: string; progress: LoadProgress } | null>(null);
   #watching = false;
   #started: Promise<void> | null = null;
@@ -87,6 +89,10 @@ class Models {
   }
   get loadedKey(): string | null {
     return this.#loaded?.key ?? null;
+  }
+  /** ONNX Runtime's WASM threads the loaded chat model runs on: null when none, or on the GPU. */
+  get loadedThreads(): number | null {
+    return this.#loaded ? this.#loadedThreads : null;
   }
   get loading(): { key: string; progress: LoadProgress } | null {
     return this.#loading;
@@ -189,7 +195,12 @@ class Models {
         const pinned = await checkBeforeLoad(model, engine);
         if (pinned) await saveInstalledModel(pinned);
         signal?.throwIfAborted();
-        await engine.load(model.spec, (progress) => (this.#loading = { key, progress }), signal);
+        const report = await engine.load(
+          model.spec,
+          (progress) => (this.#loading = { key, progress }),
+          signal,
+        );
+        this.#loadedThreads = report.threads;
         this.#loaded = model;
         return engine;
       } catch (error) {

@@ -25,6 +25,8 @@ export interface EmbedderDeps {
   signal?: AbortSignal;
   /** onnxruntime-node (Node tests) runs on 'cpu', not 'wasm'. */
   deviceOverride?: 'cpu';
+  /** The WASM threads the runtime settled on, asked once the model loaded (runtime.ts wasmThreads). */
+  threads?: () => number | null;
 }
 
 interface Encoded {
@@ -36,6 +38,7 @@ class TransformersEmbedder implements TextEmbedder {
   readonly dimensions: number;
   readonly maxTokens: number;
   readonly device: 'wasm' | 'webgpu';
+  readonly threads: number | null;
   #embedding: EmbeddingSpec;
   #tokenizer: PreTrainedTokenizer;
   #model: PreTrainedModel;
@@ -45,11 +48,13 @@ class TransformersEmbedder implements TextEmbedder {
     embedding: EmbeddingSpec,
     tokenizer: PreTrainedTokenizer,
     model: PreTrainedModel,
+    threads: number | null,
   ) {
     this.modelId = modelKey(spec);
     this.dimensions = embedding.dimensions;
     this.maxTokens = embedding.maxTokens;
     this.device = spec.device;
+    this.threads = threads;
     this.#embedding = embedding;
     this.#tokenizer = tokenizer;
     this.#model = model;
@@ -159,5 +164,7 @@ export async function loadEmbedder(
     signal.throwIfAborted();
   }
   reporter.ready();
-  return new TransformersEmbedder(spec, embedding, tokenizer, model);
+  // WASM threads say nothing about a model computing on the GPU.
+  const threads = spec.device === 'wasm' ? (deps.threads?.() ?? null) : null;
+  return new TransformersEmbedder(spec, embedding, tokenizer, model, threads);
 }

@@ -21,6 +21,7 @@ import {
   type GenerationStats,
   type LlmEngine,
   type LoadProgress,
+  type LoadReport,
   type ModelSpec,
 } from '../types';
 import { noNetwork, type NetworkScope } from './activity';
@@ -53,6 +54,8 @@ export interface TransformersEngineOptions {
    * would not see the abort message until the whole answer is done.
    */
   yieldToEvents?: () => Promise<void>;
+  /** The WASM threads the runtime settled on, asked once a model loaded (runtime.ts wasmThreads). */
+  threads?: () => number | null;
 }
 
 interface Loaded {
@@ -76,7 +79,7 @@ export class TransformersEngine implements LlmEngine {
     spec: ModelSpec,
     onProgress: (progress: LoadProgress) => void,
     signal?: AbortSignal,
-  ): Promise<void> {
+  ): Promise<LoadReport> {
     if (spec.engine !== 'transformers')
       throw new ModelUnsupportedError(`The CPU engine cannot run ${modelKey(spec)}.`);
     signal?.throwIfAborted();
@@ -116,6 +119,8 @@ export class TransformersEngine implements LlmEngine {
     this.#yieldBeforeForward(loaded.model);
     this.#loaded = loaded;
     reporter.ready();
+    // WASM threads say nothing about a model computing on the GPU.
+    return { threads: spec.device === 'wasm' ? (this.#options.threads?.() ?? null) : null };
   }
 
   async chat(

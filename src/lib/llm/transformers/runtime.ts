@@ -11,6 +11,7 @@ import { HUB_ORIGIN } from '../net/hosts';
 import { initiatorName } from '../../net/initiator';
 import { createModelFetch } from '../net/model-fetch';
 import { revisionApiUrl } from '../net/hub-revision';
+import { modelThreads } from '../threads';
 import type { NetworkSettings } from '../types';
 import type { NetworkActivity } from './activity';
 import { CACHE_NAME, fileKey } from './cache-files';
@@ -133,7 +134,12 @@ export function yieldToEvents(): Promise<void> {
 
 let configured = false;
 
-export function configureTransformers(): void {
+export interface RuntimeOptions {
+  /** ONNX Runtime's WASM threads; by default modelThreads() for this worker (benchmarks pick). */
+  threads?: number;
+}
+
+export function configureTransformers(options: RuntimeOptions = {}): void {
   if (configured) return;
   configured = true;
   env.allowLocalModels = false;
@@ -147,6 +153,25 @@ export function configureTransformers(): void {
   // next to the service worker's precache) and imports the runtime's glue from a blob: URL.
   env.useWasmCache = false;
   const wasm = env.backends.onnx.wasm;
-  if (wasm) wasm.wasmPaths = { mjs: ortMjsUrl, wasm: ortWasmUrl };
+  if (wasm) {
+    wasm.wasmPaths = { mjs: ortMjsUrl, wasm: ortWasmUrl };
+    // The threaded runtime above starts its own worker threads (same-origin, precached).
+    wasm.numThreads =
+      options.threads ??
+      modelThreads({
+        crossOriginIsolated: self.crossOriginIsolated,
+        hardwareConcurrency: navigator.hardwareConcurrency,
+      });
+  }
   env.fetch = fetchModelFile;
+}
+
+/**
+ * The threads ONNX Runtime's WASM backend runs on. Read after a model loaded, it is what the
+ * runtime settled on: it writes 1 back where threads turned out unsupported. Null before
+ * configureTransformers() and outside the browser runtime.
+ */
+export function wasmThreads(): number | null {
+  const threads = env.backends.onnx.wasm?.numThreads;
+  return typeof threads === 'number' ? threads : null;
 }

@@ -9,6 +9,7 @@ import type {
   GenerationStats,
   LlmEngine,
   LoadProgress,
+  LoadReport,
   ModelSpec,
   WebLlmSpec,
 } from '../types';
@@ -90,7 +91,7 @@ export class WebLlmEngine implements LlmEngine {
     input: ModelSpec,
     onProgress: (progress: LoadProgress) => void,
     signal?: AbortSignal,
-  ): Promise<void> {
+  ): Promise<LoadReport> {
     const spec = asWebLlm(input);
     signal?.throwIfAborted();
     await assertDeviceCanRun(spec);
@@ -118,6 +119,8 @@ export class WebLlmEngine implements LlmEngine {
     // reload() resolves quietly when aborted.
     if (signal?.aborted) throw abortError();
     this.#loaded = spec;
+    // web-llm computes on the GPU: no processor threads to report.
+    return { threads: null };
   }
 
   async chat(
