@@ -4,8 +4,8 @@
 // and a damaged file are refused with a message and nothing is written; a merge over a note that
 // differs keeps both texts.
 import AxeBuilder from '@axe-core/playwright';
-import { test, expect, guardContext, watchPage, assertGuard, type Guard } from './fixtures';
-import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { test, expect } from './fixtures';
+import type { Page } from '@playwright/test';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,41 +14,19 @@ import { MemoryViewPage, seedChats } from './pages/memory-view-page';
 import { SearchPage } from './pages/search-page';
 import { readAll } from './idb';
 import { patient } from './patience';
-import {
-  MemoryPage,
-  type StoredChunk,
-  type StoredJob,
-  type StoredVector,
-} from './pages/memory-page';
+import { MemoryPage, type StoredJob } from './pages/memory-page';
 import { appWorker, workerCall } from './pages/worker-rpc';
-import type { MemoryStatus, SemanticResponse } from '../../src/lib/search/memory-types';
-
-const PASSPHRASE = 'lantern-moss-orbit-42';
-
-interface Session {
-  context: BrowserContext;
-  page: Page;
-  guard: Guard;
-}
-
-async function freshSession(browser: Browser): Promise<Session> {
-  const guard: Guard = { blocked: [], problems: [], allowHosts: new Set(), expectProblems: [] };
-  const context = await browser.newContext({
-    baseURL: test.info().project.use.baseURL,
-    acceptDownloads: true,
-  });
-  await guardContext(context, guard);
-  const page = await context.newPage();
-  watchPage(page, guard);
-  await page.goto('/');
-  await expect(page.getByRole('button', { name: 'New note' })).toBeVisible();
-  return { context, page, guard };
-}
-
-async function endSession(session: Session): Promise<void> {
-  await session.context.close();
-  assertGuard(session.guard);
-}
+import type { MemoryStatus } from '../../src/lib/search/memory-types';
+import {
+  PASSPHRASE,
+  backUp,
+  endSession,
+  freshSession,
+  meaningSearch,
+  openBackup,
+  openSettings,
+  storedIndex,
+} from './pages/backup-session';
 
 /** Every store a backup carries, sorted, as the tests' independent view of IndexedDB. */
 async function personalState(page: Page) {
@@ -75,58 +53,6 @@ async function personalState(page: Page) {
     memories: byId(await readAll<{ id: string }>(page, 'memories')),
     settings: byId(settings),
   };
-}
-
-async function openSettings(page: Page): Promise<void> {
-  await page.getByRole('link', { name: 'Settings', exact: true }).click();
-  await expect(page.getByRole('heading', { name: 'Backup and restore' })).toBeVisible();
-}
-
-/** The semantic index as stored: chunk rows (without their per-device labels) and vectors. */
-async function storedIndex(memory: MemoryPage) {
-  const [chunks, vectors] = await Promise.all([memory.chunks(), memory.vectors()]);
-  const labelOf = new Map(chunks.map((c) => [c.id, c.label]));
-  return {
-    chunks: chunks
-      .map(({ label: _label, ...row }: StoredChunk) => row)
-      .sort((a, b) => a.id.localeCompare(b.id)),
-    vectors: vectors
-      .map(({ chunkId, q, scale, label }: StoredVector) => {
-        expect(labelOf.get(chunkId)).toBe(label);
-        return { chunkId, q: Array.from(q), scale };
-      })
-      .sort((a, b) => a.chunkId.localeCompare(b.chunkId)),
-  };
-}
-
-/** What the memory worker answers for a search by meaning: chunks and scores, best first. */
-async function meaningSearch(page: Page, query: string) {
-  const worker = await appWorker(page, /memory\.worker/);
-  const response = await workerCall<SemanticResponse>(worker, 'search', { query, k: 10 });
-  expect(response.unavailable).toBeNull();
-  return response.hits.map((h) => ({ chunkId: h.chunkId, score: h.score.toFixed(5) }));
-}
-
-async function backUp(page: Page, file: string): Promise<void> {
-  await openSettings(page);
-  await page.getByTestId('backup-passphrase').fill(PASSPHRASE);
-  await page.getByTestId('backup-passphrase-repeat').fill(PASSPHRASE);
-  const download = page.waitForEvent('download', { timeout: patient(60_000) });
-  await page.getByRole('button', { name: 'Back up everything' }).click();
-  const saved = await download;
-  expect(saved.suggestedFilename()).toMatch(/^hearth-backup-\d{4}-\d{2}-\d{2}\.zip\.age$/);
-  await saved.saveAs(file);
-}
-
-/** Opens the restore dialog with `file` and `passphrase`; returns the dialog. */
-async function openBackup(page: Page, file: string, passphrase: string) {
-  await openSettings(page);
-  await page.getByRole('button', { name: 'Restore from backup…' }).click();
-  const dialog = page.getByTestId('restore-dialog');
-  await dialog.getByTestId('restore-file').setInputFiles(file);
-  await dialog.getByLabel('Passphrase').fill(passphrase);
-  await dialog.getByRole('button', { name: 'Open' }).click();
-  return dialog;
 }
 
 test.describe.serial('backup and restore', () => {

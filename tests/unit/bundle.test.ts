@@ -295,8 +295,8 @@ describe('the Hearth bundle', () => {
   it('refuses a future format, naming it, and sends format 1 to Import', async () => {
     const entries = await entriesOf(await bundle());
     expect(
-      await refusal(zipOf(withManifest(entries, { ...manifestOf(entries), format: 4 }))),
-    ).toMatch(/newer Hearth \(format 4/);
+      await refusal(zipOf(withManifest(entries, { ...manifestOf(entries), format: 5 }))),
+    ).toMatch(/newer Hearth \(format 5/);
     const old = zipOf([{ name: 'hearth-export.json', data: encoder.encode('{"format":1}') }]);
     await expect(readBundle(old)).rejects.toBeInstanceOf(FormatOneBundleError);
   });

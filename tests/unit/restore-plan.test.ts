@@ -49,6 +49,7 @@ function contents(): BundleContents {
       retention: { conversationDays: 1, ledgerDays: null },
     },
     models: [],
+    modelFiles: [],
     ledger: [
       {
         seq: 4,

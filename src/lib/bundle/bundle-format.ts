@@ -5,10 +5,13 @@
 import * as v from 'valibot';
 
 /**
- * The format this Hearth writes. 3 is format 2 plus the optional parts `index/` and `models/`; a
- * format-2 backup (no optional parts) is still read.
+ * The format this Hearth writes. 3 is format 2 plus the optional part `index/`; a format-2 backup
+ * (no optional parts) is still read. A backup that carries model files (`models/`, models-part.ts)
+ * is format 4, so a Hearth that cannot restore them names it as newer; one without is still 3.
  */
 export const bundleFormat = 3;
+/** The newest format this Hearth reads. */
+export const newestBundleFormat = 4;
 export const oldestBundleFormat = 2;
 export const manifestPath = 'manifest.json';
 
@@ -48,7 +51,8 @@ export type CountKind = (typeof countKinds)[number];
 /**
  * Limits on what a manifest may declare, checked before any entry is read: a single entry's size
  * (a note is at most 5 MB and an attachment 100 MB; the JSONL tables of a large vault stay far
- * under this) and the whole bundle's (the import reads a bundle into memory once).
+ * under this) and the whole bundle's. Model files (`models/`) have limits of their own
+ * (models-part.ts): they are stored, never inflated, and restored straight from the file.
  */
 export const maxEntryBytes = 512 * 1024 * 1024;
 export const maxBundleBytes = 1024 * 1024 * 1024;

@@ -6,7 +6,7 @@ import type { HandlerContext } from '../rpc/protocol';
 import { notifyVaultChange } from '../vault/changes';
 import { decryptBlob, encryptBlob, encryptBlobTo, isAgeFile } from './age-file';
 import { readBundle, type BundleContents } from './bundle-read';
-import { writeBundle } from './bundle-write';
+import { writeBundle, type BundleModelFile } from './bundle-write';
 import type { CountKind } from './bundle-format';
 import {
   planRestore,
@@ -20,6 +20,11 @@ import { readIndexSource } from '../db/index-backup-repo';
 import { maxBlockChunks } from './index-format';
 import { embeddingHere } from './embedding-here';
 import { errorMessage, HearthError } from '../errors';
+import { listInstalledModels } from '../db/models-repo';
+import { preferredEmbeddingModel } from '../llm/transformers/embedding-catalog';
+import { readStoredFile, recordedFiles, storeModelFiles } from '../llm/model-files';
+import type { InstalledModel } from '../llm/types';
+import type { CarriedModel } from './models-part';
 
 export type BundlePhase =
   'reading' | 'writing' | 'encrypting' | 'decrypting' | 'checking' | 'restoring';
@@ -42,6 +47,14 @@ export interface OpenedBundle {
   bytes: number;
   /** The backup's semantic index, when it has one. */
   index: { modelId: string; chunks: number } | null;
+  /** The models whose files the backup carries, with their size. */
+  modelFiles: ModelSummary[];
+}
+
+export interface ModelSummary {
+  key: string;
+  name: string;
+  bytes: number;
 }
 
 export interface RestorePreview {
@@ -54,6 +67,8 @@ export interface RestorePreview {
   indexChunks: number;
   /** Why the backup's index is not used, when it has one. */
   indexNote: string | null;
+  /** Models the restore installs from the backup's files (those not installed here already). */
+  models: ModelSummary[];
 }
 
 export class PassphraseNeededError extends HearthError {
@@ -85,14 +100,37 @@ function writesOf(plan: RestorePlan): Record<CountKind, number> {
     memories: plan.memories.length,
     drafts: plan.drafts.length,
     settings: plan.settings.length,
-    models: 0,
+    models: plan.models.length,
     ledger: plan.ledger.length,
   };
 }
 
-/** What is here, with the embedding models a backup's index may fit. */
+/** What is here, with the models a backup's models and index are matched against. */
 async function existingState(): Promise<ExistingState> {
-  return { ...(await readExistingState()), embedding: await embeddingHere() };
+  return {
+    ...(await readExistingState()),
+    embedding: await embeddingHere(),
+    models: await listInstalledModels(),
+    preferEmbedding: preferredEmbeddingModel,
+  };
+}
+
+const summary = ({ model, sizeBytes }: CarriedModel): ModelSummary => ({
+  key: model.key,
+  name: model.name,
+  bytes: sizeBytes,
+});
+
+/** Every recorded file of the complete, pinned models, read from Cache Storage when written. */
+function modelFilesOf(models: InstalledModel[]): BundleModelFile[] {
+  return models.flatMap((model) =>
+    recordedFiles(model).map((file) => ({
+      modelKey: model.key,
+      modelName: model.name,
+      ...file,
+      blob: () => readStoredFile(model.spec, file.path),
+    })),
+  );
 }
 
 export function createBundleHandlers() {
@@ -108,12 +146,15 @@ export function createBundleHandlers() {
         workFactor?: number;
         /** The semantic index goes in unless this is false (it is derived, but slow to rebuild). */
         includeIndex?: boolean;
+        /** The installed models' files go in (`models/`) only when this is true. */
+        includeModels?: boolean;
       },
       ctx: Ctx,
     ): Promise<{ blob: Blob; counts: Record<CountKind, number>; encrypted: boolean }> => {
       ctx.emit('bundle', { phase: 'reading', done: 0 });
       const source = await readBundleSource();
       if (args.includeIndex !== false) source.index = await readIndexSource(maxBlockChunks);
+      if (args.includeModels) source.modelFiles = modelFilesOf(source.models);
       const { blob, manifest } = await writeBundle(source, {
         appVersion,
         onProgress: (done) => ctx.emit('bundle', { phase: 'writing', done }),
@@ -162,6 +203,7 @@ export function createBundleHandlers() {
         index: contents.index
           ? { modelId: contents.index.meta.modelId, chunks: contents.index.meta.chunks }
           : null,
+        modelFiles: contents.modelFiles.map(summary),
       };
     },
 
@@ -176,6 +218,7 @@ export function createBundleHandlers() {
         conflicts: planned.conflicts,
         indexChunks: planned.index?.chunks.length ?? 0,
         indexNote: planned.indexNote,
+        models: planned.models.map(summary),
       };
     },
 
@@ -190,7 +233,15 @@ export function createBundleHandlers() {
       // Matched against what was here when planned: plan again right before writing, so a note
       // saved meanwhile is matched too.
       const fresh = opened ? await planRestore(opened, await existingState(), plan.mode) : plan;
-      await applyRestore(fresh);
+      // Model files first (Cache Storage is outside the transaction), taken back out if the
+      // records' transaction fails: a model is restored with its record or not at all.
+      const unstore = await storeModelFiles(fresh.models);
+      try {
+        await applyRestore(fresh);
+      } catch (error) {
+        await unstore();
+        throw error;
+      }
       opened = null;
       planned = null;
       // With the backup's index in, the memory worker takes its rows instead of embedding again.

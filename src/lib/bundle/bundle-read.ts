@@ -1,4 +1,4 @@
-// Reading a bundle (format 2 or 3) back, all the way, before anything is written, from the file by
+// Reading a bundle (format 2, 3 or 4) back, all the way, before anything is written, from the file by
 // slices (never the whole archive in memory; vault/zip-slices.ts): the zip's table of
 // contents against the manifest (the same entries, the same sizes, within the limits), every
 // entry's SHA-256 against the manifest, every record against its schema, ids unique, and every
@@ -18,11 +18,18 @@ import {
 import { manifestName as formatOneManifest } from '../vault/export-manifest';
 import { readIndexPart } from './index-read';
 import type { BundleIndex } from './index-format';
+import {
+  maxModelEntryBytes,
+  maxModelsBytes,
+  modelsDir,
+  readModelsPart,
+  type CarriedModel,
+} from './models-part';
 import type { ChatAttachmentDocRecord, MessageRecord, RequestRecord } from '../db/db';
 import {
   attachmentRowSchema,
-  bundleFormat,
   bundlePaths,
+  newestBundleFormat,
   chatAttachmentSchema,
   chatDocumentRowSchema,
   checkedSettings,
@@ -71,6 +78,8 @@ export interface BundleContents {
   settings: Record<string, unknown>;
   /** The installed-model list, for the user to see; the files are not in a bundle without models/. */
   models: v.InferOutput<typeof modelSchema>[];
+  /** The models whose files the bundle carries (`models/`), each whole and checked. */
+  modelFiles: CarriedModel[];
   ledger: RequestRecord[];
   /** The optional semantic index (`index/`), checked against its model; null when absent. */
   index: BundleIndex | null;
@@ -79,10 +88,10 @@ export interface BundleContents {
 const maxManifestBytes = 64 * 1024 * 1024;
 async function listEntries(blob: Blob): Promise<SlicedZip> {
   // The zip's own headers add a little to what its entries may hold in all.
-  if (blob.size > maxBundleBytes + maxBundleBytes / 8)
+  if (blob.size > maxBundleBytes + maxBundleBytes / 8 + maxModelsBytes)
     throw new BundleError(
       `it is ${blob.size.toLocaleString('en')} bytes; a backup may hold at most ` +
-        `${maxBundleBytes.toLocaleString('en')}.`,
+        `${(maxBundleBytes + maxModelsBytes).toLocaleString('en')}.`,
     );
   try {
     // From the tail: the table of contents alone, never the whole archive.
@@ -126,10 +135,10 @@ async function readManifest(blob: Blob, listing: SlicedZip): Promise<BundleManif
   const probe = v.safeParse(formatProbe, raw);
   if (!probe.success || probe.output.app !== 'Hearth')
     throw new BundleError('its manifest is not a Hearth manifest.');
-  if (probe.output.format > bundleFormat)
+  if (probe.output.format > newestBundleFormat)
     throw new BundleError(
       `it was made by a newer Hearth (format ${probe.output.format}; this one reads up to ` +
-        `${bundleFormat}). Update Hearth, then restore it.`,
+        `${newestBundleFormat}). Update Hearth, then restore it.`,
     );
   if (probe.output.format === 1) throw new FormatOneBundleError();
   if (probe.output.format < oldestBundleFormat)
@@ -141,22 +150,31 @@ async function readManifest(blob: Blob, listing: SlicedZip): Promise<BundleManif
 function matchEntries(manifest: BundleManifest, entries: readonly SlicedEntry[]): void {
   const listed = new Map<string, number>();
   let total = 0;
+  let modelTotal = 0;
   for (const { path, bytes } of manifest.entries) {
     if (safeRelativePath(path) !== path || path === manifestPath)
       throw new BundleError(`the manifest names an unsafe path “${path.slice(0, 200)}”.`);
     if (listed.has(path)) throw new BundleError(`the manifest lists “${path}” twice.`);
-    if (bytes > maxEntryBytes)
+    const model = path.startsWith(modelsDir);
+    const most = model ? maxModelEntryBytes : maxEntryBytes;
+    if (bytes > most)
       throw new BundleError(
-        `the manifest declares “${path}” as ${bytes.toLocaleString('en')} bytes; an entry may ` +
-          `hold at most ${maxEntryBytes.toLocaleString('en')}.`,
+        `the manifest declares “${path}” as ${bytes.toLocaleString('en')} bytes; ` +
+          `${model ? 'a model file' : 'an entry'} may hold at most ${most.toLocaleString('en')}.`,
       );
-    total += bytes;
+    if (model) modelTotal += bytes;
+    else total += bytes;
     listed.set(path, bytes);
   }
   if (total > maxBundleBytes)
     throw new BundleError(
       `the manifest declares ${total.toLocaleString('en')} bytes in all; a backup may hold at ` +
-        `most ${maxBundleBytes.toLocaleString('en')}.`,
+        `most ${maxBundleBytes.toLocaleString('en')} (model files aside).`,
+    );
+  if (modelTotal > maxModelsBytes)
+    throw new BundleError(
+      `the manifest declares ${modelTotal.toLocaleString('en')} bytes of model files; a backup ` +
+        `may hold at most ${maxModelsBytes.toLocaleString('en')}.`,
     );
   const seen = new Set<string>();
   for (const entry of entries) {
@@ -167,6 +185,9 @@ function matchEntries(manifest: BundleManifest, entries: readonly SlicedEntry[])
     const bytes = listed.get(entry.path);
     if (bytes === undefined)
       throw new BundleError(`“${entry.path.slice(0, 200)}” is in the zip but not in the manifest.`);
+    // A model file is stored as it is: one that would inflate is not one Hearth wrote.
+    if (entry.path.startsWith(modelsDir) && entry.directory.method !== 0)
+      throw new BundleError(`“${entry.path.slice(0, 200)}” is compressed; model files are stored.`);
     if (bytes !== entry.sizeBytes)
       throw new BundleError(
         `“${entry.path}” declares ${entry.sizeBytes.toLocaleString('en')} bytes in the zip and ` +
@@ -257,6 +278,16 @@ export async function readBundle(blob: Blob): Promise<BundleContents> {
   );
   unique(models, (r) => r.key, 'models');
   const ledger = (await table(ledgerRowSchema, bundlePaths.ledger)) as RequestRecord[];
+  const modelFiles = readModelsPart(
+    models,
+    new Map(manifest.entries.map((e) => [e.path, e])),
+    (path) => {
+      if (!files.has(path)) return null;
+      const bytes = takeBlob(path);
+      return bytes instanceof Blob ? bytes : new Blob([bytes as Uint8Array<ArrayBuffer>]);
+    },
+    manifest.format,
+  );
   const index = await readIndexPart(
     async (path) => (files.has(path) ? take(path) : undefined),
     models,
@@ -279,6 +310,7 @@ export async function readBundle(blob: Blob): Promise<BundleContents> {
     drafts,
     settings,
     models,
+    modelFiles,
     ledger,
     index,
   };

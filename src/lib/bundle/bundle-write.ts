@@ -1,7 +1,8 @@
-// Writing a bundle (format 2): each part of the user's state goes into the zip as it is read, with
-// its SHA-256, and the manifest goes in last, listing every entry. Notes and vault attachments
-// keep their exact bytes at their own paths under `notes/`, so an unzipped bundle is a folder any
-// Markdown tool opens; everything else is JSON Lines, one record per line.
+// Writing a bundle (format 3, or 4 with model files): each part of the user's state goes into the
+// zip as it is read, with its SHA-256, and the manifest goes in last, listing every entry. Notes
+// and vault attachments keep their exact bytes at their own paths under `notes/`, so an unzipped
+// bundle is a folder any Markdown tool opens; everything else is JSON Lines, one record per line.
+// Model files (`models/`) go in stored, by reference to the Blobs the cache holds.
 import type {
   AttachmentRecord,
   ChatAttachmentDocRecord,
@@ -25,6 +26,8 @@ import {
 import { sha256Bytes } from '../vault/hash';
 import { isCompressible } from '../vault/mime';
 import { writeIndexPart, type IndexSource } from './index-write';
+import { modelEntryPath, modelsFormat } from './models-part';
+import { HearthError } from '../errors';
 
 export interface BundleNote extends NoteRow {
   content: string;
@@ -33,6 +36,18 @@ export interface BundleNote extends NoteRow {
 export interface BundleAttachment extends AttachmentRecord {
   /** The file's bytes, read when the writer reaches it (one attachment in memory at a time). */
   bytes(): Promise<Uint8Array>;
+}
+
+/** One recorded file of an installed model, carried under `models/` (see models-part.ts). */
+export interface BundleModelFile {
+  modelKey: string;
+  modelName: string;
+  /** Its path as the model's record has it (`pin.files`), with its size and SHA-256. */
+  path: string;
+  sizeBytes: number;
+  sha256: string;
+  /** The stored file (a disk-backed Blob, never read whole), or null when it is gone. */
+  blob(): Promise<Blob | null>;
 }
 
 /** Everything a bundle holds, as the store hands it over. */
@@ -50,6 +65,8 @@ export interface BundleSource {
   ledger: RequestRecord[];
   /** The semantic index of one embedding model, when it is to be included (`index/`). */
   index?: IndexSource | null;
+  /** The installed models' files, when they are to be included (`models/`). */
+  modelFiles?: BundleModelFile[] | null;
 }
 
 export interface WriteOptions {
@@ -123,6 +140,16 @@ export async function writeBundle(
   );
   await add(bundlePaths.ledger, jsonl(source.ledger), true);
   if (source.index) await writeIndexPart(source.index, add);
+  for (const file of source.modelFiles ?? []) {
+    await addModelFile(zip, file);
+    // The SHA-256 recorded when the file arrived: the read-back below proves the bytes have it.
+    entries.push({
+      path: modelEntryPath(file.modelKey, file.path)!,
+      bytes: file.sizeBytes,
+      sha256: file.sha256.toLowerCase(),
+    });
+    options.onProgress?.(entries.length);
+  }
 
   const counts: Record<CountKind, number> = {
     notes: noteRows.length,
@@ -138,7 +165,7 @@ export async function writeBundle(
     ledger: source.ledger.length,
   };
   const manifest: BundleManifest = {
-    format: bundleFormat,
+    format: source.modelFiles?.length ? modelsFormat : bundleFormat,
     app: 'Hearth',
     appVersion: options.appVersion,
     createdAt: (options.now ?? new Date()).toISOString(),
@@ -149,4 +176,25 @@ export async function writeBundle(
     compress: true,
   });
   return { blob: zip.finish(), manifest };
+}
+
+/**
+ * A model file goes in stored, as the Blob the cache holds: the zip references it, so a file of
+ * gigabytes is read once for its CRC-32, a slice at a time, and never held in memory.
+ */
+async function addModelFile(zip: ZipBlobWriter, file: BundleModelFile): Promise<void> {
+  const name = modelEntryPath(file.modelKey, file.path);
+  if (!name) throw new HearthError(`“${file.path}” of ${file.modelName} cannot go in a backup.`);
+  const blob = await file.blob();
+  const again = 'Back up without the models, or delete it and download or import it again.';
+  if (!blob)
+    throw new HearthError(
+      `“${file.path}” of ${file.modelName} is no longer stored on this device. ${again}`,
+    );
+  if (blob.size !== file.sizeBytes)
+    throw new HearthError(
+      `“${file.path}” of ${file.modelName} is not the file recorded when it arrived (its size ` +
+        `changed). ${again}`,
+    );
+  await zip.addBlob(name, blob);
 }

@@ -27,6 +27,8 @@ import type { BundleContents } from './bundle-read';
 import { chunksOfDoc } from '../attachments/doc-chunks';
 import type { RestoredIndex } from './index-format';
 import { chosenModelSetting, planIndex, type EmbeddingHere } from './index-plan';
+import type { CarriedModel } from './models-part';
+import { modelRole, type InstalledModel } from '../llm/types';
 
 export type RestoreMode = 'replace' | 'merge';
 
@@ -45,6 +47,10 @@ export interface ExistingState {
   ledgerKeys: Set<string>;
   /** The embedding models here, to tell whether the backup's index fits (none: it does not). */
   embedding?: EmbeddingHere;
+  /** The models installed here (a model the backup carries is not restored over one). */
+  models?: InstalledModel[];
+  /** Which embedding model Hearth picks among installed ones (embedding-catalog.ts). */
+  preferEmbedding?: (models: InstalledModel[]) => string | null;
 }
 
 export interface RestoreConflict {
@@ -79,6 +85,11 @@ export interface RestorePlan {
   index: RestoredIndex | null;
   /** Why the backup's index is not used, when it has one. */
   indexNote: string | null;
+  /**
+   * Models whose files the backup carries and this device lacks: their files go into Cache
+   * Storage (checked already) and their records in with the rest.
+   */
+  models: CarriedModel[];
 }
 
 /**
@@ -136,6 +147,7 @@ export async function planRestore(
     conflicts: [],
     index: null,
     indexNote: null,
+    models: [],
   };
   /** Notes written with their own id and text: the index's rows may come with them. */
   const asIs = new Map<string, string>();
@@ -210,15 +222,42 @@ export async function planRestore(
   for (const { seq: _seq, ...row } of contents.ledger)
     if (!existing.ledgerKeys.has(ledgerKey(row))) plan.ledger.push(row);
 
+  // A model installed here stays as it is (the same key names the same files).
+  const modelsHere = new Set(existing.models?.map((m) => m.key));
+  for (const carried of contents.modelFiles) {
+    if (modelsHere.has(carried.model.key)) plan.alreadyHere++;
+    else plan.models.push(carried);
+  }
+
   const chosen = plan.settings.find((s) => s.key === chosenModelSetting);
   const chosenAfter = chosen ? chosen.value : (existing.embedding?.chosen ?? null);
   const decision = planIndex(
     contents.index,
-    existing.embedding,
+    embeddingAfter(existing, plan.models),
     typeof chosenAfter === 'string' ? chosenAfter : null,
     asIs,
   );
   plan.index = decision.index;
   plan.indexNote = decision.note;
   return plan;
+}
+
+/** The embedding models there will be once the restore's models are in. */
+function embeddingAfter(
+  existing: ExistingState,
+  restored: readonly CarriedModel[],
+): EmbeddingHere | undefined {
+  const added = restored
+    .map((c) => c.model)
+    .filter((m) => m.complete && modelRole(m.spec) === 'embedding');
+  if (added.length === 0) return existing.embedding;
+  const models = new Map(existing.embedding?.models);
+  for (const model of added)
+    if (model.spec.engine === 'transformers' && model.spec.embedding)
+      models.set(model.key, model.spec.embedding.dimensions);
+  // Chosen as the memory worker will choose once the records are in.
+  const preferred = existing.preferEmbedding
+    ? existing.preferEmbedding([...(existing.models ?? []), ...added])
+    : (existing.embedding?.preferred ?? added[0]!.key);
+  return { models, chosen: existing.embedding?.chosen ?? null, preferred };
 }

@@ -135,9 +135,12 @@ export async function applyRestore(plan: RestorePlan): Promise<void> {
     'drafts',
     'settings',
     'requests',
+    'models',
   ] satisfies (keyof HearthDb)[];
-  // Cleared by a replace; settings lose all but the device's own, and the ledger is history.
-  const replaced = tables.filter((name) => name !== 'settings' && name !== 'requests');
+  // Cleared by a replace; settings lose all but the device's own, the ledger is history, and the
+  // models here stay (a backup's models are added beside them).
+  const kept = new Set(['settings', 'requests', 'models']);
+  const replaced = tables.filter((name) => !kept.has(name));
   const index = plan.index && plan.index.chunks.length > 0 ? plan.index : null;
   try {
     await db.transaction('rw', index ? [...tables, ...indexTables] : tables, async () => {
@@ -160,6 +163,8 @@ export async function applyRestore(plan: RestorePlan): Promise<void> {
       await db.drafts.bulkPut(plan.drafts);
       await db.settings.bulkPut(plan.settings);
       await db.requests.bulkAdd(plan.ledger);
+      // Their files are in Cache Storage already, checked against these very records.
+      await db.models.bulkPut(plan.models.map((m) => m.model));
       if (index) await writeRestoredIndex(db, index, plan.mode === 'replace');
     });
   } catch (error) {

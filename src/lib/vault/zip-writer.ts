@@ -1,6 +1,8 @@
 // Zip archives out, written here byte by byte (fflate only deflates): each entry goes out as soon
 // as it is added and the output is gathered into a Blob as it grows, so an export of a vault with
-// hundreds of MB of attachments never holds the whole archive (or every attachment) in memory.
+// hundreds of MB of attachments never holds the whole archive (or every attachment) in memory. A
+// large stored file (a model's, from Cache Storage) joins the output as the Blob it is: read once
+// a slice at a time for its CRC-32, never copied.
 // Zip64 records are written when an archive needs them (more than 65,534 entries, sizes or
 // offsets from 4 GiB up): fflate's writer has none, and wrapped its counts and offsets silently.
 // Layout: PKWARE APPNOTE.TXT 6.3, sections 4.3.7 to 4.3.16 and 4.5.3.
@@ -9,6 +11,8 @@ import { crc32 } from './crc32';
 
 /** Output gathered before it is folded into the Blob (which the browser may keep on disk). */
 const foldBytes = 16 * 1024 * 1024;
+/** A Blob added whole is read this much at a time for its CRC-32. */
+const blobSliceBytes = 4 * 1024 * 1024;
 /** Small writes gathered into one part before they join the output. */
 const stageBytes = 256 * 1024;
 const u16max = 0xffff;
@@ -80,22 +84,57 @@ export class ZipBlobWriter {
   }
 
   add(path: string, bytes: Uint8Array, options: ZipAddOptions): void {
+    const data = options.compress ? deflateSync(bytes, { level: 6 }) : bytes;
+    const entry = this.#entry(path, options, crc32(bytes), bytes.length, data.length);
+    this.#emit(this.#localHeader(entry));
+    this.#emit(data as Uint8Array<ArrayBuffer>);
+    this.#endEntry(entry);
+  }
+
+  /**
+   * Adds `blob` stored (not deflated) without reading it into memory: its CRC-32 is computed a
+   * slice at a time, then the Blob itself becomes part of the archive (the browser joins Blobs by
+   * reference, so a disk-backed one, a cached model file, stays on disk).
+   */
+  async addBlob(
+    path: string,
+    blob: Blob,
+    options: Omit<ZipAddOptions, 'compress'> = {},
+  ): Promise<void> {
+    let crc = 0;
+    for (let at = 0; at < blob.size; at += blobSliceBytes)
+      crc = crc32(new Uint8Array(await blob.slice(at, at + blobSliceBytes).arrayBuffer()), crc);
+    const entry = this.#entry(path, { ...options, compress: false }, crc, blob.size, blob.size);
+    this.#emit(this.#localHeader(entry));
+    this.#fold();
+    this.#blob = new Blob([this.#blob, blob], { type: 'application/zip' });
+    this.#offset += blob.size;
+    this.#endEntry(entry);
+  }
+
+  #entry(
+    path: string,
+    options: ZipAddOptions,
+    crc: number,
+    sizeBytes: number,
+    compressedBytes: number,
+  ): EntryFields {
     if (this.#finished) throw new Error('The zip is finished; nothing more can be added.');
     const name = encoder.encode(path);
     if (name.length > u16max) throw new Error(`The path “${path.slice(0, 80)}…” is too long.`);
-    const data = options.compress ? deflateSync(bytes, { level: 6 }) : bytes;
-    const entry = {
+    return {
       name,
       flags: name.length === path.length ? 0 : utf8Flag,
       method: options.compress ? 8 : 0,
       dosTime: dosTime(clampZipTime(options.modifiedAt ?? Date.now())),
-      crc: crc32(bytes),
-      sizeBytes: bytes.length,
-      compressedBytes: data.length,
+      crc,
+      sizeBytes,
+      compressedBytes,
       offset: this.#offset,
     };
-    this.#emit(this.#localHeader(entry));
-    this.#emit(data as Uint8Array<ArrayBuffer>);
+  }
+
+  #endEntry(entry: EntryFields): void {
     const central = this.#centralHeader(entry);
     this.#central.push(central);
     this.#centralBytes += central.length;

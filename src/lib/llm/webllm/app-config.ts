@@ -9,34 +9,24 @@ import {
   type ModelRecord,
 } from '@mlc-ai/web-llm';
 import type { WebLlmSpec } from '../types';
+import {
+  CHAT_CONFIG_FILE,
+  CONFIG_SCOPE,
+  MODEL_SCOPE,
+  pinnedModelUrl,
+  specBaseUrl,
+} from './cache-scopes';
 
-export const CONFIG_SCOPE = 'webllm/config';
-export const WASM_SCOPE = 'webllm/wasm';
-export const MODEL_SCOPE = 'webllm/model';
-export const CHAT_CONFIG_FILE = 'mlc-chat-config.json';
+export {
+  CHAT_CONFIG_FILE,
+  CONFIG_SCOPE,
+  MODEL_SCOPE,
+  WASM_SCOPE,
+  modelBaseUrl,
+  pinnedModelUrl,
+  specBaseUrl,
+} from './cache-scopes';
 export const TENSOR_CACHE_FILE = TENSOR_CACHE_MANIFEST_FILENAME;
-
-/** web-llm's private `cleanModelUrl`: `<model>/` plus `resolve/main/` unless a revision is named. */
-export function modelBaseUrl(modelUrl: string): string {
-  let url = modelUrl.endsWith('/') ? modelUrl : `${modelUrl}/`;
-  if (!/.+\/resolve\/.+\//.test(url)) url += 'resolve/main/';
-  return new URL(url).href;
-}
-
-/**
- * The URL web-llm is given as the record's `model`: a pinned spec names its commit
- * (`<model>/resolve/<commit>/`), which cleanModelUrl keeps as is, so every file web-llm fetches and
- * every cache key it reads is that commit's.
- */
-export function pinnedModelUrl(spec: Pick<WebLlmSpec, 'modelUrl' | 'revision'>): string {
-  if (!spec.revision) return spec.modelUrl;
-  return `${spec.modelUrl.replace(/\/+$/, '')}/resolve/${encodeURIComponent(spec.revision)}/`;
-}
-
-/** Where the spec's files sit: `<model>/resolve/<commit or main>/`. */
-export function specBaseUrl(spec: Pick<WebLlmSpec, 'modelUrl' | 'revision'>): string {
-  return modelBaseUrl(pinnedModelUrl(spec));
-}
 
 /** web-llm fetches a library on localhost or a relative one without caching it (see reloadInternal). */
 export function isWasmCached(modelLibUrl: string): boolean {

@@ -98,9 +98,7 @@ export function recordedPath(spec: WebLlmSpec, url: string): string {
   return url.startsWith(base) ? decodeURIComponent(url.slice(base.length)) : url;
 }
 
-export function urlOfRecordedPath(spec: WebLlmSpec, path: string): string {
-  return /^[a-z]+:\/\//.test(path) ? path : new URL(path, specBaseUrl(spec)).href;
-}
+export { urlOfRecordedPath } from './cache-scopes';
 
 /** The stored body of `url` in whichever of web-llm's caches holds it. */
 export async function readCachedBody(url: string): Promise<Blob | null> {

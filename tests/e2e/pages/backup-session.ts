@@ -1,0 +1,94 @@
+// Backup and restore from a test's side: a fresh browser profile (another laptop), Settings'
+// "Back up everything" and "Restore from backup…" as a user drives them, and the semantic index
+// as stored and as searched, to compare one profile with another.
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { test, expect, guardContext, watchPage, assertGuard, type Guard } from '../fixtures';
+import { patient } from '../patience';
+import type { MemoryPage, StoredChunk, StoredVector } from './memory-page';
+import { appWorker, workerCall } from './worker-rpc';
+import type { SemanticResponse } from '../../../src/lib/search/memory-types';
+
+export const PASSPHRASE = 'lantern-moss-orbit-42';
+
+export interface Session {
+  context: BrowserContext;
+  page: Page;
+  guard: Guard;
+}
+
+export async function freshSession(browser: Browser): Promise<Session> {
+  const guard: Guard = { blocked: [], problems: [], allowHosts: new Set(), expectProblems: [] };
+  const context = await browser.newContext({
+    baseURL: test.info().project.use.baseURL,
+    acceptDownloads: true,
+  });
+  await guardContext(context, guard);
+  const page = await context.newPage();
+  watchPage(page, guard);
+  await page.goto('/');
+  await expect(page.getByRole('button', { name: 'New note' })).toBeVisible();
+  return { context, page, guard };
+}
+
+export async function endSession(session: Session): Promise<void> {
+  await session.context.close();
+  assertGuard(session.guard);
+}
+
+export async function openSettings(page: Page): Promise<void> {
+  await page.getByRole('link', { name: 'Settings', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Backup and restore' })).toBeVisible();
+}
+
+/** The semantic index as stored: chunk rows (without their per-device labels) and vectors. */
+export async function storedIndex(memory: MemoryPage) {
+  const [chunks, vectors] = await Promise.all([memory.chunks(), memory.vectors()]);
+  const labelOf = new Map(chunks.map((c) => [c.id, c.label]));
+  return {
+    chunks: chunks
+      .map(({ label: _label, ...row }: StoredChunk) => row)
+      .sort((a, b) => a.id.localeCompare(b.id)),
+    vectors: vectors
+      .map(({ chunkId, q, scale, label }: StoredVector) => {
+        expect(labelOf.get(chunkId)).toBe(label);
+        return { chunkId, q: Array.from(q), scale };
+      })
+      .sort((a, b) => a.chunkId.localeCompare(b.chunkId)),
+  };
+}
+
+/** What the memory worker answers for a search by meaning: chunks and scores, best first. */
+export async function meaningSearch(page: Page, query: string) {
+  const worker = await appWorker(page, /memory\.worker/);
+  const response = await workerCall<SemanticResponse>(worker, 'search', { query, k: 10 });
+  expect(response.unavailable).toBeNull();
+  return response.hits.map((h) => ({ chunkId: h.chunkId, score: h.score.toFixed(5) }));
+}
+
+/** Backs up from Settings with the passphrase and saves the download at `file`. */
+export async function backUp(
+  page: Page,
+  file: string,
+  options: { includeModels?: boolean } = {},
+): Promise<void> {
+  await openSettings(page);
+  await page.getByTestId('backup-passphrase').fill(PASSPHRASE);
+  await page.getByTestId('backup-passphrase-repeat').fill(PASSPHRASE);
+  if (options.includeModels) await page.getByTestId('backup-include-models').check();
+  const download = page.waitForEvent('download', { timeout: patient(60_000) });
+  await page.getByRole('button', { name: 'Back up everything' }).click();
+  const saved = await download;
+  expect(saved.suggestedFilename()).toMatch(/^hearth-backup-\d{4}-\d{2}-\d{2}\.zip\.age$/);
+  await saved.saveAs(file);
+}
+
+/** Opens the restore dialog with `file` and `passphrase`; returns the dialog. */
+export async function openBackup(page: Page, file: string, passphrase: string) {
+  await openSettings(page);
+  await page.getByRole('button', { name: 'Restore from backup…' }).click();
+  const dialog = page.getByTestId('restore-dialog');
+  await dialog.getByTestId('restore-file').setInputFiles(file);
+  await dialog.getByLabel('Passphrase').fill(passphrase);
+  await dialog.getByRole('button', { name: 'Open' }).click();
+  return dialog;
+}
