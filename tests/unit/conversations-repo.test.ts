@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   appendMessage,
   createConversation,
@@ -157,8 +157,10 @@ describe('conversations repository', () => {
     );
     await createConversation('Notes about cats');
     await createConversation('Dogs');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // liveQuery delivers when it likes (a fixed 50 ms wait failed on a loaded CI machine).
+    await vi.waitFor(() => expect(seen.at(-1)?.map((c) => c.title)).toEqual(['Notes about cats']), {
+      timeout: 10_000,
+    });
     stop();
-    expect(seen.at(-1)?.map((c) => c.title)).toEqual(['Notes about cats']);
   });
 });
