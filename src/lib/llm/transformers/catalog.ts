@@ -2,7 +2,7 @@
 // plus tokenizer files, rounded: approximate, so `downloadBytesExact` is false; the store measures
 // the real total before downloading. Each dtype was picked because its file exists in the repo and
 // is the smallest that runs well on WASM (SmolLM2 repos ship no q8 file).
-import { modelKey, type CatalogEntry, type Task, type TransformersSpec } from '../types';
+import { modelKey, type CatalogEntry, type Task, type TransformersSpec } from '../types.ts';
 
 const MB = 1024 * 1024;
 

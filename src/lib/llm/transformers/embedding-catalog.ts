@@ -16,8 +16,8 @@ import {
   type EmbeddingSpec,
   type InstalledModel,
   type TransformersSpec,
-} from '../types';
-import { HUB_HOSTS } from './catalog';
+} from '../types.ts';
+import { HUB_HOSTS } from './catalog.ts';
 
 const MB = 1024 * 1024;
 

@@ -1,7 +1,7 @@
 // WebLLM's chat models as Hearth catalog entries, from web-llm's own `prebuiltAppConfig`.
 import { prebuiltAppConfig, ModelType, type ModelRecord } from '@mlc-ai/web-llm';
-import type { CatalogEntry, Task, WebLlmSpec } from '../types';
-import { modelKey } from '../types';
+import type { CatalogEntry, Task, WebLlmSpec } from '../types.ts';
+import { modelKey } from '../types.ts';
 
 /** Every prebuilt chat record overrides it; web-llm otherwise reads mlc-chat-config.json. */
 const DEFAULT_CONTEXT_WINDOW = 4096;
