@@ -21,6 +21,7 @@ import {
   meaningSearch,
   openBackup,
   storedIndex,
+  writeIndexedVault,
 } from './pages/backup-session';
 import { appWorker, workerCall } from './pages/worker-rpc';
 import { readAll } from './idb';
@@ -36,18 +37,7 @@ let workDir: string;
 
 test.beforeAll(() => {
   workDir = mkdtempSync(path.join(tmpdir(), 'hearth-backup-models-'));
-  const vault = path.join(workDir, 'vault');
-  mkdirSync(vault, { recursive: true });
-  const paragraphs = (topic: string) =>
-    Array.from(
-      { length: 6 },
-      (_, i) =>
-        `## Part ${i + 1}\n\nThe ${topic} list for day ${i + 1}: check the map, pack water, ` +
-        `write down the time, and call home before dark.`,
-    ).join('\n\n');
-  writeFileSync(path.join(vault, 'Hiking.md'), `# Hiking\n\n${paragraphs('hiking')}\n`);
-  writeFileSync(path.join(vault, 'Cooking.md'), `# Cooking\n\n${paragraphs('cooking')}\n`);
-  writeFileSync(path.join(vault, 'Short.md'), '# Short\n\nOne line about tea.\n');
+  writeIndexedVault(path.join(workDir, 'vault'));
   const other = path.join(workDir, 'other', 'laptop');
   mkdirSync(other, { recursive: true });
   writeFileSync(path.join(other, 'Old.md'), '# Old\n\nOnly on this machine.\n');

@@ -26,6 +26,7 @@ import {
   openBackup,
   openSettings,
   storedIndex,
+  writeIndexedVault,
 } from './pages/backup-session';
 
 /** Every store a backup carries, sorted, as the tests' independent view of IndexedDB. */
@@ -133,17 +134,7 @@ test.describe.serial('backup and restore', () => {
   }) => {
     test.setTimeout(patient(360_000));
     const vault = path.join(workDir, 'indexed', 'vault');
-    mkdirSync(vault, { recursive: true });
-    const paragraphs = (topic: string) =>
-      Array.from(
-        { length: 6 },
-        (_, i) =>
-          `## Part ${i + 1}\n\nThe ${topic} list for day ${i + 1}: check the map, pack water, ` +
-          `write down the time, and call home before dark.`,
-      ).join('\n\n');
-    writeFileSync(path.join(vault, 'Hiking.md'), `# Hiking\n\n${paragraphs('hiking')}\n`);
-    writeFileSync(path.join(vault, 'Cooking.md'), `# Cooking\n\n${paragraphs('cooking')}\n`);
-    writeFileSync(path.join(vault, 'Short.md'), '# Short\n\nOne line about tea.\n');
+    writeIndexedVault(vault);
     const file = path.join(workDir, 'indexed.zip.age');
     const query = 'pack water before the hike';
 

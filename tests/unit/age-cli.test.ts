@@ -16,6 +16,7 @@ import {
 import { readBundle } from '../../src/lib/bundle/bundle-read';
 import { writeBundle } from '../../src/lib/bundle/bundle-write';
 import { vectorFile, vectorPassphrase } from '../fixtures/bundle-vector';
+import { bundleSource } from './bundle-source';
 
 const has = (command: string) => spawnSync(command, ['--version']).status === 0;
 const ready = has('age') && has('python3');
@@ -55,7 +56,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function sampleBundle(): Promise<Blob> {
   const { blob } = await writeBundle(
-    {
+    bundleSource({
       notes: [
         {
           id: 'n1',
@@ -66,17 +67,8 @@ async function sampleBundle(): Promise<Blob> {
           content: '# Sleep\n7 h',
         },
       ],
-      attachments: [],
-      conversations: [],
-      messages: [],
-      chatAttachments: [],
-      chatDocuments: [],
       memories: [{ id: 'm1', text: 'The user runs.', createdAt: 1, updatedAt: 1 }],
-      drafts: [],
-      settings: {},
-      models: [],
-      ledger: [],
-    },
+    }),
     { appVersion: '0.1.0' },
   );
   return blob;

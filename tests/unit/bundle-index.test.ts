@@ -7,11 +7,13 @@ import { BundleError, readBundle } from '../../src/lib/bundle/bundle-read';
 import { manifestPath } from '../../src/lib/bundle/bundle-format';
 import { indexPaths, type IndexChunk } from '../../src/lib/bundle/index-format';
 import { planRestore, type ExistingState } from '../../src/lib/bundle/restore-plan';
+import { existingState } from './existing-state';
 import { chunkerVersion } from '../../src/lib/search/chunk-sizes';
 import { readZipBlob } from '../../src/lib/vault/zip-slices';
 import { sha256Bytes, sha256Hex } from '../../src/lib/vault/hash';
 import type { InstalledModel } from '../../src/lib/llm/types';
 import { forgeZip } from './zip-forge';
+import { bundleSource } from './bundle-source';
 
 const modelId = 'transformers:Xenova/tiny@q8';
 const dims = 4;
@@ -61,7 +63,7 @@ async function chunk(noteId: 'n1' | 'n2', seq: number): Promise<IndexChunk> {
 async function source(dimensions = dims): Promise<BundleSource> {
   const chunks = [await chunk('n1', 0), await chunk('n1', 1), await chunk('n2', 0)];
   const vectors = Int8Array.from({ length: chunks.length * dims }, (_, i) => (i % 255) - 127);
-  return {
+  return bundleSource({
     notes: (['n1', 'n2'] as const).map((id) => ({
       id,
       path: `${id}.md`,
@@ -70,16 +72,7 @@ async function source(dimensions = dims): Promise<BundleSource> {
       deletedAt: 0,
       content: texts[id],
     })),
-    attachments: [],
-    conversations: [],
-    messages: [],
-    chatAttachments: [],
-    chatDocuments: [],
-    memories: [],
-    drafts: [],
-    settings: {},
     models: [model(dimensions)],
-    ledger: [],
     // Two blocks, so the reader joins them in order.
     index: {
       modelId,
@@ -89,7 +82,7 @@ async function source(dimensions = dims): Promise<BundleSource> {
         { chunks: chunks.slice(2), vectors: vectors.slice(2 * dims) },
       ],
     },
-  };
+  });
 }
 
 async function entriesOf(blob: Blob): Promise<Map<string, Uint8Array>> {
@@ -126,20 +119,10 @@ async function refusal(blob: Blob): Promise<string> {
 }
 
 function here(over: Partial<ExistingState> = {}): ExistingState {
-  return {
-    notes: [],
-    attachments: [],
-    conversationIds: new Set(),
-    messageIds: new Set(),
-    chatAttachmentIds: new Set(),
-    chatDocumentIds: new Set(),
-    memoryIds: new Set(),
-    draftIds: new Set(),
-    settingKeys: new Set(),
-    ledgerKeys: new Set(),
+  return existingState({
     embedding: { models: new Map([[modelId, dims]]), chosen: null, preferred: modelId },
     ...over,
-  };
+  });
 }
 
 describe('the index/ part', () => {

@@ -14,6 +14,8 @@ import { BundleError, readBundle } from '../../src/lib/bundle/bundle-read';
 import { bundleFormat, manifestPath } from '../../src/lib/bundle/bundle-format';
 import { maxModelEntryBytes, modelEntryPath } from '../../src/lib/bundle/models-part';
 import { planRestore, type ExistingState } from '../../src/lib/bundle/restore-plan';
+import { existingState } from './existing-state';
+import { bundleSource } from './bundle-source';
 import { chunkerVersion } from '../../src/lib/search/chunk-sizes';
 import { readZipBlob, listZipSlices } from '../../src/lib/vault/zip-slices';
 import { sha256Bytes, sha256Hex } from '../../src/lib/vault/hash';
@@ -120,22 +122,13 @@ function filesOf({ model, files }: Fixture): BundleModelFile[] {
 }
 
 function source(models: Fixture[], modelFiles: BundleModelFile[] | null): BundleSource {
-  return {
+  return bundleSource({
     notes: [
       { id: 'n1', path: 'Sleep.md', createdAt: 1, updatedAt: 1, deletedAt: 0, content: text },
     ],
-    attachments: [],
-    conversations: [],
-    messages: [],
-    chatAttachments: [],
-    chatDocuments: [],
-    memories: [],
-    drafts: [],
-    settings: {},
     models: models.map((m) => m.model),
-    ledger: [],
     modelFiles,
-  };
+  });
 }
 
 async function written(models: Fixture[], modelFiles = models.flatMap(filesOf)): Promise<Blob> {
@@ -342,22 +335,13 @@ describe('a backup with models/', () => {
 });
 
 describe('restoring models/', () => {
-  const here = (over: Partial<ExistingState> = {}): ExistingState => ({
-    notes: [],
-    attachments: [],
-    conversationIds: new Set(),
-    messageIds: new Set(),
-    chatAttachmentIds: new Set(),
-    chatDocumentIds: new Set(),
-    memoryIds: new Set(),
-    draftIds: new Set(),
-    settingKeys: new Set(),
-    ledgerKeys: new Set(),
-    embedding: { models: new Map(), chosen: null, preferred: null },
-    models: [],
-    preferEmbedding: (models) => models[0]?.key ?? null,
-    ...over,
-  });
+  const here = (over: Partial<ExistingState> = {}): ExistingState =>
+    existingState({
+      embedding: { models: new Map(), chosen: null, preferred: null },
+      models: [],
+      preferEmbedding: (models) => models[0]?.key ?? null,
+      ...over,
+    });
 
   async function withIndex(): Promise<Blob> {
     const fixture = await embedder();

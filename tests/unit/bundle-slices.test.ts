@@ -7,6 +7,7 @@ import { BundleError, readBundle } from '../../src/lib/bundle/bundle-read';
 import { listZipSlices, readEntriesInOrder, windowBytes } from '../../src/lib/vault/zip-slices';
 import { sha256Bytes } from '../../src/lib/vault/hash';
 import { forgeZip } from './zip-forge';
+import { bundleSource } from './bundle-source';
 
 /** A Blob that records the size of every read made from it or its slices. */
 class ReadSpy extends Blob {
@@ -39,7 +40,7 @@ function noise(length: number, seed = 1): Uint8Array {
 }
 
 function source(attachment: Uint8Array): BundleSource {
-  return {
+  return bundleSource({
     notes: Array.from({ length: 300 }, (_, i) => ({
       id: `n${i}`,
       path: `notes/${i}.md`,
@@ -62,16 +63,7 @@ function source(attachment: Uint8Array): BundleSource {
         bytes: () => Promise.resolve(attachment),
       },
     ],
-    conversations: [],
-    messages: [],
-    chatAttachments: [],
-    chatDocuments: [],
-    memories: [],
-    drafts: [],
-    settings: {},
-    models: [],
-    ledger: [],
-  };
+  });
 }
 
 describe('reading a backup by slices', () => {

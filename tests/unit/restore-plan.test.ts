@@ -3,6 +3,7 @@
 // device's own settings or duplicates the request ledger.
 import { describe, expect, it } from 'vitest';
 import { planRestore, type ExistingState } from '../../src/lib/bundle/restore-plan';
+import { existingState } from './existing-state';
 import type { BundleContents } from '../../src/lib/bundle/bundle-read';
 import { sha256Hex } from '../../src/lib/vault/hash';
 
@@ -77,21 +78,17 @@ function contents(): BundleContents {
 }
 
 async function existing(): Promise<ExistingState> {
-  return {
+  return existingState({
     notes: [
       { id: 'n1', path: 'Sleep.md', hash: await sha256Hex('# Sleep\n5 h, on this laptop') },
       { id: 'x9', path: 'Trip.md', hash: await sha256Hex('# Trip') },
     ],
-    attachments: [],
     conversationIds: new Set(['c1']),
     messageIds: new Set(['m1']),
-    chatAttachmentIds: new Set(),
-    chatDocumentIds: new Set(),
     memoryIds: new Set(['me1']),
-    draftIds: new Set(),
     settingKeys: new Set(['persona']),
     ledgerKeys: new Set(['1|huggingface.co|/a']),
-  };
+  });
 }
 
 describe('planRestore', () => {

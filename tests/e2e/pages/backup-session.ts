@@ -1,6 +1,8 @@
 // Backup and restore from a test's side: a fresh browser profile (another laptop), Settings'
 // "Back up everything" and "Restore from backup…" as a user drives them, and the semantic index
 // as stored and as searched, to compare one profile with another.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { test, expect, guardContext, watchPage, assertGuard, type Guard } from '../fixtures';
 import { patient } from '../patience';
@@ -55,6 +57,24 @@ export async function storedIndex(memory: MemoryPage) {
       })
       .sort((a, b) => a.chunkId.localeCompare(b.chunkId)),
   };
+}
+
+/**
+ * Three notes for an index round trip: two long enough for several chunks that share the words of
+ * `pack water before the hike`, and one a single chunk, so a search by meaning ranks several hits.
+ */
+export function writeIndexedVault(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const paragraphs = (topic: string) =>
+    Array.from(
+      { length: 6 },
+      (_, i) =>
+        `## Part ${i + 1}\n\nThe ${topic} list for day ${i + 1}: check the map, pack water, ` +
+        `write down the time, and call home before dark.`,
+    ).join('\n\n');
+  writeFileSync(path.join(dir, 'Hiking.md'), `# Hiking\n\n${paragraphs('hiking')}\n`);
+  writeFileSync(path.join(dir, 'Cooking.md'), `# Cooking\n\n${paragraphs('cooking')}\n`);
+  writeFileSync(path.join(dir, 'Short.md'), '# Short\n\nOne line about tea.\n');
 }
 
 /** What the memory worker answers for a search by meaning: chunks and scores, best first. */
