@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { BrowserContext, Page } from '@playwright/test';
 import { test, expect, isLocalUrl } from './fixtures';
 import { ModelFileStub, REVISION_API, STUB_COMMIT } from './hub-stub';
 import { putRecord, readAll } from './idb';
@@ -33,13 +34,21 @@ const sha256Of = (file: string) =>
     .update(readFileSync(path.join(TINY_LLAMA_DIR, file)))
     .digest('hex');
 
-/** Downloads the tiny Llama from the stubbed hub as a custom model, and waits for it. */
-async function download(models: ModelsPage): Promise<void> {
+/**
+ * Stands the hub in with the tiny Llama's files, downloads it as a custom model on Models and
+ * waits for it: the start of every test here that has a hub.
+ */
+async function downloaded(page: Page, context: BrowserContext) {
+  const hub = new ModelFileStub(TINY_LLAMA_DIR, HUB_BASE);
+  await hub.install(context);
+  const models = new ModelsPage(page);
+  await models.open();
   await models.addCustom(REPO, 'fp32');
   await models.startDownload(KEY, 'huggingface.co');
   await expect(models.entry(KEY).getByText('On this device')).toBeVisible({
     timeout: patient(30_000),
   });
+  return { hub, models, row: models.row(KEY) };
 }
 
 async function storedModel(models: ModelsPage): Promise<StoredModel> {
@@ -53,11 +62,7 @@ test('a download is pinned to the commit main pointed at, shown, and each file h
   page,
   context,
 }) => {
-  const hub = new ModelFileStub(TINY_LLAMA_DIR, HUB_BASE);
-  await hub.install(context);
-  const models = new ModelsPage(page);
-  await models.open();
-  await download(models);
+  const { hub, models } = await downloaded(page, context);
 
   // The commit was asked once, first; every file came from that commit.
   expect(hub.requests[0]).toMatchObject({ file: REVISION_API, revision: 'main' });
@@ -97,12 +102,7 @@ test('a stored file changed in Cache Storage refuses the load, with no request m
   page,
   context,
 }) => {
-  const hub = new ModelFileStub(TINY_LLAMA_DIR, HUB_BASE);
-  await hub.install(context);
-  const models = new ModelsPage(page);
-  await models.open();
-  await download(models);
-  const row = models.row(KEY);
+  const { hub, row } = await downloaded(page, context);
 
   // The untouched model passes the check and loads.
   await row.getByRole('button', { name: 'Load', exact: true }).click();
@@ -145,11 +145,7 @@ test('a custom model whose stored record is not valid is refused at load and in 
   page,
   context,
 }) => {
-  const hub = new ModelFileStub(TINY_LLAMA_DIR, HUB_BASE);
-  await hub.install(context);
-  const models = new ModelsPage(page);
-  await models.open();
-  await download(models);
+  const { hub, models } = await downloaded(page, context);
 
   // The record is edited behind Hearth's back (a damaged restore, another tool): its repo now
   // climbs out of the hub path; the custom-models setting gains a repo on another host.
@@ -191,12 +187,7 @@ test('a newer upstream commit is offered as an update, and applied only when ask
   page,
   context,
 }) => {
-  const hub = new ModelFileStub(TINY_LLAMA_DIR, HUB_BASE);
-  await hub.install(context);
-  const models = new ModelsPage(page);
-  await models.open();
-  await download(models);
-  const row = models.row(KEY);
+  const { hub, models, row } = await downloaded(page, context);
   const check = row.getByRole('button', { name: 'Check for update' });
 
   await check.click();
