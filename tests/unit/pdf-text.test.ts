@@ -2,8 +2,7 @@
 // code in-thread) over PDFs generated at test time. The browser wiring (a real worker, the CSP,
 // the precache) is the e2e suite's to check; here the adapter gets a Node runtime instead.
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { CELL_SEPARATOR, pageText, type TextRun } from '../../src/lib/pdf/page-text';
 import {
@@ -13,11 +12,7 @@ import {
   PdfReaderFailedError,
   PdfTooLargeError,
 } from '../../src/lib/pdf/pdf-errors';
-import {
-  createPdfTextExtractor,
-  type PdfjsRuntime,
-  type PdfTextOptions,
-} from '../../src/lib/pdf/pdf-text';
+import { createPdfTextExtractor, type PdfTextOptions } from '../../src/lib/pdf/pdf-text';
 import {
   CJK_LINE,
   SAMPLE,
@@ -29,37 +24,7 @@ import {
   makeSamplePdf,
   manyPageLine,
 } from '../fixtures/make-pdf';
-
-const cMapDir = join(
-  dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json')),
-  'cmaps',
-);
-
-async function nodeRuntime(overrides: Partial<PdfjsRuntime> = {}): Promise<PdfjsRuntime> {
-  // pdf.js 6 wants Node 22 (Promise.withResolvers); the app's browsers all have it.
-  if (!('withResolvers' in Promise)) {
-    Object.defineProperty(Promise, 'withResolvers', {
-      configurable: true,
-      writable: true,
-      value<T>() {
-        let resolve!: (value: T | PromiseLike<T>) => void;
-        let reject!: (reason?: unknown) => void;
-        const promise = new Promise<T>((res, rej) => {
-          resolve = res;
-          reject = rej;
-        });
-        return { promise, resolve, reject };
-      },
-    });
-  }
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  return {
-    pdfjs,
-    spawnWorker: () => null,
-    readCMap: async (fileName) => new Uint8Array(await readFile(join(cMapDir, fileName))),
-    ...overrides,
-  };
-}
+import { cMapDir, nodeRuntime } from './pdf-node-runtime';
 
 const extractPdfText = createPdfTextExtractor(() => nodeRuntime());
 const roomy: PdfTextOptions = { maxPages: 50, maxChars: 100_000 };
