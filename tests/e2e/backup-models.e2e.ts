@@ -4,6 +4,8 @@
 // machine, no network) that held a note of its own. There both models come back where an import
 // would have put them, byte for byte; with the network off and the app sealed, the chat model
 // loads and answers, and search by meaning answers exactly as before without embedding a passage.
+// A WebLLM model's files (no inference here: SwiftShader has no compiled library for a made-up
+// model) come back into web-llm's own caches.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,6 +29,7 @@ import { appWorker, workerCall } from './pages/worker-rpc';
 import { readAll } from './idb';
 import { patient } from './patience';
 import { TINY_LLAMA_DIR } from './model-fixtures';
+import { fakeWebLlmFolder, webLlmCacheEntries } from './webllm-folder';
 import type { MemoryStatus } from '../../src/lib/search/memory-types';
 
 const CACHE = 'transformers-cache';
@@ -157,5 +160,47 @@ test('a backup with its models and index replaces a fresh profile; offline and s
   await expect(answer.getByTestId('message-model')).toContainText('tiny-llama');
   expect(offLocalhost, 'requests that left localhost offline').toEqual([]);
   await context.setOffline(false);
+  await endSession(target);
+});
+
+test('an imported WebLLM model comes back into web-llm’s own caches, listed installed with no file missing', async ({
+  browser,
+}, testInfo) => {
+  test.setTimeout(patient(300_000));
+  const file = path.join(workDir, 'webllm.zip.age');
+  const key = 'webllm:imported-fake-mlc';
+  const name = 'fake-mlc (imported)';
+
+  const source = await freshSession(browser);
+  const models = new ModelsPage(source.page);
+  await models.open();
+  const folder = fakeWebLlmFolder(testInfo.outputPath('mlc'));
+  await models.importFolder(folder.dir);
+  await expect(models.row(key)).toBeVisible({ timeout: patient(30_000) });
+  const filesBefore = byUrl(await webLlmCacheEntries(source.page));
+  expect(filesBefore).toHaveLength(5);
+  await backUp(source.page, file, { includeModels: true });
+  await endSession(source);
+
+  const target = await freshSession(browser);
+  const restore = await openBackup(target.page, file, PASSPHRASE);
+  await expect(restore.getByTestId('restore-models')).toContainText(name, {
+    timeout: patient(60_000),
+  });
+  await restore.getByRole('button', { name: 'Merge' }).click();
+  await expect(restore.getByTestId('restore-done')).toBeVisible({ timeout: patient(60_000) });
+  await restore.getByRole('button', { name: 'Close' }).click();
+
+  // Each file at the cache and URL web-llm itself looks under (config, weights, library), so the
+  // model store finds all of them after a reload.
+  expect(byUrl(await webLlmCacheEntries(target.page))).toEqual(filesBefore);
+  await goInApp(target.page, '/models');
+  const restored = new ModelsPage(target.page);
+  await restored.filesChecked();
+  const row = restored.row(key);
+  await expect(row.getByRole('heading')).toHaveText(name);
+  await expect(row.getByTestId('model-size')).toHaveText(`${shownBytes(folder.sizeBytes)} on disk`);
+  await expect(row.getByTestId('model-problem')).toHaveCount(0);
+  await expect(row.getByRole('button', { name: 'Load', exact: true })).toBeVisible();
   await endSession(target);
 });

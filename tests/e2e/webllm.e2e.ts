@@ -1,57 +1,13 @@
 // WebLLM through the Models view on SwiftShader WebGPU (no shader-f16): what the device panel and
 // catalog offer, missing files failing fast without poisoning web-llm's caches, and folder imports.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
-import { cacheEntries, ModelsPage, shownBytes, type CachedEntry } from './pages/models-page';
+import { ModelsPage, shownBytes } from './pages/models-page';
+import { fakeWebLlmFolder, webLlmCacheEntries } from './webllm-folder';
 import { patient } from './patience';
 
-const WEBLLM_CACHES = ['webllm/config', 'webllm/model', 'webllm/wasm'];
 const SMALL_F32 = 'SmolLM2-360M-Instruct-q4f32_1-MLC';
 const SMALL_F32_KEY = `webllm:${SMALL_F32}`;
-
-async function webLlmCacheEntries(page: ModelsPage['page']): Promise<CachedEntry[]> {
-  const all = await Promise.all(WEBLLM_CACHES.map((name) => cacheEntries(page, name)));
-  return all.flat();
-}
-
-interface FakeFolder {
-  dir: string;
-  sizeBytes: number;
-}
-
-/** A WebLLM model folder with one tiny shard: enough for the importer, not for inference. */
-function fakeWebLlmFolder(parent: string, options: { missingShard?: string } = {}): FakeFolder {
-  const dir = path.join(parent, 'fake-mlc');
-  rmSync(parent, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const shard = Buffer.alloc(64, 7);
-  const records = [
-    { dataPath: 'params_shard_0.bin', format: 'raw-shard', nbytes: 64, records: [] },
-  ];
-  if (options.missingShard)
-    records.push({ dataPath: options.missingShard, format: 'raw-shard', nbytes: 64, records: [] });
-  const files: Record<string, string | Buffer> = {
-    'mlc-chat-config.json': JSON.stringify({
-      model_type: 'llama',
-      quantization: 'q4f32_1',
-      context_window_size: 2048,
-      conv_template: { name: 'llama-3', system_template: '{system_message}' },
-      tokenizer_files: ['tokenizer.json'],
-    }),
-    'tensor-cache.json': JSON.stringify({ metadata: { ParamSize: 1, ParamBytes: 64 }, records }),
-    'params_shard_0.bin': shard,
-    'tokenizer.json': JSON.stringify({ version: '1.0', model: { type: 'BPE', vocab: {} } }),
-    'fake-q4f32_1-webgpu.wasm': Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]),
-  };
-  let sizeBytes = 0;
-  for (const [name, content] of Object.entries(files)) {
-    writeFileSync(path.join(dir, name), content);
-    sizeBytes += Buffer.byteLength(content);
-  }
-  return { dir, sizeBytes };
-}
 
 /** Model engine workers running in the page (web-llm's or transformers.js's chat engine). */
 const modelWorkers = (page: Page) =>

@@ -7,25 +7,9 @@ import { HUB_ORIGIN, IMPORTED_NAMESPACE } from '../net/hosts';
 import { sha256OfBlob } from '../file-hash';
 import type { InstalledModel, ModelFile, ModelFileHash, WebLlmSpec } from '../types';
 import { modelKey } from '../types';
-import { CONFIG_SCOPE, MODEL_SCOPE, modelBaseUrl, WASM_SCOPE } from './app-config';
-import {
-  isWasmBinary,
-  locateWebLlmFolder,
-  planWebLlmImport,
-  type ImportScope,
-} from './import-layout';
-
-const scopes: Record<ImportScope, string> = {
-  config: CONFIG_SCOPE,
-  model: MODEL_SCOPE,
-  wasm: WASM_SCOPE,
-};
-
-const contentTypes: Record<ImportScope, string> = {
-  config: 'application/json',
-  model: 'application/octet-stream',
-  wasm: 'application/wasm',
-};
+import { storedFileLocation } from '../model-files';
+import { modelBaseUrl } from './app-config';
+import { isWasmBinary, locateWebLlmFolder, planWebLlmImport } from './import-layout';
 
 function normalise(path: string): string {
   return path.replace(/\\/g, '/').replace(/^\/+/, '');
@@ -51,27 +35,6 @@ export async function importWebLlmFolder(
 
   const modelUrl = `${HUB_ORIGIN}/${IMPORTED_NAMESPACE}/${folder.slug}`;
   const base = modelBaseUrl(modelUrl);
-  const written: { scope: string; url: string }[] = [];
-  const hashes: ModelFileHash[] = [];
-  try {
-    for (const [i, file] of plan.files.entries()) {
-      const url = new URL(file.name, base).href;
-      const body = blob(file.path);
-      hashes.push({ path: file.name, ...(await sha256OfBlob(body)) });
-      const headers = {
-        'content-type': contentTypes[file.scope],
-        'content-length': `${body.size}`,
-      };
-      await (await caches.open(scopes[file.scope])).put(url, new Response(body, { headers }));
-      written.push({ scope: scopes[file.scope], url });
-      onProgress(i + 1, plan.files.length);
-    }
-  } catch (error) {
-    // A half-imported model would look installed to nobody and waste space: take it back out.
-    for (const entry of written) await (await caches.open(entry.scope)).delete(entry.url);
-    throw error;
-  }
-
   const wasm = plan.files.find((f) => f.scope === 'wasm');
   const spec: WebLlmSpec = {
     engine: 'webllm',
@@ -82,6 +45,25 @@ export async function importWebLlmFolder(
     contextWindow: plan.contextWindow,
     requiresF16: plan.requiresF16,
   };
+  const written: { scope: string; url: string }[] = [];
+  const hashes: ModelFileHash[] = [];
+  try {
+    for (const [i, file] of plan.files.entries()) {
+      // The place a restore of this model puts the file back at, so both agree to the header.
+      const { cache, url, contentType } = storedFileLocation(spec, file.name);
+      const body = blob(file.path);
+      hashes.push({ path: file.name, ...(await sha256OfBlob(body)) });
+      const headers = { 'content-type': contentType, 'content-length': `${body.size}` };
+      await (await caches.open(cache)).put(url, new Response(body, { headers }));
+      written.push({ scope: cache, url });
+      onProgress(i + 1, plan.files.length);
+    }
+  } catch (error) {
+    // A half-imported model would look installed to nobody and waste space: take it back out.
+    for (const entry of written) await (await caches.open(entry.scope)).delete(entry.url);
+    throw error;
+  }
+
   return {
     key: modelKey(spec),
     name: `${folder.slug} (imported)`,
