@@ -35,6 +35,31 @@ function copyFixture(parent: string): string {
   return dir;
 }
 
+test('Settings says what takes the space: the databases, the models, and Hearth’s own offline copy', async ({
+  page,
+}) => {
+  const models = new ModelsPage(page);
+  await models.openControlled();
+  const settings = async () => {
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
+    await expect(page.getByTestId('storage-parts')).toBeVisible();
+  };
+  await settings();
+  await expect(page.getByTestId('storage-models')).toHaveText('models 0 B');
+  // The precache holds the app, the ONNX runtime's wasm among it: megabytes before any model.
+  await expect(page.getByTestId('storage-app')).toContainText(/\d MB$/);
+
+  await page.getByRole('link', { name: 'Models', exact: true }).click();
+  await models.importFolder(TINY_LLAMA_DIR);
+  const row = models.row(IMPORTED_KEY);
+  await expect(row).toBeVisible({ timeout: patient(30_000) });
+  const modelBytes = totalBytes(
+    (await cacheEntries(page, CACHE)).filter((e) => e.url.includes('/imported/tiny-llama/')),
+  );
+  await settings();
+  await expect(page.getByTestId('storage-models')).toHaveText(`models ${shownBytes(modelBytes)}`);
+});
+
 test('an imported model loads and answers with the network off, and Delete frees exactly its bytes', async ({
   page,
   context,
