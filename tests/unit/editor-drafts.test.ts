@@ -202,3 +202,32 @@ describe('drafts of a note deleted for good', () => {
     expect(await tabsOf()).toEqual(['live']);
   });
 });
+
+describe('saving the text of a note deleted for good as a new note', () => {
+  it('waits for the save already running, so that save failing cannot mark the text unsaved again', async () => {
+    const note = await createNote('Gone');
+    const session = await openSession(note.id);
+    await deleteForGood(note.id);
+    session.edit(`${note.content}typed after it was deleted\n`);
+    await session.flush();
+    expect(session.gone).toBe(true);
+
+    // The button clicked with the text focused: the blur's save to the gone note is still running.
+    const real = vi.mocked(saveContent).getMockImplementation()!;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    vi.mocked(saveContent).mockImplementationOnce(async (...args) => {
+      await held;
+      return real(...args);
+    });
+    const blurSave = session.flush();
+    const made = session.saveAsNew();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    release();
+    const [id] = await Promise.all([made, blurSave]);
+
+    expect(session.status).toBe('saved');
+    expect(session.error).toBeNull();
+    expect((await getNote(id!))?.content).toContain('typed after it was deleted');
+  });
+});

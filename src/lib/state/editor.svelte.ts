@@ -256,11 +256,18 @@ export class EditorSession {
 
   /** The note was deleted for good elsewhere: keep the text as a new note. */
   async saveAsNew(): Promise<string | null> {
+    clearTimeout(this.#timer);
+    // Clicked with the text focused, the blur has just started a save to the gone note: let it
+    // fail first, or its failure lands after this and marks the text unsaved again (the editor
+    // then stays on the old note, asking to leave, with the text already saved as the new one).
+    await this.#chain.catch(() => undefined);
+    const content = this.content;
     try {
       const title = this.note?.title ?? 'Recovered note';
-      const note = await createNote(title, '', this.content);
-      this.#savedContent = this.content;
-      this.#settle();
+      const note = await createNote(title, '', content);
+      this.#savedContent = content;
+      // Anything typed meanwhile is not in the new note: it stays unsaved and leaving asks.
+      if (this.content === content) this.#settle();
       return note.id;
     } catch (error) {
       this.error = errorMessage(error);
