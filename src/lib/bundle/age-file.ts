@@ -52,6 +52,39 @@ export async function encryptBlob(
   return new Response(stream).blob();
 }
 
+/**
+ * Encrypts a stream to `passphrase` as it is read: nothing is gathered, so the output can go
+ * straight into a file (save-file.ts).
+ */
+export async function encryptStream(
+  stream: ReadableStream<Uint8Array>,
+  passphrase: string,
+  workFactor?: number,
+): Promise<ReadableStream<Uint8Array>> {
+  if (passphrase === '') throw new HearthError('Choose a passphrase to encrypt the backup with.');
+  const encrypter = new Encrypter();
+  encrypter.setPassphrase(passphrase);
+  if (workFactor !== undefined) encrypter.setScryptWorkFactor(workFactor);
+  return encrypter.encrypt(stream);
+}
+
+/**
+ * Decrypts a passphrase-encrypted stream as it is read (each 64 KiB chunk authenticated on the
+ * way): a wrong passphrase throws here, damage as the reader reaches it.
+ */
+export async function decryptStream(
+  stream: ReadableStream<Uint8Array>,
+  passphrase: string,
+): Promise<ReadableStream<Uint8Array>> {
+  const decrypter = new Decrypter();
+  decrypter.addPassphrase(passphrase);
+  try {
+    return await decrypter.decrypt(stream);
+  } catch (error) {
+    throw headerError(error, 'passphrase');
+  }
+}
+
 /** A backup key: the secret identity (the user keeps it) and the recipient Hearth keeps. */
 export interface BackupKey {
   /** `AGE-SECRET-KEY-1…`: decrypts; shown once and never stored by Hearth. */

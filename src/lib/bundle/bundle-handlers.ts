@@ -1,13 +1,15 @@
 // The vault worker's backup handlers: writing the whole of the user's state as a bundle (format 2,
-// optionally age-encrypted), and restoring one in three steps the user watches: open (decrypt and
-// check everything), plan (what a merge or a replace would write, conflicts included), restore (one
-// transaction). The opened bundle waits here between steps, so the page never holds it.
+// optionally age-encrypted) as a Blob or straight into a file the user picked, and restoring one
+// in three steps the user watches: open (decrypt and check everything), plan (what a merge or a
+// replace would write, conflicts included), restore (one transaction). The opened bundle waits
+// here between steps, so the page never holds it.
 import type { HandlerContext } from '../rpc/protocol';
 import { notifyVaultChange } from '../vault/changes';
 import { decryptBlob, encryptBlob, encryptBlobTo, isAgeFile } from './age-file';
 import { readBundle, type BundleContents } from './bundle-read';
 import { writeBundle, type BundleModelFile } from './bundle-write';
-import type { CountKind } from './bundle-format';
+import type { BundleManifest, CountKind } from './bundle-format';
+import { saveToFile, SaveCancelledError, type SaveTarget } from './save-file';
 import {
   planRestore,
   type ExistingState,
@@ -27,12 +29,21 @@ import type { InstalledModel } from '../llm/types';
 import type { CarriedModel } from './models-part';
 
 export type BundlePhase =
-  'reading' | 'writing' | 'encrypting' | 'decrypting' | 'checking' | 'restoring';
+  | 'reading'
+  | 'writing'
+  | 'encrypting'
+  | 'decrypting'
+  | 'checking'
+  | 'restoring'
+  | 'saving'
+  | 'verifying';
 
 export interface BundleProgress {
   phase: BundlePhase;
   /** Entries done so far, when counted (writing). */
   done: number;
+  /** Bytes of the zip saved (saving) or read back and compared (verifying), of its size. */
+  bytes?: { done: number; total: number };
 }
 
 export type BundleEvents = { bundle: BundleProgress };
@@ -87,6 +98,48 @@ class NothingOpenError extends HearthError {
 
 type Ctx = HandlerContext<BundleEvents>;
 
+/** What goes in a backup beside the records, as the backup form chose. */
+interface BackupParts {
+  /** The semantic index goes in unless this is false (it is derived, but slow to rebuild). */
+  includeIndex?: boolean;
+  /** The installed models' files go in (`models/`) only when this is true. */
+  includeModels?: boolean;
+  /** Names this backup for `cancelBackup`; a backup without one cannot be cancelled. */
+  job?: string;
+}
+
+const cancelled = () =>
+  new SaveCancelledError('The backup was cancelled before it was saved. Nothing was saved.');
+
+/**
+ * The whole state as a zip, read back whole before it goes anywhere: a backup Hearth could not
+ * restore is never made (and a scheduled one never replaces older, good ones).
+ */
+async function checkedBundle(
+  parts: BackupParts,
+  ctx: Ctx,
+  signal?: AbortSignal,
+): Promise<{ zip: Blob; manifest: BundleManifest }> {
+  ctx.emit('bundle', { phase: 'reading', done: 0 });
+  const source = await readBundleSource();
+  if (parts.includeIndex !== false) source.index = await readIndexSource(maxBlockChunks);
+  if (parts.includeModels) source.modelFiles = modelFilesOf(source.models);
+  const { blob, manifest } = await writeBundle(source, {
+    appVersion,
+    onProgress: (done) => ctx.emit('bundle', { phase: 'writing', done }),
+    ...(signal ? { signal } : {}),
+  });
+  signal?.throwIfAborted();
+  ctx.emit('bundle', { phase: 'checking', done: manifest.entries.length });
+  await readBundle(blob).catch((error: unknown) => {
+    throw new HearthError(
+      `The backup did not pass its own check, so it was not kept: ${errorMessage(error)}`,
+    );
+  });
+  signal?.throwIfAborted();
+  return { zip: blob, manifest };
+}
+
 const appVersion = '0.1.0';
 
 function writesOf(plan: RestorePlan): Record<CountKind, number> {
@@ -136,44 +189,72 @@ function modelFilesOf(models: InstalledModel[]): BundleModelFile[] {
 export function createBundleHandlers() {
   let opened: BundleContents | null = null;
   let planned: RestorePlan | null = null;
+  /** Backups being made, by the page's name for each, so Cancel stops the user's own only (a
+   * scheduled backup may run beside it). */
+  const running = new Map<string, AbortController>();
+  const startBackup = (job: string | undefined): AbortSignal | undefined => {
+    if (job === undefined) return undefined;
+    const controller = new AbortController();
+    running.set(job, controller);
+    return controller.signal;
+  };
 
   return {
     /** The user's whole state as a bundle; encrypted with age when a passphrase is given. */
     exportBundle: async (
-      args: {
-        passphrase: string | null;
-        recipient?: string;
-        workFactor?: number;
-        /** The semantic index goes in unless this is false (it is derived, but slow to rebuild). */
-        includeIndex?: boolean;
-        /** The installed models' files go in (`models/`) only when this is true. */
-        includeModels?: boolean;
-      },
+      args: BackupParts & { passphrase: string | null; recipient?: string; workFactor?: number },
       ctx: Ctx,
     ): Promise<{ blob: Blob; counts: Record<CountKind, number>; encrypted: boolean }> => {
-      ctx.emit('bundle', { phase: 'reading', done: 0 });
-      const source = await readBundleSource();
-      if (args.includeIndex !== false) source.index = await readIndexSource(maxBlockChunks);
-      if (args.includeModels) source.modelFiles = modelFilesOf(source.models);
-      const { blob, manifest } = await writeBundle(source, {
-        appVersion,
-        onProgress: (done) => ctx.emit('bundle', { phase: 'writing', done }),
-      });
-      // Read back whole before it is offered: a backup Hearth could not restore is never made
-      // (and a scheduled one never replaces older, good ones).
-      ctx.emit('bundle', { phase: 'checking', done: manifest.entries.length });
-      await readBundle(blob).catch((error: unknown) => {
-        throw new HearthError(
-          `The backup did not pass its own check, so it was not kept: ${errorMessage(error)}`,
+      const signal = startBackup(args.job);
+      try {
+        const { zip, manifest } = await checkedBundle(args, ctx, signal);
+        if (args.passphrase === null && !args.recipient)
+          return { blob: zip, counts: manifest.counts, encrypted: false };
+        ctx.emit('bundle', { phase: 'encrypting', done: manifest.entries.length });
+        const sealed = args.recipient
+          ? await encryptBlobTo(zip, args.recipient)
+          : await encryptBlob(zip, args.passphrase ?? '', args.workFactor);
+        return { blob: sealed, counts: manifest.counts, encrypted: true };
+      } finally {
+        if (args.job !== undefined) running.delete(args.job);
+      }
+    },
+
+    /**
+     * The user's whole state saved straight into the file they picked (`showSaveFilePicker`),
+     * encrypted on the way when a passphrase is given, then read back and compared before it is
+     * called done (save-file.ts). Nothing of the encrypted backup is gathered in the browser.
+     */
+    saveBundle: async (
+      args: BackupParts & {
+        target: FileSystemFileHandle;
+        passphrase: string | null;
+        workFactor?: number;
+      },
+      ctx: Ctx,
+    ): Promise<{ bytes: number; counts: Record<CountKind, number>; encrypted: boolean }> => {
+      const signal = startBackup(args.job);
+      try {
+        const { manifest, bytes } = await saveToFile(
+          args.target as SaveTarget,
+          () => checkedBundle(args, ctx, signal),
+          {
+            passphrase: args.passphrase,
+            ...(signal ? { signal } : {}),
+            ...(args.workFactor !== undefined ? { workFactor: args.workFactor } : {}),
+            onProgress: ({ phase, doneBytes, totalBytes }) =>
+              ctx.emit('bundle', { phase, done: 0, bytes: { done: doneBytes, total: totalBytes } }),
+          },
         );
-      });
-      if (args.passphrase === null && !args.recipient)
-        return { blob, counts: manifest.counts, encrypted: false };
-      ctx.emit('bundle', { phase: 'encrypting', done: manifest.entries.length });
-      const sealed = args.recipient
-        ? await encryptBlobTo(blob, args.recipient)
-        : await encryptBlob(blob, args.passphrase ?? '', args.workFactor);
-      return { blob: sealed, counts: manifest.counts, encrypted: true };
+        return { bytes, counts: manifest.counts, encrypted: args.passphrase !== null };
+      } finally {
+        if (args.job !== undefined) running.delete(args.job);
+      }
+    },
+
+    /** Stops the backup being made at its next step; a half-saved file is taken away. */
+    cancelBackup: (args: { job: string }): void => {
+      running.get(args.job)?.abort(cancelled());
     },
 
     /** Decrypts (when it is an age file) and checks the whole bundle; nothing is written. */

@@ -74,6 +74,8 @@ export interface WriteOptions {
   now?: Date;
   /** Called after each entry with the entries written so far. */
   onProgress?: (written: number) => void;
+  /** Stops the writing at the next entry (the user cancelled). */
+  signal?: AbortSignal;
 }
 
 const encoder = new TextEncoder();
@@ -88,6 +90,7 @@ export async function writeBundle(
   const zip = new ZipBlobWriter();
   const entries: BundleManifest['entries'] = [];
   const add = async (path: string, bytes: Uint8Array, compress: boolean, modifiedAt?: number) => {
+    options.signal?.throwIfAborted();
     zip.add(path, bytes, { compress, modifiedAt });
     entries.push({ path, bytes: bytes.length, sha256: await sha256Bytes(bytes) });
     options.onProgress?.(entries.length);
@@ -141,6 +144,7 @@ export async function writeBundle(
   await add(bundlePaths.ledger, jsonl(source.ledger), true);
   if (source.index) await writeIndexPart(source.index, add);
   for (const file of source.modelFiles ?? []) {
+    options.signal?.throwIfAborted();
     await addModelFile(zip, file);
     // The SHA-256 recorded when the file arrived: the read-back below proves the bytes have it.
     entries.push({

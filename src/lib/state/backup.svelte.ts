@@ -1,6 +1,7 @@
 // Backup and restore of all personal state (the Hearth bundle). The vault worker does the work
 // (reading the store, zipping, encrypting, checking); this manager drives it for Settings: the
-// backup download, and a restore the user opens, previews, and only then applies.
+// backup (into a picked file, or downloaded), and a restore the user opens, previews, and only
+// then applies.
 import { RpcClient } from '../rpc/client';
 import type {
   BundleEvents,
@@ -16,6 +17,7 @@ import type { HistoryCounts } from '../history/history-types';
 import type { RestoreMode } from '../bundle/restore-plan';
 import { readAgeHeader } from '../bundle/age-header';
 import { downloadBlob } from '../vault/download';
+import { pickBackupFile, saveFilePicker } from '../backup/save-picker';
 import { localDateKey } from '../vault/dates';
 import { formatMegabytes } from '../format-bytes';
 import { errorMessage } from '../errors';
@@ -32,6 +34,8 @@ export const phaseLabels: Record<BundlePhase, string> = {
   decrypting: 'Decrypting (this takes a few seconds, by design)…',
   checking: 'Checking every entry against the manifest…',
   restoring: 'Restoring in one step…',
+  saving: 'Saving to the file…',
+  verifying: 'Reading the saved file back to check it…',
 };
 
 class Backup {
@@ -54,15 +58,37 @@ class Backup {
   historyError = $state<string | null>(null);
 
   #client: RpcClient<BundleHandlers & HistoryHandlers, BundleEvents> | null = null;
+  #jobs = 0;
+  /** The backup being made from the form, for Cancel. */
+  #job: string | null = null;
 
-  /** Writes the whole state as a bundle and downloads it; encrypted when a passphrase is given. */
+  /**
+   * Writes the whole state as a bundle, encrypted when a passphrase is given: straight into a
+   * file the user picks where the browser can (nothing gathered first), else as a download.
+   */
   async backUp(
     passphrase: string | null,
     parts: { includeIndex?: boolean; includeModels?: boolean } = {},
   ): Promise<boolean> {
     if (this.busy) return false;
-    this.busy = true;
+    const encrypted = passphrase !== null;
+    const name = `hearth-backup-${localDateKey()}.zip${encrypted ? '.age' : ''}`;
+    const picker = saveFilePicker();
+    let target: FileSystemFileHandle | null = null;
     this.error = null;
+    // The dialog first, while the click still counts as the user's gesture.
+    if (picker) {
+      try {
+        target = await pickBackupFile(picker, name, encrypted);
+      } catch (error) {
+        this.error = `Backup failed: ${errorMessage(error)}`;
+        return false;
+      }
+      if (!target) return false;
+    }
+    this.busy = true;
+    const job = `backup-${++this.#jobs}`;
+    this.#job = job;
     try {
       // The open editors' last keystrokes belong in the backup: save them first.
       const unsaved = await editorSessions.flushAll();
@@ -70,23 +96,37 @@ class Backup {
         toasts.error(
           `The backup leaves out text that could not be saved in ${unsaved.map((t) => `“${t}”`).join(', ')}.`,
         );
-      const { blob, encrypted } = await this.#ensureClient().call('exportBundle', {
-        passphrase,
-        ...parts,
-      });
-      const name = `hearth-backup-${localDateKey()}.zip${encrypted ? '.age' : ''}`;
+      const client = this.#ensureClient();
+      if (target) {
+        const saved = await client.call('saveBundle', { target, passphrase, job, ...parts });
+        toasts.show(
+          `Backed up everything to “${target.name}” (${formatMegabytes(saved.bytes)}` +
+            `${saved.encrypted ? ', encrypted' : ''}), read back and checked.`,
+        );
+        return true;
+      }
+      const { blob } = await client.call('exportBundle', { passphrase, job, ...parts });
       downloadBlob(blob, name);
       toasts.show(
         `Backed up everything (${formatMegabytes(blob.size)}${encrypted ? ', encrypted' : ''}).`,
       );
       return true;
     } catch (error) {
-      this.error = `Backup failed: ${errorMessage(error)}`;
+      this.error =
+        (error as Error).name === 'SaveCancelledError'
+          ? errorMessage(error)
+          : `Backup failed: ${errorMessage(error)}`;
       return false;
     } finally {
       this.busy = false;
       this.progress = null;
+      this.#job = null;
     }
+  }
+
+  /** Stops the backup being made; whatever it had written to the picked file is taken away. */
+  cancel(): void {
+    if (this.#job) void this.#client?.call('cancelBackup', { job: this.#job });
   }
 
   /** Reads a ChatGPT or Claude export and adds its conversations (each branch kept). */

@@ -85,21 +85,82 @@ export async function meaningSearch(page: Page, query: string) {
   return response.hits.map((h) => ({ chunkId: h.chunkId, score: h.score.toFixed(5) }));
 }
 
-/** Backs up from Settings with the passphrase and saves the download at `file`. */
+/**
+ * Backs up from Settings with the passphrase through the download path (browsers without a save
+ * dialog: this one's is taken away for the page) and saves the download at `file`.
+ */
 export async function backUp(
   page: Page,
   file: string,
   options: { includeModels?: boolean } = {},
 ): Promise<void> {
   await openSettings(page);
-  await page.getByTestId('backup-passphrase').fill(PASSPHRASE);
-  await page.getByTestId('backup-passphrase-repeat').fill(PASSPHRASE);
-  if (options.includeModels) await page.getByTestId('backup-include-models').check();
+  // Window is a [Global] interface: its operations live on the window object, not its prototype.
+  await page.evaluate(() => {
+    delete (window as { showSaveFilePicker?: unknown }).showSaveFilePicker;
+    delete (Window.prototype as { showSaveFilePicker?: unknown }).showSaveFilePicker;
+  });
+  expect(await page.evaluate(() => 'showSaveFilePicker' in window)).toBe(false);
+  await fillBackupForm(page, options);
   const download = page.waitForEvent('download', { timeout: patient(60_000) });
   await page.getByRole('button', { name: 'Back up everything' }).click();
   const saved = await download;
   expect(saved.suggestedFilename()).toMatch(/^hearth-backup-\d{4}-\d{2}-\d{2}\.zip\.age$/);
   await saved.saveAs(file);
+}
+
+export async function fillBackupForm(
+  page: Page,
+  options: { includeModels?: boolean } = {},
+): Promise<void> {
+  await page.getByTestId('backup-passphrase').fill(PASSPHRASE);
+  await page.getByTestId('backup-passphrase-repeat').fill(PASSPHRASE);
+  if (options.includeModels) await page.getByTestId('backup-include-models').check();
+}
+
+/** The name the save dialog's stand-in answers with, in the origin-private file system. */
+export const PICKED_FILE = 'picked-backup.zip.age';
+
+/**
+ * Answers the browser's save dialog, which a test cannot drive, the way Chromium's does: a real
+ * file handle, created empty, here in the origin-private file system (OPFS); the app writes it
+ * through the real File System Access calls (createWritable, getFile, remove). The name the app
+ * suggested is kept in `window.__suggestedName`.
+ */
+export async function answerSaveDialog(page: Page): Promise<void> {
+  await page.evaluate((name) => {
+    (window as unknown as { showSaveFilePicker: unknown }).showSaveFilePicker = async (options: {
+      suggestedName?: string;
+    }) => {
+      (window as unknown as { __suggestedName?: string }).__suggestedName = options.suggestedName;
+      return (await navigator.storage.getDirectory()).getFileHandle(name, { create: true });
+    };
+  }, PICKED_FILE);
+}
+
+/** The names in the OPFS root (the picked file, and any swap file left behind). */
+export async function opfsNames(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    const names: string[] = [];
+    for await (const name of (root as unknown as { keys(): AsyncIterable<string> }).keys())
+      names.push(name);
+    return names.sort();
+  });
+}
+
+/** The picked file's bytes, as the app left them. */
+export async function pickedFileBytes(page: Page): Promise<Buffer> {
+  const base64 = await page.evaluate(async (name) => {
+    const root = await navigator.storage.getDirectory();
+    const file = await (await root.getFileHandle(name)).getFile();
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    let binary = '';
+    for (let i = 0; i < bytes.length; i += 0x8000)
+      binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return btoa(binary);
+  }, PICKED_FILE);
+  return Buffer.from(base64, 'base64');
 }
 
 /** Opens the restore dialog with `file` and `passphrase`; returns the dialog. */
