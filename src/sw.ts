@@ -45,6 +45,7 @@ self.addEventListener('fetch', (event) => {
   if (url.origin === self.location.origin) return;
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return;
   const writes: Promise<void>[] = [];
+  const written = () => Promise.all(writes);
   const answered = guardRequest(event.request, {
     policy: effectivePolicy,
     client: async () => (event.clientId ? self.clients.get(event.clientId) : undefined),
@@ -55,12 +56,15 @@ self.addEventListener('fetch', (event) => {
           console.error('Hearth could not write the request ledger:', error),
         ),
       ),
+    // Called while the answer is pending (so still allowed): the row of a streamed answer is
+    // written once its body has been read.
+    extend: (work) => event.waitUntil(work.then(written)),
     nowMs: () => Date.now(),
     appUrl: self.location.href,
   });
   event.respondWith(answered);
   // The ledger write may finish after the answer: keep the worker alive until it has.
-  event.waitUntil(answered.then(() => Promise.all(writes)));
+  event.waitUntil(answered.then(written));
 });
 
 self.addEventListener('message', (event) => {

@@ -112,4 +112,76 @@ describe('guardRequest', () => {
     expect(await response.text()).toMatch(/Failed to fetch/);
     expect(ledger).toMatchObject([{ status: 0, reason: 'download X' }]);
   });
+
+  it('counts the bytes that arrived, not the ones the server declared', async () => {
+    const { deps, ledger } = setup(
+      downloading,
+      () => new Response('{"a":1}', { headers: { 'content-length': '1000000' } }),
+    );
+    const response = await guardRequest(new Request(hubFile), deps);
+    // Not yet read: the row waits for the body.
+    expect(ledger).toEqual([]);
+    expect(await response.text()).toBe('{"a":1}');
+    expect(ledger).toMatchObject([{ bytes: 7, status: 200, reason: 'download X' }]);
+  });
+
+  it('counts a body streamed in parts with no declared length, and keeps the worker alive until its row is written', async () => {
+    const parts = [new Uint8Array(70_000), new Uint8Array(3), new Uint8Array(65_536)];
+    const { deps, ledger } = setup(downloading, () => {
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          const part = parts.shift();
+          if (part) controller.enqueue(part);
+          else controller.close();
+        },
+      });
+      return new Response(body);
+    });
+    const extended: Promise<unknown>[] = [];
+    deps.extend = (work) => extended.push(work);
+    const response = await guardRequest(new Request(hubFile), deps);
+    expect(extended).toHaveLength(1);
+    let settled = false;
+    void extended[0]!.then(() => (settled = true));
+    expect((await response.arrayBuffer()).byteLength).toBe(135_539);
+    await extended[0];
+    expect(settled).toBe(true);
+    expect(ledger).toMatchObject([{ bytes: 135_539, reason: 'download X' }]);
+  });
+
+  it('a body let go half way is ledgered with what had arrived, and says so', async () => {
+    const { deps, ledger } = setup(downloading, () => {
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          controller.enqueue(new Uint8Array(1000));
+        },
+      });
+      return new Response(body, { headers: { 'content-length': '1000000' } });
+    });
+    const response = await guardRequest(new Request(hubFile), deps);
+    const reader = response.body!.getReader();
+    let got = 0;
+    for (let i = 0; i < 3; i++) got += (await reader.read()).value!.byteLength;
+    await reader.cancel();
+    expect(ledger).toHaveLength(1);
+    expect(ledger[0]!.bytes).toBeGreaterThanOrEqual(got);
+    expect(ledger[0]!.bytes).toBeLessThan(1_000_000);
+    expect(ledger[0]!.reason).toBe('download X (not read to the end)');
+  });
+
+  it('a body cut off by the network is ledgered with what had arrived', async () => {
+    const { deps, ledger } = setup(downloading, () => {
+      let step = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (step++ === 0) controller.enqueue(new Uint8Array(4096));
+          else controller.error(new TypeError('network error'));
+        },
+      });
+      return new Response(body, { headers: { 'content-length': '9000' } });
+    });
+    const response = await guardRequest(new Request(hubFile), deps);
+    await expect(response.arrayBuffer()).rejects.toThrow();
+    expect(ledger).toMatchObject([{ bytes: 4096, reason: 'download X (cut off: network error)' }]);
+  });
 });

@@ -13,6 +13,11 @@ export interface GuardDeps {
   client(): Promise<ClientInfo | undefined>;
   fetch(request: Request): Promise<Response>;
   record(entry: LedgerEntry): void;
+  /**
+   * Keeps the service worker alive for `work` (its fetch event's waitUntil): an answer's row is
+   * recorded when its body has been read, after the answer itself went out.
+   */
+  extend?: (work: Promise<unknown>) => void;
   nowMs(): number;
   /** The app's own URL, against which request URLs are resolved. */
   appUrl: string;
@@ -26,20 +31,60 @@ function answer(verdict: Verdict, status: number, message: string): Response {
   });
 }
 
-function declaredBytes(response: Response): number {
-  const length = Number(response.headers.get('content-length'));
-  return Number.isFinite(length) && length > 0 ? length : 0;
-}
-
 /**
- * Passes the network's answer on with the verdict header. The body is handed over unread (no
- * copy through this worker), so a large model file streams as fast as without it.
+ * Passes the network's answer on with the verdict header, its body counted on the way (each
+ * chunk handed on as it is, not copied), and ledgers it once the body has ended, was cut off or
+ * was let go: `bytes` is what arrived, not what the server declared. A body this worker cannot
+ * read (opaque) or that has none is ledgered at once with 0.
  */
-function marked(response: Response): Response {
-  if (response.type === 'opaque' || response.type === 'opaqueredirect') return response;
+function counted(
+  response: Response,
+  record: (bytes: number, stopped: string | null) => void,
+  extend: ((work: Promise<unknown>) => void) | undefined,
+): Response {
+  if (response.type === 'opaque' || response.type === 'opaqueredirect' || !response.body) {
+    record(0, null);
+    return response;
+  }
   const headers = new Headers(response.headers);
   headers.set(VERDICT_HEADER, 'ledgered');
-  return new Response(response.body, {
+  const reader = response.body.getReader();
+  let received = 0;
+  let ended = () => {};
+  const done = new Promise<void>((resolve) => (ended = resolve));
+  // The service worker stays alive until the row is written, however long the body takes.
+  extend?.(done);
+  let finished = false;
+  const finish = (stopped: string | null) => {
+    if (finished) return;
+    finished = true;
+    record(received, stopped);
+    ended();
+  };
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        finish(`cut off: ${error instanceof Error ? error.message : String(error)}`);
+        controller.error(error);
+        return;
+      }
+      if (chunk.done) {
+        finish(null);
+        controller.close();
+        return;
+      }
+      received += chunk.value.byteLength;
+      controller.enqueue(chunk.value);
+    },
+    async cancel(reason) {
+      finish('not read to the end');
+      await reader.cancel(reason);
+    },
+  });
+  return new Response(body, {
     status: response.status,
     statusText: response.statusText,
     headers,
@@ -88,13 +133,17 @@ export async function guardRequest(request: Request, deps: GuardDeps): Promise<R
       );
     }
   }
-  deps.record({
-    ...base,
-    at: deps.nowMs(),
-    status: response.status,
-    bytes: declaredBytes(response),
-    modelKey,
-    reason: decision.purpose,
-  });
-  return marked(response);
+  return counted(
+    response,
+    (bytes, stopped) =>
+      deps.record({
+        ...base,
+        at: deps.nowMs(),
+        status: response.status,
+        bytes,
+        modelKey,
+        reason: stopped ? `${decision.purpose} (${stopped})` : decision.purpose,
+      }),
+    deps.extend,
+  );
 }
