@@ -26,10 +26,17 @@ export async function timeQueriesInPage({ workerUrl, queries, limit }) {
       pending.set(id, { resolve, reject });
       worker.postMessage({ kind: 'request', id, method, args });
     });
-  // The first search waits for the index: restore as the main thread sees it.
+  // Restore as the main thread sees it: until the status says ready (a search meanwhile is
+  // answered from titles, since issue 13), then the first search from the index.
+  let status = await call('status', undefined);
+  while (!status.ready) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    status = await call('status', undefined);
+  }
+  const searchableMs = performance.now() - started;
   await call('search', { query: 'warmup', limit: 1 });
   const firstSearchReadyMs = performance.now() - started;
-  const status = await call('status', undefined);
+  status = await call('status', undefined);
   // Warm the code up with queries of their own (bodies read now are not read again below).
   for (const q of ['alpha', 'beta', 'gamma', 'delta', 'epsilon'])
     await call('search', { query: q, limit });
@@ -60,7 +67,7 @@ export async function timeQueriesInPage({ workerUrl, queries, limit }) {
   const timings = await run(limit);
   const rankingOnly = await run(0);
   worker.terminate();
-  return { firstSearchReadyMs, status, cold, warmMs, timings, rankingOnly };
+  return { searchableMs, firstSearchReadyMs, status, cold, warmMs, timings, rankingOnly };
 }
 
 /** Every body in memory, then a lower-cased `includes` scan per query word (main thread). */

@@ -228,3 +228,56 @@ test.describe('keyword search on a large multilingual vault', () => {
     });
   });
 });
+
+test.describe('a search while the index is being restored', () => {
+  // The worker script must come from the network (where the route below holds it), not from
+  // the service worker's precache.
+  test.use({ serviceWorkers: 'block' });
+
+  test('answers from titles and says so, then from the whole index once it is restored', async ({
+    page,
+    context,
+  }) => {
+    const search = new SearchPage(page);
+    await search.open();
+    expect(await search.importFolder(join(vaultDir, 'vault'))).toBe(fileCount);
+    await search.search('harbor');
+    await search.expectCount(2);
+    await expect(page).toHaveURL(/\/search\?q=harbor$/);
+    await search.waitForSnapshot();
+
+    // Every load of the search worker from now on waits, before its restore, for a release
+    // only this test can give: the restore stays in progress for as long as the test needs.
+    await context.route(/\/search\.worker[^/]*\.js$/, async (route) => {
+      const response = await route.fetch();
+      const hold =
+        'globalThis.__hearthHoldRestore = new Promise((r) => (globalThis.__hearthReleaseRestore = r));\n';
+      await route.fulfill({ response, body: hold + (await response.text()) });
+    });
+    await page.reload();
+    await expect(search.indexStatus).toHaveText('Index: loading…');
+    // 'harbor' is in one title ("Harbor trip") and in the text of another note ("Cookies").
+    await search.expectAnswerFor('harbor');
+    await search.expectCount(1);
+    await expect(search.result('notes/harbor-trip.md')).toBeVisible();
+    await expect(search.coverage).toHaveText(
+      `Searched the titles of ${fileCount.toLocaleString('en-US')} notes — loading the index…`,
+    );
+    await expect(search.coverage).toHaveAttribute('data-query', 'harbor');
+    await expect(search.indexStatus).toHaveText('Index: loading…');
+
+    const worker = page.workers().find((w) => /search\.worker/.test(w.url()));
+    expect(worker).toBeDefined();
+    await worker!.evaluate(() =>
+      (globalThis as { __hearthReleaseRestore?: () => void }).__hearthReleaseRestore?.(),
+    );
+    await expect(search.indexStatus).toHaveText(
+      new RegExp(`Index: ${fileCount.toLocaleString('en-US')} notes · restored in [\\d,]+ ms`),
+    );
+    // The same query runs again by itself once the index is there: the note found by its text
+    // joins, and the partial-answer line goes.
+    await search.expectCount(2);
+    await expect(search.result('notes/cookies.md')).toBeVisible();
+    await expect(search.coverage).toBeHidden();
+  });
+});

@@ -8,6 +8,12 @@ import {
   type KeywordMatch,
 } from '../../src/lib/search/keyword-index';
 import { deriveMeta } from '../../src/lib/vault/derive';
+import { SnapshotFormatError } from '../../src/lib/search/term-base';
+
+async function roundTrip(index: KeywordIndex): Promise<KeywordIndex> {
+  const { index: data, parts } = await index.serialize();
+  return KeywordIndex.restore(data, parts);
+}
 
 function note(id: string, content: string, over: Partial<IndexableNote> = {}): IndexableNote {
   return {
@@ -114,7 +120,7 @@ describe('KeywordIndex', () => {
     const own = KeywordIndex.create();
     own.upsert(Array.from({ length: 400 }, (_, i) => note(`n${i}`, `common ${'echo '.repeat(i)}`)));
     own.remove(['n7']);
-    const restored = KeywordIndex.restore(await own.serialize());
+    const restored = await roundTrip(own);
     expect(restored.documentCount).toBe(399);
     expect(restored.find('common').total).toBe(399);
     // Scores depend on every frequency (up to 399 here): the order survives the round trip.
@@ -128,7 +134,7 @@ describe('KeywordIndex', () => {
       note('old1', 'Harbour lights and lighthouse keepers.'),
       note('old2', 'The lighthouse stands on granite.'),
     ]);
-    const restored = KeywordIndex.restore(await before.serialize());
+    const restored = await roundTrip(before);
     restored.upsert([
       note('new1', 'A lighthouse on basalt, lightly painted.'),
       note('old2', 'Rewritten: a lightship now.'),
@@ -139,11 +145,54 @@ describe('KeywordIndex', () => {
     // Prefixes and typos over both.
     expect(ids(restored, 'ligh').sort()).toEqual(['new1', 'old1', 'old2']);
     expect(ids(restored, 'lihgthouse').sort()).toEqual(['new1', 'old1']);
-    const again = KeywordIndex.restore(await restored.serialize());
+    const again = await roundTrip(restored);
     for (const query of ['lighthouse', 'ligh', 'basalt', 'lightship', 'harbour lights']) {
       expect(ids(again, query), query).toEqual(ids(restored, query));
     }
     expect(again.documentCount).toBe(3);
+  });
+
+  it('restores searchable before any postings part is read, and reads only the parts a search needs', async () => {
+    const own = KeywordIndex.create();
+    own.upsert(sample);
+    own.upsert(
+      Array.from({ length: 300 }, (_, i) =>
+        note(`x${i}`, `filler${i} word${i % 37} shared ${'alpha '.repeat(i % 5)}`),
+      ),
+    );
+    const { index: data, parts } = await own.serialize(undefined, 256);
+    expect(parts.length).toBeGreaterThan(10);
+    const asked: number[] = [];
+    const lazy = KeywordIndex.restore(data, (wanted) => {
+      asked.push(...wanted);
+      return Promise.resolve(wanted.map((p) => parts[p]!));
+    });
+    expect(lazy.documentCount).toBe(own.documentCount);
+    expect(lazy.complete).toBe(false);
+    // Exact words, a prefix (the last word) and a typo: each asks for the parts it needs.
+    for (const query of ['shared', 'word3', 'filler29', 'lighthou', 'lihgthouse', 'alpha fill']) {
+      const got = (await lazy.findRead(query)).matches.map((m) => [m.id, m.score]);
+      expect(got, query).toEqual(own.find(query).matches.map((m) => [m.id, m.score]));
+    }
+    expect(new Set(asked).size).toBe(asked.length);
+    expect(asked.length).toBeLessThan(parts.length);
+    await lazy.loadAll();
+    expect(lazy.complete).toBe(true);
+    expect(new Set(asked).size).toBe(parts.length);
+  });
+
+  it('refuses a postings part that does not fit its snapshot', async () => {
+    const own = KeywordIndex.create();
+    own.upsert(sample);
+    const { index: data, parts } = await own.serialize(undefined, 64);
+    const cut = parts.map((part, i) => (i === 1 ? part.slice(0, part.length - 1) : part));
+    expect(() => KeywordIndex.restore(data, cut)).toThrow(SnapshotFormatError);
+    const lazy = KeywordIndex.restore(data, (wanted) =>
+      Promise.resolve(wanted.map((p) => cut[p]!)),
+    );
+    await expect(lazy.loadAll()).rejects.toThrow(SnapshotFormatError);
+    const shortTerms = { ...data, termAt: data.termAt.subarray(1) };
+    expect(() => KeywordIndex.restore(shortTerms, parts)).toThrow(SnapshotFormatError);
   });
 
   it('caps the expansion of a one- or two-letter prefix to its most frequent terms', () => {
@@ -212,7 +261,7 @@ describe('KeywordIndex on the tldr Japanese and Chinese pages', () => {
   });
 
   it('restores from its serialized form with identical results', async () => {
-    const restored = KeywordIndex.restore(await index.serialize());
+    const restored = await roundTrip(index);
     expect(restored.documentCount).toBe(index.documentCount);
     expect(restored.ids().sort()).toEqual(index.ids().sort());
     for (const query of [

@@ -29,6 +29,7 @@ function answer(ids: string[], over: Partial<SearchResponse> = {}): SearchRespon
     tookMs: 1,
     indexedCount: 10,
     noteCount: 10,
+    restoring: false,
     superseded: false,
     phases: { rankMs: 0, readMs: 0, snippetMs: 0 },
     ...over,
@@ -167,10 +168,13 @@ describe('SearchManager', () => {
     void manager.run();
     await respond('canvas', answer(['a'], { indexedCount: 4 }), true);
     // An older run of the query in the box is still its answer: it ends the wait.
-    expect(manager).toMatchObject({ pending: false, coverage: { indexedCount: 4, noteCount: 10 } });
+    expect(manager).toMatchObject({
+      pending: false,
+      coverage: { indexedCount: 4, noteCount: 10, restoring: false },
+    });
     await respond('canvas', answer(['a', 'b'], { indexedCount: 10 }));
     expect(shown(manager)).toEqual(['a', 'b']);
-    expect(manager.coverage).toEqual({ indexedCount: 10, noteCount: 10 });
+    expect(manager.coverage).toEqual({ indexedCount: 10, noteCount: 10, restoring: false });
 
     // The other way round: the newer run answers first, the older one is dropped.
     void manager.run();

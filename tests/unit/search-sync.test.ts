@@ -1,7 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IndexKeeper, type IndexStatus } from '../../src/lib/search/index-keeper';
 import { createNote, restoreNote, saveContent, trashNote, wipeVault } from '../fixtures/notes';
-import { loadSearchSnapshot, saveSearchSnapshot } from '../../src/lib/db/search-source';
+import {
+  loadSearchSnapshot,
+  loadSearchSnapshotParts,
+  saveSearchSnapshot,
+} from '../../src/lib/db/search-source';
 import { getDb } from '../../src/lib/db/db';
 import { createSearchHandlers, type SearchEvents } from '../../src/lib/search/search-handlers';
 import type { Note } from '../../src/lib/types';
@@ -83,7 +87,9 @@ describe('IndexKeeper', () => {
     await first.ready;
     await first.dispose();
     const snapshot = await loadSearchSnapshot();
-    expect(snapshot?.index.packed.length).toBeGreaterThan(0);
+    expect(snapshot?.index.partAt.length).toBe(2);
+    const [part] = await loadSearchSnapshotParts([0], snapshot!.stamp);
+    expect(part?.length).toBeGreaterThan(0);
 
     // Changes nobody was listening to.
     await saveContent(edited, 'After the edit: estuary.');
@@ -136,8 +142,8 @@ describe('IndexKeeper', () => {
     await first.settled();
     await first.dispose();
     const snapshot = (await loadSearchSnapshot())!;
-    const packed = snapshot.index.packed.slice(0, 3);
-    await saveSearchSnapshot({ ...snapshot, index: { ...snapshot.index, packed } });
+    const [part] = await loadSearchSnapshotParts([0], snapshot.stamp);
+    await saveSearchSnapshot(snapshot, [part!.slice(0, 3)]);
 
     const second = startKeeper();
     await second.settled();
@@ -145,6 +151,34 @@ describe('IndexKeeper', () => {
     errors.length = 0;
     expect(second.status.restoredFromSnapshot).toBe(false);
     expect(find(second, 'kestrel')).toEqual([id]);
+  });
+
+  it('rebuilds cleanly from a snapshot in the previous format (postings in the same record)', async () => {
+    const id = await addNote('Older', 'Saved by a previous version: narwhal.');
+    const first = startKeeper();
+    await first.settled();
+    await first.dispose();
+    const current = (await loadSearchSnapshot())!;
+    // Format 3's shape: the whole index in one record, postings packed in `packed`.
+    const { docs } = current.index;
+    const old = {
+      ...current,
+      formatVersion: 3,
+      index: {
+        docs,
+        terms: 'narwhal',
+        offsets: new Uint32Array([0, 1]),
+        packed: new Uint8Array([0, 1]),
+      },
+    };
+    await getDb().meta.put({ key: 'search-index', value: old, updatedAt: Date.now() });
+
+    const second = startKeeper();
+    await second.settled();
+    expect(second.status).toMatchObject({ restoredFromSnapshot: false, reindexedOnStart: 1 });
+    expect(find(second, 'narwhal')).toEqual([id]);
+    await second.dispose();
+    expect((await loadSearchSnapshot())?.formatVersion).toBe(4);
   });
 
   it('re-indexes the notes a snapshot lists as still waiting, whatever their time', async () => {
@@ -156,7 +190,8 @@ describe('IndexKeeper', () => {
     // list of waiting notes can tell (a snapshot written in the middle of a long import).
     await getDb().bodies.put({ id, content: 'Changed text: bromeliad.' });
     const snapshot = (await loadSearchSnapshot())!;
-    await saveSearchSnapshot({ ...snapshot, pendingIds: [id] });
+    const parts = await loadSearchSnapshotParts([0], snapshot.stamp);
+    await saveSearchSnapshot({ ...snapshot, pendingIds: [id] }, parts as Uint8Array[]);
 
     const second = startKeeper();
     await second.settled();
@@ -258,6 +293,36 @@ describe('search handlers', () => {
     expect(older).toMatchObject({ superseded: true, hits: [] });
     expect(newer.superseded).toBe(false);
     expect(newer.hits.length).toBe(newer.total);
+  });
+
+  it('answer from titles while the index is being restored, saying so, then from the index', async () => {
+    await storeNotes(20, (i) => `Body ${i} about ${i % 2 === 0 ? 'walruses' : 'otters'}.`);
+    const first = startKeeper();
+    await first.settled();
+    await first.dispose();
+    const hooks = globalThis as { __hearthHoldRestore?: Promise<void> };
+    let release = () => {};
+    hooks.__hearthHoldRestore = new Promise<void>((resolve) => (release = resolve));
+    try {
+      const handlers = createSearchHandlers(emit);
+      // 'Bulk 13' is a title; 'walruses' only in bodies, which the restore scan does not read.
+      const byTitle = await handlers.search({ query: 'bulk 13' });
+      expect(byTitle).toMatchObject({ restoring: true, indexedCount: 0, noteCount: 20, total: 1 });
+      expect(byTitle.hits.map((h) => h.title)).toEqual(['Bulk 13']);
+      expect(await handlers.search({ query: 'walruses' })).toMatchObject({
+        restoring: true,
+        total: 0,
+      });
+      expect(handlers.status()).toMatchObject({ ready: false });
+      release();
+      await expect.poll(() => handlers.status().ready).toBe(true);
+      const restored = await handlers.search({ query: 'walruses' });
+      expect(restored).toMatchObject({ restoring: false, total: 10, indexedCount: 20 });
+      expect(handlers.status().restoredFromSnapshot).toBe(true);
+    } finally {
+      release();
+      delete hooks.__hearthHoldRestore;
+    }
   });
 
   it('list the folders that hold notes, with their ancestors', async () => {

@@ -5,6 +5,14 @@ import { getDb } from './db';
 import { StorageFullError, isRefusedWrite } from '../errors';
 
 const SNAPSHOT_KEY = 'search-index';
+/** The postings parts sort after the snapshot's own key and nothing else: `search-index/part/7`. */
+const PART_PREFIX = `${SNAPSHOT_KEY}/part/`;
+const partKey = (part: number) => `${PART_PREFIX}${part}`;
+
+interface PartRecord {
+  stamp: string;
+  bytes: Uint8Array;
+}
 
 /** What the keyword index keeps of a note: shown fields and the term count of each field. */
 export interface StoredKeywordDoc {
@@ -19,23 +27,34 @@ export interface StoredKeywordDoc {
 }
 
 /**
- * The keyword index as stored: two typed arrays and one string, which IndexedDB copies without
- * a parse. `terms` holds the terms sorted, one a line; term i has postings `offsets[i] ..
- * offsets[i + 1]` (each a code, note number × 4 + field, and a frequency), packed in `packed` as
- * variable-length numbers, each code as the step from the term's previous one
- * (search/keyword-codec.ts).
+ * The keyword index as stored, in a form searched as it is read (search/term-base.ts): the terms
+ * sorted and joined in one string, typed arrays saying where each term and its postings start,
+ * and the postings packed as variable-length numbers (search/keyword-codec.ts) in parts, stored
+ * as records of their own and read after this one.
  */
 export interface KeywordIndexData {
   docs: StoredKeywordDoc[];
+  /** The terms, sorted by code unit, each followed by '\n' (a term never holds whitespace). */
   terms: string;
+  /** Where term i starts in `terms` (length terms + 1: the last is `terms.length`). */
+  termAt: Uint32Array;
+  /** Term i has postings (code = note number × 4 + field, frequency) offsets[i] .. offsets[i + 1]. */
   offsets: Uint32Array;
-  packed: Uint8Array;
+  /** Where term i's packed postings start, counting bytes across all parts (length terms + 1). */
+  byteAt: Uint32Array;
+  /** The first term of each part (length parts + 1: the last is the term count). */
+  partAt: Uint32Array;
 }
 
 export interface SearchSnapshot {
   /** Bumped whenever the tokenizer or index options change: an older snapshot is rebuilt. */
   formatVersion: number;
   index: KeywordIndexData;
+  /**
+   * Names this save: its parts carry it too, so parts of another save (another tab's, or a save
+   * cut short) are never read as this one's.
+   */
+  stamp: string;
   /** The newest `updatedAt` among indexed notes: anything newer is re-indexed on restore. */
   watermark: number;
   /**
@@ -58,9 +77,44 @@ export async function loadSearchSnapshot(): Promise<SearchSnapshot | undefined> 
   return record?.value as SearchSnapshot | undefined;
 }
 
-export async function saveSearchSnapshot(snapshot: SearchSnapshot): Promise<void> {
+/**
+ * Part i of the snapshot named `stamp`, for each of `parts`; undefined for a part that is missing
+ * or belongs to another save.
+ */
+export async function loadSearchSnapshotParts(
+  parts: number[],
+  stamp: string,
+): Promise<(Uint8Array | undefined)[]> {
+  const records = await getDb().meta.bulkGet(parts.map(partKey));
+  return records.map((record) => {
+    const part = record?.value as PartRecord | undefined;
+    return part?.stamp === stamp ? part.bytes : undefined;
+  });
+}
+
+/** The snapshot and its parts in one transaction; parts of an earlier, larger save are dropped. */
+export async function saveSearchSnapshot(
+  snapshot: SearchSnapshot,
+  parts: Uint8Array[],
+): Promise<void> {
+  const db = getDb();
+  const updatedAt = Date.now();
   try {
-    await getDb().meta.put({ key: SNAPSHOT_KEY, value: snapshot, updatedAt: Date.now() });
+    await db.transaction('rw', db.meta, async () => {
+      await db.meta
+        .where('key')
+        .startsWith(PART_PREFIX)
+        .filter((record) => Number(record.key.slice(PART_PREFIX.length)) >= parts.length)
+        .delete();
+      await db.meta.bulkPut([
+        { key: SNAPSHOT_KEY, value: snapshot, updatedAt },
+        ...parts.map((bytes, i) => ({
+          key: partKey(i),
+          value: { stamp: snapshot.stamp, bytes } satisfies PartRecord,
+          updatedAt,
+        })),
+      ]);
+    });
   } catch (error) {
     if (isRefusedWrite(error)) throw new StorageFullError('the search index', { cause: error });
     throw error;
@@ -110,4 +164,19 @@ export async function readBodiesAfter(
 export async function readBodies(ids: string[]): Promise<Map<string, string>> {
   const bodies = await getDb().bodies.bulkGet(ids);
   return new Map(bodies.flatMap((b) => (b ? [[b.id, b.content] as const] : [])));
+}
+
+/** Shown fields of every live note, for a search while the keyword index is being restored. */
+export async function readLiveNoteHeads(): Promise<
+  Pick<Note, 'id' | 'title' | 'path' | 'kind' | 'date' | 'tags'>[]
+> {
+  const notes = await getDb().notes.where('deletedAt').equals(0).toArray();
+  return notes.map(({ id, title, path, kind, date, tags }) => ({
+    id,
+    title,
+    path,
+    kind,
+    date,
+    tags,
+  }));
 }

@@ -2,11 +2,14 @@
 // reconciles it with IndexedDB, applies every change announced on the vault channel, and saves a
 // snapshot a little after the last change rather than on every one.
 //
-// The index is searchable as soon as the snapshot is restored: notes that still wait to be
+// The index is searchable as soon as the snapshot's terms and notes are read; its postings are
+// read in parts after that (term-base.ts), a search reading first any part it needs. Until then
+// the search handlers answer from the notes' titles (restore-scan.ts). Notes that still wait to be
 // indexed (a large import, a first start) are indexed in the background in slices of a few
 // milliseconds, so a search is never queued behind more than one slice, and answers from what is
 // indexed so far while `status` says how much that is.
 import { KeywordIndex } from './keyword-index';
+import { SnapshotFormatError } from './term-base';
 import { onVaultChange, type VaultChange } from '../vault/changes';
 import { HearthError, errorMessage } from '../errors';
 import * as source from '../db/search-source';
@@ -28,7 +31,7 @@ const sameTags = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((tag, i) => tag === b[i]);
 
 /** Bump when the tokenizer or index format change, so older snapshots are rebuilt. */
-export const snapshotFormatVersion = 3;
+export const snapshotFormatVersion = 4;
 /** Notes read from IndexedDB at a time; the next batch is read while this one is indexed. */
 const readBatchSize = 48;
 /** Longest stretch of indexing between two chances for a search to run. */
@@ -61,6 +64,11 @@ export interface IndexStatus {
   restoredFromSnapshot: boolean;
   /** From worker start to a searchable index (restored or empty, reconciled with the vault). */
   restoreMs: number;
+  /**
+   * Where `restoreMs` went: reading the snapshot (its terms and notes), opening it, and finding
+   * the notes changed since (IndexedDB key reads).
+   */
+  restorePhases: { readMs: number; openMs: number; reconcileMs: number };
   /** Size of the last snapshot saved or restored, 0 if none yet. */
   snapshotBytes: number;
   /** True while changes wait to be saved in a snapshot. */
@@ -78,10 +86,16 @@ export interface IndexKeeperEvents {
 
 const utf8Bytes = (text: string) => new TextEncoder().encode(text).byteLength;
 
-function snapshotBytes(data: source.KeywordIndexData): number {
-  const arrays = data.offsets.byteLength + data.packed.byteLength;
-  return arrays + utf8Bytes(data.terms) + utf8Bytes(JSON.stringify(data.docs));
+function snapshotBytes(data: source.KeywordIndexData, parts: number): number {
+  const { termAt, offsets, byteAt, partAt } = data;
+  const arrays = termAt.byteLength + offsets.byteLength + byteAt.byteLength + partAt.byteLength;
+  return arrays + parts + utf8Bytes(data.terms) + utf8Bytes(JSON.stringify(data.docs));
 }
+
+/** Set only by tests (before the worker's code runs), to search while a restore is held. */
+const testHold = () => (globalThis as { __hearthHoldRestore?: Promise<void> }).__hearthHoldRestore;
+
+const newStamp = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 
 export class IndexKeeper {
   index = KeywordIndex.create();
@@ -89,6 +103,7 @@ export class IndexKeeper {
     ready: false,
     restoredFromSnapshot: false,
     restoreMs: 0,
+    restorePhases: { readMs: 0, openMs: 0, reconcileMs: 0 },
     snapshotBytes: 0,
     persistPending: false,
     reindexedOnStart: 0,
@@ -114,6 +129,8 @@ export class IndexKeeper {
   #unsubscribe: () => void;
   /** Settles once the index is searchable, or `loadError` says why it never will be. */
   readonly ready: Promise<void>;
+  /** Settles once a restored index has read all its postings parts (or was rebuilt). */
+  #partsRead: Promise<void> = Promise.resolve();
   loadError: SearchUnavailableError | undefined;
 
   constructor(events: IndexKeeperEvents) {
@@ -126,6 +143,7 @@ export class IndexKeeper {
         this.#base.restoreMs = performance.now() - startedMs;
         this.#emitStatus();
         this.#kick();
+        this.#partsRead = this.#readParts();
       },
       (error: unknown) => {
         this.loadError = new SearchUnavailableError(
@@ -157,6 +175,7 @@ export class IndexKeeper {
   /** Resolves once every change received so far is in the index. */
   async settled(): Promise<void> {
     await this.ready;
+    await this.#partsRead;
     while (this.#running) await this.#running;
   }
 
@@ -178,17 +197,34 @@ export class IndexKeeper {
   }
 
   async #load(): Promise<void> {
-    const snapshot: KeeperSnapshot | undefined = await source.loadSearchSnapshot();
-    // Read before the notes: a re-derivation finishing meanwhile is seen at the next start.
-    this.#tagsVersion = await derivedTagsVersion();
+    await testHold();
+    const startedMs = performance.now();
+    // The tag rules are read before the notes: a re-derivation finishing meanwhile is seen at
+    // the next start.
+    const [snapshot, tagsVersion]: [KeeperSnapshot | undefined, number] = await Promise.all([
+      source.loadSearchSnapshot(),
+      derivedTagsVersion(),
+    ]);
+    this.#tagsVersion = tagsVersion;
+    const readMs = performance.now();
     let carried: string[] = [];
+    // Format 3 and older held the postings in the same record, unpacked at restore: such a
+    // snapshot is rebuilt from the notes, and the first save replaces it.
     if (snapshot?.formatVersion === snapshotFormatVersion) {
       try {
-        this.index = KeywordIndex.restore(snapshot.index);
+        const { stamp } = snapshot;
+        this.index = KeywordIndex.restore(snapshot.index, async (parts) => {
+          const read = await source.loadSearchSnapshotParts(parts, stamp);
+          return read.map((bytes) => {
+            if (!bytes) throw new SnapshotFormatError('A part of the keyword index is missing.');
+            return bytes;
+          });
+        });
         this.#watermark = new Watermark(snapshot.watermark, snapshot.watermarkIds);
         carried = snapshot.pendingIds;
         this.#base.restoredFromSnapshot = true;
-        this.#base.snapshotBytes = snapshotBytes(snapshot.index);
+        const { byteAt } = snapshot.index;
+        this.#base.snapshotBytes = snapshotBytes(snapshot.index, byteAt[byteAt.length - 1]!);
       } catch (error) {
         this.#events.error(
           `The saved search index was unreadable and is being rebuilt: ${errorMessage(error)}`,
@@ -196,6 +232,7 @@ export class IndexKeeper {
         this.index = KeywordIndex.create();
       }
     }
+    const openMs = performance.now();
     // Trash and restore do not touch updatedAt, so membership is checked against all live ids.
     const [live, written] = await Promise.all([
       source.liveNoteIds(),
@@ -214,8 +251,36 @@ export class IndexKeeper {
     ]);
     this.index.remove(gone);
     this.#base.reindexedOnStart = stale.size;
+    this.#base.restorePhases = {
+      readMs: readMs - startedMs,
+      openMs: openMs - readMs,
+      reconcileMs: performance.now() - openMs,
+    };
     for (const id of stale) this.#pending.add(id);
     if (gone.length > 0 || stale.size > 0) this.#schedulePersist();
+  }
+
+  /**
+   * Reads the restored index's postings parts in the background (searches read the ones they
+   * need first). A part that is missing or damaged means the snapshot cannot be trusted: the
+   * index is rebuilt from the notes, as when the whole snapshot is unreadable.
+   */
+  async #readParts(): Promise<void> {
+    const index = this.index;
+    try {
+      await index.loadAll();
+    } catch (error) {
+      if (index !== this.index) return;
+      this.#events.error(
+        `The saved search index was unreadable and is being rebuilt: ${errorMessage(error)}`,
+      );
+      this.#base.restoredFromSnapshot = false;
+      this.index = KeywordIndex.create();
+      this.#watermark = new Watermark();
+      this.#resetRequested = true;
+      for (const id of await source.liveNoteIds()) this.#pending.add(id);
+      this.#kick();
+    }
   }
 
   /** Indexed notes whose stored tags differ from those they were indexed with. */
@@ -354,17 +419,19 @@ export class IndexKeeper {
     // agree even though serializing pauses for searches.
     const watermark = this.#watermark.toJSON();
     const pendingIds = [...this.#pending, ...this.#inFlight];
-    const index = await this.index.serialize(this.#slicer.pause);
     try {
+      const { index, parts } = await this.index.serialize(this.#slicer.pause);
       const snapshot: KeeperSnapshot = {
         formatVersion: snapshotFormatVersion,
         index,
+        stamp: newStamp(),
         ...watermark,
         pendingIds,
         tagsVersion: this.#tagsVersion,
       };
-      await source.saveSearchSnapshot(snapshot);
-      this.#base.snapshotBytes = snapshotBytes(index);
+      await source.saveSearchSnapshot(snapshot, parts);
+      const partBytes = parts.reduce((sum, part) => sum + part.byteLength, 0);
+      this.#base.snapshotBytes = snapshotBytes(index, partBytes);
       this.#base.persistPending = this.#dirtySinceMs > 0;
       this.#emitStatus();
     } catch (error) {

@@ -1,16 +1,25 @@
-// The keyword index's snapshot format: two typed arrays and one string rather than JSON, so
-// saving and restoring cost a copy and a linear pass, not a parse. Terms are sorted and joined by
-// newlines (a term never holds whitespace); term i's postings are pairs offsets[i] ..
-// offsets[i + 1] (code, frequency), stored as variable-length deltas: about 3 bytes a posting
-// instead of 8, which is what IndexedDB spends its time reading and writing. Removed notes are
-// left out and the rest renumbered, so a restored index starts compact; the unpacked arrays then
-// serve searches as they are (term-table.ts).
+// The keyword index's snapshot format: typed arrays and one string rather than JSON, so saving
+// costs a pass and restoring only a copy (term-base.ts searches the stored form as it is). Terms
+// are sorted and each followed by a newline (a term never holds whitespace); term i's postings
+// are pairs offsets[i] .. offsets[i + 1] (code, frequency), stored as variable-length deltas:
+// about 3 bytes a posting instead of 8, which is what IndexedDB spends its time reading and
+// writing. Removed notes are left out and the rest renumbered, so a restored index starts compact.
 import type { KeywordIndexData, StoredKeywordDoc } from '../db/search-source';
-import { TermTable, fieldCount, type Postings, type TermBase } from './term-table';
+import { TermTable, fieldCount, type Postings } from './term-table';
+import { partBytes } from './term-base';
 
-/** The index as arrays in memory: what a snapshot holds, postings unpacked. */
-export interface IndexArrays extends TermBase {
+/** The index as arrays in memory, postings unpacked: what `packIndex` stores. */
+export interface IndexArrays {
   docs: StoredKeywordDoc[];
+  terms: string[];
+  offsets: Uint32Array;
+  postings: Uint32Array;
+}
+
+/** A snapshot: the part read first, and the postings parts read after it. */
+export interface PackedIndex {
+  index: KeywordIndexData;
+  parts: Uint8Array[];
 }
 
 /** Called now and then; resolves after a pause when the caller's time slice is used up. */
@@ -77,71 +86,61 @@ function putVarint(out: Uint8Array, at: number, value: number): number {
   return at;
 }
 
-/** The arrays as stored: terms joined, postings packed. */
-export async function packIndex(arrays: IndexArrays, pause?: Pause): Promise<KeywordIndexData> {
-  const { offsets, postings } = arrays;
-  let packed = new Uint8Array(Math.max(1_024, postings.length * 2));
+/** The arrays as stored: terms joined, postings packed and cut into parts between terms. */
+export async function packIndex(
+  arrays: IndexArrays,
+  pause?: Pause,
+  maxPartBytes = partBytes,
+): Promise<PackedIndex> {
+  const { offsets, postings, terms } = arrays;
+  const count = terms.length;
+  const termAt = new Uint32Array(count + 1);
+  const byteAt = new Uint32Array(count + 1);
+  const partStarts = [0];
+  const parts: Uint8Array[] = [];
+  let packed = new Uint8Array(maxPartBytes + 1_024);
   let at = 0;
-  for (let i = 0; i + 1 < offsets.length; i++) {
+  let partStart = 0;
+  let chars = 0;
+  const cut = (end: number) => {
+    parts.push(packed.slice(0, at - partStart));
+    packed = new Uint8Array(maxPartBytes + 1_024);
+    partStart = at;
+    partStarts.push(end);
+  };
+  for (let i = 0; i < count; i++) {
     if ((i & 0xfff) === 0xfff) await pause?.();
-    if (at + (offsets[i + 1]! - offsets[i]!) * 10 > packed.length) {
-      const grown = new Uint8Array(
-        Math.max(packed.length * 2, at + (offsets[i + 1]! - offsets[i]!) * 10),
-      );
-      grown.set(packed.subarray(0, at));
+    termAt[i] = chars;
+    chars += terms[i]!.length + 1;
+    if (at > partStart && at - partStart >= maxPartBytes) cut(i);
+    byteAt[i] = at;
+    const worst = at - partStart + (offsets[i + 1]! - offsets[i]!) * 10;
+    if (worst > packed.length) {
+      const grown = new Uint8Array(Math.max(packed.length * 2, worst));
+      grown.set(packed.subarray(0, at - partStart));
       packed = grown;
     }
     // Codes grow within a term's list: each is stored as the step from the one before.
     let previous = 0;
+    let local = at - partStart;
     for (let p = offsets[i]! * 2; p < offsets[i + 1]! * 2; p += 2) {
-      at = putVarint(packed, at, postings[p]! - previous);
-      at = putVarint(packed, at, postings[p + 1]!);
+      local = putVarint(packed, local, postings[p]! - previous);
+      local = putVarint(packed, local, postings[p + 1]!);
       previous = postings[p]!;
     }
+    at = partStart + local;
   }
-  return {
+  termAt[count] = chars;
+  byteAt[count] = at;
+  if (at > partStart || parts.length === 0) cut(count);
+  else partStarts[partStarts.length - 1] = count;
+  const index: KeywordIndexData = {
     docs: arrays.docs,
-    terms: arrays.terms.join('\n'),
+    terms: count === 0 ? '' : `${terms.join('\n')}\n`,
+    termAt,
     offsets,
-    packed: packed.slice(0, at),
+    byteAt,
+    partAt: Uint32Array.from(partStarts),
   };
-}
-
-export class SnapshotFormatError extends Error {
-  override name = 'SnapshotFormatError';
-}
-
-/** The stored index unpacked; throws `SnapshotFormatError` if it does not hold together. */
-export function unpackIndex(data: KeywordIndexData): IndexArrays {
-  const terms = data.terms === '' ? [] : data.terms.split('\n');
-  const { offsets, packed, docs } = data;
-  if (offsets.length !== terms.length + 1) {
-    throw new SnapshotFormatError('The keyword index snapshot is inconsistent.');
-  }
-  const postings = new Uint32Array(offsets[terms.length]! * 2);
-  const limit = docs.length * fieldCount;
-  let at = 0;
-  const next = (): number => {
-    let value = 0;
-    for (let scale = 1; ; scale *= 0x80) {
-      const byte = packed[at++];
-      if (byte === undefined)
-        throw new SnapshotFormatError('The keyword index snapshot is cut short.');
-      value += (byte & 0x7f) * scale;
-      if (byte < 0x80) return value;
-    }
-  };
-  for (let i = 0; i < terms.length; i++) {
-    let code = 0;
-    for (let p = offsets[i]! * 2; p < offsets[i + 1]! * 2; p += 2) {
-      code += next();
-      if (code >= limit)
-        throw new SnapshotFormatError('The keyword index snapshot names a missing note.');
-      postings[p] = code;
-      postings[p + 1] = next();
-    }
-  }
-  if (at !== packed.length)
-    throw new SnapshotFormatError('The keyword index snapshot is inconsistent.');
-  return { docs, terms, offsets, postings };
+  return { index, parts };
 }

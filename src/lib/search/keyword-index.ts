@@ -7,12 +7,13 @@
 // measurements. Scoring follows MiniSearch's (BM25+ k 1.2, b 0.7, d 0.5, field boosts, prefix and
 // fuzzy weights), so ranking stayed as it was.
 import type { Note, NoteKind, SearchFilters } from '../types';
-import type { KeywordIndexData } from '../db/search-source';
+import type { KeywordIndexData, StoredKeywordDoc } from '../db/search-source';
 import { isCjk, tokenizeQuery } from './tokenizer';
 import { matchesNoteFilters } from './note-filters';
 import { TermTable, fieldCount, findDoc, type Postings } from './term-table';
+import { TermBase, type PartReader } from './term-base';
 import { IndexJob, type DocRecord } from './index-job';
-import { encodeIndex, packIndex, unpackIndex, type IndexArrays, type Pause } from './keyword-codec';
+import { encodeIndex, packIndex, type PackedIndex, type Pause } from './keyword-codec';
 
 export type IndexableNote = Pick<Note, 'id' | 'title' | 'tags' | 'path' | 'kind' | 'date'> & {
   content: string;
@@ -72,23 +73,42 @@ export class KeywordIndex {
     return new KeywordIndex();
   }
 
-  /** Restores an index written by `serialize`; it searches the unpacked arrays as they are. */
-  static restore(data: KeywordIndexData): KeywordIndex {
+  /**
+   * Restores an index written by `serialize`, searchable at once: its postings parts are read
+   * through `parts` (an array when they are in memory already) as searches need them, or all at
+   * once by `loadAll`. Throws `SnapshotFormatError` when the stored arrays do not fit together.
+   */
+  static restore(data: KeywordIndexData, parts: Uint8Array[] | PartReader): KeywordIndex {
     const index = new KeywordIndex();
-    index.#adopt(unpackIndex(data));
+    const { docs, ...packed } = data;
+    index.#adopt(docs, new TermBase(packed, docs.length * fieldCount, parts));
     return index;
   }
 
-  /** A compact copy without removed notes. The index must not change until it resolves. */
-  async serialize(pause?: Pause): Promise<KeywordIndexData> {
-    return packIndex(await encodeIndex(this.#docs, this.#table, pause), pause);
+  /**
+   * A compact copy without removed notes, its postings in parts of about `maxPartBytes`. The
+   * index must not change until it resolves.
+   */
+  async serialize(pause?: Pause, maxPartBytes?: number): Promise<PackedIndex> {
+    await this.loadAll();
+    return packIndex(await encodeIndex(this.#docs, this.#table, pause), pause, maxPartBytes);
   }
 
-  #adopt({ docs, terms, offsets, postings }: IndexArrays): void {
+  /** Reads every postings part a restore left to read later. */
+  async loadAll(): Promise<void> {
+    await this.#table.base.load();
+  }
+
+  /** True when no postings part waits to be read. */
+  get complete(): boolean {
+    return this.#table.base.complete;
+  }
+
+  #adopt(docs: StoredKeywordDoc[], base: TermBase): void {
     this.clear();
-    this.#table = new TermTable({ terms, offsets, postings });
+    this.#table = new TermTable(base);
     docs.forEach((doc, num) => this.#commitRecord(doc, num));
-    this.#livePostings = postings.length / 2;
+    this.#livePostings = base.packed.offsets[base.size]!;
   }
 
   get documentCount(): number {
@@ -168,11 +188,29 @@ export class KeywordIndex {
 
   /** Drops removed notes' postings (a snapshot round trip). Nothing may change it meanwhile. */
   async compact(pause?: Pause): Promise<void> {
-    this.#adopt(await encodeIndex(this.#docs, this.#table, pause));
+    const { index, parts } = await this.serialize(pause);
+    const { docs, ...packed } = index;
+    this.#adopt(docs, new TermBase(packed, docs.length * fieldCount, parts));
   }
 
   search(query: string, filters: SearchFilters = {}): KeywordMatch[] {
     return this.find(query, filters, Infinity).matches;
+  }
+
+  /**
+   * `find`, having read first the postings parts it needs that a restore left unread: a term's
+   * expansions (prefixes, typos) are only known from the postings of the terms before them,
+   * so it asks again until nothing it looked up was missing (once or twice).
+   */
+  async findRead(query: string, filters: SearchFilters = {}, limit = Infinity) {
+    const base = this.#table.base;
+    for (;;) {
+      base.takeMissing();
+      const results = this.find(query, filters, limit);
+      const missing = base.takeMissing();
+      if (missing.length === 0) return results;
+      await base.load(missing);
+    }
   }
 
   /** The best `limit` matches of `query` and how many notes matched in all. */

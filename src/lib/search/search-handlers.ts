@@ -3,6 +3,8 @@ import type { SearchFilters, SearchHit } from '../types';
 import { IndexKeeper, type IndexStatus } from './index-keeper';
 import { buildSnippet } from './snippet';
 import { BodyCache, type BodyCacheStatus } from './body-cache';
+import { RestoreScan } from './restore-scan';
+import type { KeywordResults } from './keyword-index';
 import { TimeSlicer } from './time-slice';
 import { errorMessage } from '../errors';
 
@@ -27,6 +29,11 @@ export interface SearchResponse {
   /** Notes whose current text was searched, of `noteCount` known: fewer while indexing. */
   indexedCount: number;
   noteCount: number;
+  /**
+   * True when the index was still being restored: only titles, tags and paths were searched
+   * (restore-scan.ts), and `indexedCount` is 0.
+   */
+  restoring: boolean;
   superseded: boolean;
   /** Where `tookMs` went: ranking in the index, reading bodies, building snippets. */
   phases: { rankMs: number; readMs: number; snippetMs: number };
@@ -61,11 +68,31 @@ export function createSearchHandlers(
         message: `Note texts could not be read for snippets: ${errorMessage(error)}`,
       }),
     );
+  const restoreScan = new RestoreScan();
   let newestSeq = -Infinity;
 
   async function ready(): Promise<void> {
     await keeper.ready;
     if (keeper.loadError) throw keeper.loadError;
+  }
+
+  type Ranked = KeywordResults & Pick<SearchResponse, 'indexedCount' | 'noteCount' | 'restoring'>;
+
+  /** From the index once it is restored; until then from titles, tags and paths. */
+  async function rank(query: string, filters: SearchFilters, limit: number): Promise<Ranked> {
+    if (!keeper.status.ready && !keeper.loadError) {
+      try {
+        const found = await restoreScan.find(query, filters, limit);
+        const noteCount = await restoreScan.noteCount();
+        return { ...found, indexedCount: 0, noteCount, restoring: true };
+      } catch {
+        // The notes could not be read beside the restore: the restore itself says why, or ends.
+      }
+    }
+    await ready();
+    const found = await keeper.index.findRead(query, filters, limit);
+    const { indexedCount, noteCount } = keeper.status;
+    return { ...found, indexedCount, noteCount, restoring: false };
   }
 
   return {
@@ -77,14 +104,16 @@ export function createSearchHandlers(
     }: SearchArgs): Promise<SearchResponse> {
       const startedMs = performance.now();
       if (seq !== undefined) newestSeq = Math.max(newestSeq, seq);
-      await ready();
       const rankStartMs = performance.now();
-      const { matches, total } = keeper.index.find(query, filters, limit);
-      const { indexedCount, noteCount } = keeper.status;
+      const { matches, total, indexedCount, noteCount, restoring } = await rank(
+        query,
+        filters,
+        limit,
+      );
       const readStartMs = performance.now();
       const bodies = await bodyCache.get(matches.map((m) => m.id));
       const snippetStartMs = performance.now();
-      const answer = { total, indexedCount, noteCount };
+      const answer = { total, indexedCount, noteCount, restoring };
       if (seq !== undefined && seq < newestSeq) {
         const phases = {
           rankMs: readStartMs - rankStartMs,

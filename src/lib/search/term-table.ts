@@ -1,12 +1,12 @@
 // The keyword index's dictionary: each term's postings, and the terms that begin with a prefix
 // or lie one typo away.
 //
-// Two tiers. The base comes from a snapshot as it was stored: the terms sorted in one array and
-// all their postings in one typed array, so a restore costs one `split`, not half a million
-// Map insertions (measured: 2.5 s for 450,000 terms on this machine, most of it hashing). A
-// term is found there by binary search, and a prefix is a contiguous range. Postings written
-// since (new and changed notes) go to an overlay Map; terms new to the vault are also filed by
-// their first two code units for prefix and typo lookups.
+// Two tiers. The base comes from a snapshot as it was stored (term-base.ts): the terms sorted in
+// one string and their postings packed, so a restore costs reading them, not half a million
+// Map insertions (measured: 2.5 s for 450,000 terms on this machine, most of it hashing) nor
+// unpacking. A term is found there by binary search, and a prefix is a contiguous range.
+// Postings written since (new and changed notes) go to an overlay Map; terms new to the vault
+// are also filed by their first two code units for prefix and typo lookups.
 //
 // Why not a radix tree (MiniSearch's): its nodes find a child by scanning every key, and a
 // multilingual vault puts thousands of distinct first characters (Han, Hangul, kana, a dozen
@@ -15,36 +15,18 @@
 // A posting is two numbers, `doc * 4 + field` and the term's frequency there. Documents get
 // increasing numbers and the overlay only holds documents newer than the base's, so a term's
 // postings, base then overlay, are sorted by document (`findDoc` relies on it).
+import { TermBase } from './term-base';
 
 /** Fields of an indexed note, in posting order. */
 export const fieldCount = 4;
 
 export type Postings = ArrayLike<number>;
 
-/** A base as stored: sorted terms, pair offsets per term (length terms + 1), postings. */
-export interface TermBase {
-  terms: string[];
-  offsets: Uint32Array;
-  postings: Uint32Array;
-}
-
-/** First index in sorted `terms` whose term is not below `key`. */
-function lowerBound(terms: string[], key: string): number {
-  let lo = 0;
-  let hi = terms.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (terms[mid]! < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** The code unit after `char`: every term starting with `char` sorts below it. */
 const after = (char: string) => String.fromCharCode(char.charCodeAt(0) + 1);
 
 export class TermTable {
-  #base: TermBase = { terms: [], offsets: new Uint32Array(1), postings: new Uint32Array(0) };
+  #base = TermBase.empty();
   #overlay = new Map<string, number[]>();
   /** Overlay terms the base lacks. */
   #newTerms = 0;
@@ -57,17 +39,20 @@ export class TermTable {
 
   /** Distinct terms. */
   get size(): number {
-    return this.#base.terms.length + this.#newTerms;
+    return this.#base.size + this.#newTerms;
+  }
+
+  /** The snapshot form of the base, and its parts still to read (term-base.ts). */
+  get base(): TermBase {
+    return this.#base;
   }
 
   #baseIndex(term: string): number {
-    const at = lowerBound(this.#base.terms, term);
-    return this.#base.terms[at] === term ? at : -1;
+    return this.#base.indexOf(term);
   }
 
   #baseList(at: number): Uint32Array {
-    const { offsets, postings } = this.#base;
-    return postings.subarray(offsets[at]! * 2, offsets[at + 1]! * 2);
+    return this.#base.postings(at);
   }
 
   get(term: string): Postings | undefined {
@@ -79,7 +64,7 @@ export class TermTable {
 
   /** How many documents' postings a term has (its document frequency, removed ones included). */
   #weight(term: string, at = this.#baseIndex(term)): number {
-    const base = at < 0 ? 0 : this.#base.offsets[at + 1]! - this.#base.offsets[at]!;
+    const base = at < 0 ? 0 : this.#base.pairs(at);
     return base + (this.#overlay.get(term)?.length ?? 0) / 2;
   }
 
@@ -115,13 +100,13 @@ export class TermTable {
       [...this.#overlay.keys()].filter((t) => this.#baseIndex(t) < 0),
       pause,
     );
-    const base = this.#base.terms;
-    const terms = new Array<string>(base.length + fresh.length);
+    const base = this.#base;
+    const terms = new Array<string>(base.size + fresh.length);
     const baseAt = new Int32Array(terms.length);
     for (let i = 0, j = 0, k = 0; k < terms.length; k++) {
-      const fromBase = j >= fresh.length || (i < base.length && base[i]! < fresh[j]!);
+      const fromBase = j >= fresh.length || (i < base.size && base.compare(i, fresh[j]!) < 0);
       baseAt[k] = fromBase ? i : -1;
-      terms[k] = fromBase ? base[i++]! : fresh[j++]!;
+      terms[k] = fromBase ? base.term(i++) : fresh[j++]!;
       if ((k & 0xffff) === 0xffff) await pause?.();
     }
     return { terms, baseAt };
@@ -137,13 +122,9 @@ export class TermTable {
   /** Terms longer than `prefix` that start with it, at most `limit` (the most frequent). */
   withPrefix(prefix: string, limit = Infinity): string[] {
     const found: string[] = [];
-    const terms = this.#base.terms;
-    for (
-      let at = lowerBound(terms, prefix);
-      at < terms.length && terms[at]!.startsWith(prefix);
-      at++
-    ) {
-      if (terms[at]!.length > prefix.length) found.push(terms[at]!);
+    const base = this.#base;
+    for (let at = base.lowerBound(prefix); at < base.size && base.startsWith(at, prefix); at++) {
+      if (base.termLength(at) > prefix.length) found.push(base.term(at));
     }
     const collect = (bucket: string[] | undefined) => {
       for (const term of bucket ?? [])
@@ -168,9 +149,12 @@ export class TermTable {
         if (withinOneEdit(term, candidate)) out.push(candidate);
       }
     };
-    const terms = this.#base.terms;
-    const end = lowerBound(terms, after(first));
-    for (let at = lowerBound(terms, first); at < end; at++) consider(terms[at]!);
+    const base = this.#base;
+    const end = base.lowerBound(after(first));
+    for (let at = base.lowerBound(first); at < end; at++) {
+      // Only terms of a fitting length are sliced out of the base's string.
+      if (Math.abs(base.termLength(at) - term.length) <= 1) consider(base.term(at));
+    }
     for (const bucket of this.#buckets.get(term.charCodeAt(0))?.values() ?? []) {
       for (const candidate of bucket) consider(candidate);
     }

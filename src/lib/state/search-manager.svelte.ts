@@ -39,6 +39,8 @@ export interface FilterInputs {
 export interface Coverage {
   indexedCount: number;
   noteCount: number;
+  /** Only titles, tags and paths were searched: the index was still being restored. */
+  restoring: boolean;
 }
 
 /** The two workers and a timer, passed in so the ordering rules can be tested without them. */
@@ -264,7 +266,11 @@ export class SearchManager {
     this.answered = keyword?.query ?? this.query;
     this.coverage =
       keyword && !semanticOnly
-        ? { indexedCount: keyword.response.indexedCount, noteCount: keyword.response.noteCount }
+        ? {
+            indexedCount: keyword.response.indexedCount,
+            noteCount: keyword.response.noteCount,
+            restoring: keyword.response.restoring,
+          }
         : null;
     if (this.mode === 'keyword') this.semanticOff = null;
     else if (semantic) this.semanticOff = semantic.unavailable;

@@ -1,0 +1,238 @@
+// The keyword index's dictionary as its snapshot stores it, searched in that form: a restore
+// reads it and starts answering without unpacking anything (issue 13: at 10k notes, splitting
+// 790,000 terms out of one string took 115–210 ms and decoding every posting 250–300 ms, on top
+// of reading 29 MB from IndexedDB).
+//
+// Terms stay one sorted string with their start positions beside it; a lookup compares code
+// units in place. Postings stay packed (keyword-codec.ts) in parts of about a megabyte, each a
+// run of whole terms; a term's list is decoded when a search asks for it. A snapshot's parts are
+// separate records read after the rest, so a restore waits only for the terms and the notes:
+// a search that needs a part not read yet has it read first (`takeMissing` tells which).
+import type { KeywordIndexData } from '../db/search-source';
+
+/** A part holds terms' postings up to about this many bytes. */
+export const partBytes = 1 << 20;
+
+/** The dictionary as a snapshot stores it, without the parts' bytes (fields: search-source.ts). */
+export type PackedTerms = Omit<KeywordIndexData, 'docs'>;
+
+export class SnapshotFormatError extends Error {
+  override name = 'SnapshotFormatError';
+}
+
+/** Reads part `i` of the snapshot this base came from. */
+export type PartReader = (parts: number[]) => Promise<Uint8Array[]>;
+
+/** Checks the shapes that every lookup relies on; the parts are checked as they are read. */
+export function checkPackedTerms(p: PackedTerms): void {
+  const count = p.termAt.length - 1;
+  const fits =
+    count >= 0 &&
+    p.offsets.length === count + 1 &&
+    p.byteAt.length === count + 1 &&
+    p.partAt.length >= 1 &&
+    p.partAt[0] === 0 &&
+    p.partAt[p.partAt.length - 1] === count &&
+    p.termAt[count] === p.terms.length;
+  if (!fits) throw new SnapshotFormatError('The keyword index snapshot is inconsistent.');
+}
+
+export class TermBase {
+  readonly #p: PackedTerms;
+  readonly #parts: (Uint8Array | undefined)[];
+  readonly #reading = new Map<number, Promise<void>>();
+  readonly #read: PartReader | undefined;
+  /** Codes at or past this name a note the snapshot lacks. */
+  readonly #codeLimit: number;
+  /** Parts a lookup needed while they were not read yet. */
+  #missing = new Set<number>();
+
+  /** `parts` in memory already, or `read` to fetch them from the snapshot when needed. */
+  constructor(packed: PackedTerms, codeLimit: number, source: Uint8Array[] | PartReader) {
+    checkPackedTerms(packed);
+    this.#p = packed;
+    this.#codeLimit = codeLimit;
+    const partCount = packed.partAt.length - 1;
+    if (typeof source === 'function') {
+      this.#parts = new Array<Uint8Array | undefined>(partCount).fill(undefined);
+      this.#read = source;
+    } else {
+      if (source.length !== partCount) throw new SnapshotFormatError('Missing postings parts.');
+      source.forEach((bytes, part) => this.#checkPart(part, bytes));
+      this.#parts = source;
+    }
+  }
+
+  static empty(): TermBase {
+    const zero = () => new Uint32Array(1);
+    const packed = { terms: '', termAt: zero(), offsets: zero(), byteAt: zero(), partAt: zero() };
+    return new TermBase(packed, 0, []);
+  }
+
+  get size(): number {
+    return this.#p.termAt.length - 1;
+  }
+
+  get packed(): PackedTerms {
+    return this.#p;
+  }
+
+  term(i: number): string {
+    return this.#p.terms.slice(this.#p.termAt[i], this.#p.termAt[i + 1]! - 1);
+  }
+
+  termLength(i: number): number {
+    return this.#p.termAt[i + 1]! - this.#p.termAt[i]! - 1;
+  }
+
+  /** Term i against `key` by code unit, as `<` orders strings, without slicing the term. */
+  compare(i: number, key: string): number {
+    const { terms, termAt } = this.#p;
+    const start = termAt[i]!;
+    const length = termAt[i + 1]! - 1 - start;
+    const n = Math.min(length, key.length);
+    for (let k = 0; k < n; k++) {
+      const d = terms.charCodeAt(start + k) - key.charCodeAt(k);
+      if (d !== 0) return d;
+    }
+    return length - key.length;
+  }
+
+  startsWith(i: number, prefix: string): boolean {
+    const { terms, termAt } = this.#p;
+    const start = termAt[i]!;
+    if (termAt[i + 1]! - 1 - start < prefix.length) return false;
+    return terms.startsWith(prefix, start);
+  }
+
+  /** First index whose term is not below `key`. */
+  lowerBound(key: string): number {
+    let lo = 0;
+    let hi = this.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.compare(mid, key) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  indexOf(term: string): number {
+    const at = this.lowerBound(term);
+    return at < this.size && this.compare(at, term) === 0 ? at : -1;
+  }
+
+  /** Documents (fields counted apart) term i has postings in: its weight for prefixes. */
+  pairs(i: number): number {
+    return this.#p.offsets[i + 1]! - this.#p.offsets[i]!;
+  }
+
+  /**
+   * Term i's postings, decoded now. When its part is not read yet the list is empty and the
+   * part is noted in `takeMissing`, so the caller can read it and ask again.
+   */
+  postings(i: number): Uint32Array {
+    const part = this.#partOf(i);
+    const bytes = this.#parts[part];
+    if (!bytes) {
+      this.#missing.add(part);
+      return new Uint32Array(0);
+    }
+    const { offsets, byteAt, partAt } = this.#p;
+    const out = new Uint32Array((offsets[i + 1]! - offsets[i]!) * 2);
+    let at = byteAt[i]! - byteAt[partAt[part]!]!;
+    const next = (): number => {
+      let value = 0;
+      for (let scale = 1; ; scale *= 0x80) {
+        const byte = bytes[at++]!;
+        value += (byte & 0x7f) * scale;
+        if (byte < 0x80) return value;
+      }
+    };
+    let code = 0;
+    for (let p = 0; p < out.length; p += 2) {
+      code += next();
+      out[p] = code;
+      out[p + 1] = next();
+    }
+    return out;
+  }
+
+  /** The parts lookups needed but did not have, since the last call. */
+  takeMissing(): number[] {
+    const parts = [...this.#missing];
+    this.#missing.clear();
+    return parts;
+  }
+
+  get complete(): boolean {
+    return this.#parts.every((part) => part !== undefined);
+  }
+
+  /** Reads `parts` (all when omitted) that are not in memory yet. */
+  async load(parts: number[] = [...this.#parts.keys()]): Promise<void> {
+    const wanted = parts.filter((p) => !this.#parts[p] && !this.#reading.has(p));
+    if (wanted.length > 0 && this.#read) {
+      const reading = this.#read(wanted).then((read) => {
+        read.forEach((bytes, i) => this.#checkPart(wanted[i]!, bytes));
+        read.forEach((bytes, i) => (this.#parts[wanted[i]!] = bytes));
+      });
+      for (const p of wanted) this.#reading.set(p, reading);
+      reading.catch(() => undefined).finally(() => wanted.forEach((p) => this.#reading.delete(p)));
+    }
+    const pending = parts.flatMap((p) => this.#reading.get(p) ?? []);
+    await Promise.all(pending);
+  }
+
+  /** The parts' bytes; all must be read. */
+  get parts(): Uint8Array[] {
+    if (!this.complete) throw new Error('The keyword index is not fully read yet.');
+    return this.#parts as Uint8Array[];
+  }
+
+  #partOf(i: number): number {
+    const { partAt } = this.#p;
+    let lo = 0;
+    let hi = partAt.length - 2;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (partAt[mid]! <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /**
+   * A part must hold exactly its terms' bytes, and every code in it a note of the snapshot:
+   * one pass over the part (a few ms a megabyte) instead of trusting it on every later lookup.
+   */
+  #checkPart(part: number, bytes: Uint8Array): void {
+    const { offsets, byteAt, partAt } = this.#p;
+    const first = partAt[part]!;
+    const end = partAt[part + 1]!;
+    if (bytes.length !== byteAt[end]! - byteAt[first]!)
+      throw new SnapshotFormatError('The keyword index snapshot is cut short.');
+    let at = 0;
+    const next = (): number => {
+      let value = 0;
+      for (let scale = 1; ; scale *= 0x80) {
+        const byte = bytes[at++];
+        if (byte === undefined)
+          throw new SnapshotFormatError('The keyword index snapshot is cut short.');
+        value += (byte & 0x7f) * scale;
+        if (byte < 0x80) return value;
+      }
+    };
+    for (let i = first; i < end; i++) {
+      let code = 0;
+      for (let p = offsets[i]!; p < offsets[i + 1]!; p++) {
+        code += next();
+        if (code >= this.#codeLimit)
+          throw new SnapshotFormatError('The keyword index snapshot names a missing note.');
+        next();
+      }
+      if (at !== byteAt[i + 1]! - byteAt[first]!)
+        throw new SnapshotFormatError('The keyword index snapshot is inconsistent.');
+    }
+  }
+}
