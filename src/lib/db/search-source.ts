@@ -55,6 +55,8 @@ export interface SearchSnapshot {
    * cut short) are never read as this one's.
    */
   stamp: string;
+  /** Its size as saved (terms as UTF-8, notes as JSON, arrays and parts), for the status line. */
+  sizeBytes: number;
   /** The newest `updatedAt` among indexed notes: anything newer is re-indexed on restore. */
   watermark: number;
   /**

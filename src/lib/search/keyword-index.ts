@@ -96,7 +96,7 @@ export class KeywordIndex {
 
   /** Reads every postings part a restore left to read later. */
   async loadAll(): Promise<void> {
-    await this.#table.base.load();
+    await this.#table.base.loadAll();
   }
 
   /** True when no postings part waits to be read. */

@@ -169,8 +169,16 @@ export class TermBase {
     return this.#parts.every((part) => part !== undefined);
   }
 
-  /** Reads `parts` (all when omitted) that are not in memory yet. */
-  async load(parts: number[] = [...this.#parts.keys()]): Promise<void> {
+  /**
+   * Reads every part not in memory yet, one at a time: a search's own read of the part it needs
+   * is then never queued behind the whole postings (19 MB at 10k notes).
+   */
+  async loadAll(): Promise<void> {
+    for (let part = 0; part < this.#parts.length; part++) await this.load([part]);
+  }
+
+  /** Reads `parts` that are not in memory yet. */
+  async load(parts: number[]): Promise<void> {
     const wanted = parts.filter((p) => !this.#parts[p] && !this.#reading.has(p));
     if (wanted.length > 0 && this.#read) {
       const reading = this.#read(wanted).then((read) => {
