@@ -273,6 +273,7 @@ async function benchShape(browser, url, { dir, queries, uiQueries, naive }) {
         appRestoreMs: median(appRestores.map((r) => r.ms)),
         appRestoreRunsMs: appRestores.map((r) => r.ms),
         workerRestoreMs: round(worker.status.restoreMs),
+        workerRestorePhasesMs: worker.status.restorePhases,
         searchableFromMainThreadMs: round(worker.searchableMs),
         firstSearchFromMainThreadMs: round(worker.firstSearchReadyMs),
         restoredFromSnapshot: worker.status.restoredFromSnapshot,
@@ -315,6 +316,7 @@ async function benchBaselineBuild(browser, server, dir, queries) {
       appRestoreMs: median(appRestores.map((r) => r.ms)),
       appRestoreRunsMs: appRestores.map((r) => r.ms),
       workerRestoreMs: round(worker.status.restoreMs),
+      workerRestorePhasesMs: worker.status.restorePhases,
       snapshotBytes: worker.status.snapshotBytes,
     };
   } finally {
