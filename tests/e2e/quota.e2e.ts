@@ -155,12 +155,20 @@ async function vaultId(page: Page): Promise<string | null> {
     () =>
       new Promise<string | null>((resolve, reject) => {
         const request = indexedDB.open('hearth');
+        let absent = false;
         // Only a database that is not there gets an upgrade: abort it, so asking creates nothing.
-        request.onupgradeneeded = () => request.transaction?.abort();
+        request.onupgradeneeded = () => {
+          absent = true;
+          request.transaction?.abort();
+        };
+        // Only the abort above means "no database": an open the full disk refused must not read
+        // as a discarded one (it sent a CI run looking for a loss notice that had no cause).
         request.onerror = () =>
-          request.error?.name === 'AbortError'
+          absent && request.error?.name === 'AbortError'
             ? resolve(null)
-            : reject(new Error(request.error?.message ?? 'open failed'));
+            : reject(
+                new Error(`open failed: ${request.error?.name} ${request.error?.message ?? ''}`),
+              );
         request.onsuccess = () => {
           const db = request.result;
           if (!db.objectStoreNames.contains('settings')) {
