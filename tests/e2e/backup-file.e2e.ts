@@ -27,6 +27,7 @@ import {
 import { readAll } from './idb';
 import { patient } from './patience';
 import { TINY_LLAMA_DIR } from './model-fixtures';
+import { noise } from '../fixtures/noise';
 
 const CACHE = 'transformers-cache';
 const LLAMA_KEY = 'transformers:imported/tiny-llama@fp32';
@@ -40,14 +41,7 @@ test.beforeAll(() => {
   writeFileSync(path.join(vault, 'Sleep log.md'), '# Sleep log\n\nSlept 7 h. 睡眠 7 小时。\n');
   writeFileSync(path.join(vault, 'Contract.md'), '# Contract\n\nClient: Acme. Rate: 90/h.\n');
   // Noise, so the backup takes more than an instant to write (Cancel has something to stop).
-  let x = 7;
-  const noise = new Uint8Array(24 * 1024 * 1024).map(() => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return x & 0xff;
-  });
-  writeFileSync(path.join(vault, 'assets/scan.png'), noise);
+  writeFileSync(path.join(vault, 'assets/scan.png'), noise(24 * 1024 * 1024, 7));
 });
 test.afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 

@@ -13,22 +13,10 @@ import {
   type SaveTarget,
 } from '../../src/lib/bundle/save-file';
 import { decryptBlob } from '../../src/lib/bundle/age-file';
+import { noise } from '../fixtures/noise';
 
 const fastWork = 10;
 const sliceBytes = 64 * 1024;
-
-/** Deterministic bytes that do not deflate. */
-function noise(length: number, seed = 7): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(length);
-  let x = seed;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 /** A picked file: writes go to a swap copy that only close() puts in place. */
 class FakeFile implements SaveTarget {
@@ -80,7 +68,7 @@ class FakeFile implements SaveTarget {
   }
 }
 
-const zip = new Blob([noise(1_000_003)]);
+const zip = new Blob([noise(1_000_003, 7)]);
 const made = () => Promise.resolve({ zip });
 
 async function bytesOf(blob: Blob): Promise<Uint8Array> {

@@ -8,6 +8,7 @@ import { listZipSlices, readEntriesInOrder, windowBytes } from '../../src/lib/va
 import { sha256Bytes } from '../../src/lib/vault/hash';
 import { forgeZip } from './zip-forge';
 import { bundleSource } from './bundle-source';
+import { noise } from '../fixtures/noise';
 
 /** A Blob that records the size of every read made from it or its slices. */
 class ReadSpy extends Blob {
@@ -23,20 +24,6 @@ class ReadSpy extends Blob {
     ReadSpy.largest = Math.max(ReadSpy.largest, this.size);
     return super.arrayBuffer();
   }
-}
-
-/** Deterministic bytes that do not deflate. */
-function noise(length: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed || 1;
-  for (let i = 0; i < length; i++) {
-    // xorshift32: no pattern deflate can use.
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
 }
 
 function source(attachment: Uint8Array): BundleSource {
