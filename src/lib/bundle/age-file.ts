@@ -44,12 +44,7 @@ export async function encryptBlob(
   passphrase: string,
   workFactor?: number,
 ): Promise<Blob> {
-  if (passphrase === '') throw new HearthError('Choose a passphrase to encrypt the backup with.');
-  const encrypter = new Encrypter();
-  encrypter.setPassphrase(passphrase);
-  if (workFactor !== undefined) encrypter.setScryptWorkFactor(workFactor);
-  const stream = await encrypter.encrypt(blob.stream());
-  return new Response(stream).blob();
+  return new Response(await encryptStream(blob.stream(), passphrase, workFactor)).blob();
 }
 
 /**
