@@ -24,15 +24,17 @@ function read<T>(key: string): T | null {
   }
 }
 
-function write(key: string, value: unknown): void {
+/** False when the browser refused the write (a full disk refuses localStorage too). */
+function write(key: string, value: unknown): boolean {
   try {
     localStorage.setItem(key, JSON.stringify(value));
+    return true;
   } catch {
-    // A full localStorage only costs the notice's figures; nothing of the vault.
+    return false;
   }
 }
 
-class VaultLoss {
+export class VaultLoss {
   /** The vault that was discarded, while the notice stands. */
   lost = $state.raw<VaultSeen | null>(read<VaultSeen>(lostKey));
   /**
@@ -42,9 +44,17 @@ class VaultLoss {
   discardedHere = false;
   private id: string | null = null;
   private checking: Promise<void> | null = null;
+  /**
+   * The loss is known to this tab only: the disk that made the browser discard the database was
+   * still full when the record was written. Written again at each later chance, so a tab opened
+   * once there is room says it too.
+   */
+  private unwritten = false;
+  private listening = false;
 
   /** At start: learn this database's id, and notice one that replaced a known vault. */
   check(): Promise<void> {
+    this.listen();
     // One at a time: a second check would see the id the first created and miss the loss.
     this.checking ??= readOrCreateVaultId()
       .then(({ id, created }) => this.noticeReplaced(id, created))
@@ -73,7 +83,9 @@ class VaultLoss {
    * a database that is no longer the known one (a discarded vault reads as empty) is not kept.
    */
   async recordCount(notes: number): Promise<void> {
-    if (!(await this.recheck())) return;
+    // A count means a write landed: there may be room for the record now.
+    this.persist();
+    if (!(await this.recheck()) || this.unwritten) return;
     const seen = read<VaultSeen>(seenKey);
     if (seen?.id === this.id && seen.notes === notes) return;
     write(seenKey, { id: this.id, notes, at: Date.now() });
@@ -81,7 +93,29 @@ class VaultLoss {
 
   dismiss(): void {
     this.lost = null;
+    this.unwritten = false;
     localStorage.removeItem(lostKey);
+  }
+
+  /** Writes a loss record the full disk refused earlier, once; a no-op otherwise. */
+  persist(): void {
+    if (!this.unwritten || this.lost === null) return;
+    if (!write(lostKey, this.lost)) return;
+    this.unwritten = false;
+    if (this.id !== null) write(seenKey, { id: this.id, notes: 0, at: Date.now() });
+  }
+
+  private listen(): void {
+    if (this.listening) return;
+    this.listening = true;
+    // Another tab's Dismiss (or its first record, or a wipe) reaches this tab. Without it, this
+    // tab would keep a notice the user dismissed elsewhere, and its retries would bring it back.
+    addEventListener('storage', (event: StorageEvent) => {
+      if (event.key !== lostKey && event.key !== null) return;
+      this.lost = read<VaultSeen>(lostKey);
+      this.unwritten = false;
+    });
+    document.addEventListener('visibilitychange', () => this.persist());
   }
 
   private noticeReplaced(id: string, created: boolean): void {
@@ -89,9 +123,10 @@ class VaultLoss {
     this.id = id;
     if (created && seen && seen.id !== id && seen.notes > 0) {
       this.lost = seen;
-      write(lostKey, seen);
+      this.unwritten = !write(lostKey, seen);
     }
-    if (seen?.id !== id) write(seenKey, { id, notes: 0, at: Date.now() });
+    // The old vault's figures stay until the loss record holds them.
+    if (seen?.id !== id && !this.unwritten) write(seenKey, { id, notes: 0, at: Date.now() });
   }
 }
 
