@@ -6,7 +6,7 @@ import {
   installedEmbedders,
 } from '../../src/lib/search/embedder-choice';
 import { evictedText } from '../../src/lib/search/memory-format';
-import { modelKey, type InstalledModel } from '../../src/lib/llm/types';
+import { modelKey, type InstalledModel, type ModelPin } from '../../src/lib/llm/types';
 import { tinyBertSpec } from '../fixtures/tiny-bert';
 
 function model(repo: string, patch: Partial<InstalledModel> = {}): InstalledModel {
@@ -23,11 +23,11 @@ function model(repo: string, patch: Partial<InstalledModel> = {}): InstalledMode
   };
 }
 
-const pin = {
+const pin: ModelPin = {
   files: [{ path: 'config.json', sizeBytes: 2, sha256: 'ab' }],
   pinnedAt: 5,
   how: 'download',
-} as const;
+};
 const a = model('a');
 const b = model('b', { installedAt: 2 });
 const first = (models: InstalledModel[]) => models.find((m) => m.complete)?.key ?? null;
