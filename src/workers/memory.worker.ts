@@ -6,6 +6,7 @@ import type { MemoryEvents } from '../lib/search/memory-types';
 import { preferredEmbeddingModel } from '../lib/llm/transformers/embedding-catalog';
 import {
   modelKey,
+  type InstalledModel,
   type ModelFileHash,
   type ModelSpec,
   type TransformersSpec,
@@ -53,8 +54,20 @@ async function loadModel(spec: TransformersSpec) {
   });
 }
 
+/** Keys only, no transformers.js: a model the browser evicted is found without loading the library. */
+async function filesPresent(model: InstalledModel): Promise<boolean> {
+  const { recordedFilesPresent } = await import('../lib/llm/transformers/cache-files');
+  const spec = model.spec as TransformersSpec;
+  return recordedFilesPresent(
+    spec.repo,
+    spec.revision,
+    model.pin?.files.map((f) => f.path),
+  );
+}
+
 const handlers = createMemoryHandlers(eventEmitter<MemoryEvents>(self), {
   loadEmbedder: loadModel,
+  filesPresent,
   preferredModel: preferredEmbeddingModel,
   // One tab indexes: the newest one takes over (a tab frozen in the back/forward cache would
   // otherwise hold the lock forever); a tab that lost it queues to get it back when that one closes.

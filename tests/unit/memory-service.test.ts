@@ -37,16 +37,38 @@ const notes: Record<string, string> = {
 let root = '';
 let services: MemoryService[] = [];
 let status: MemoryStatus | undefined;
+/** Models whose files the browser "evicted": the service's presence check says they are gone. */
+const gone = new Set<string>();
+/** Keys the service asked to load, in order. */
+let loads: string[] = [];
+/** When set, each presence check waits on it before answering (the records were read by then). */
+let afterPresence: (() => Promise<void>) | null = null;
 
-async function start(): Promise<MemoryService> {
+function startUnsettled(options: { writer: boolean } = { writer: true }): MemoryService {
   const service = new MemoryService({
-    loadEmbedder: (s) => loadEmbedder(s, { network: noNetwork, deviceOverride: 'cpu' }),
+    loadEmbedder: (s) => {
+      loads.push(modelKey(s));
+      return loadEmbedder(s, { network: noNetwork, deviceOverride: 'cpu' });
+    },
+    filesPresent: async (model) => {
+      const present = !gone.has(model.key);
+      await afterPresence?.();
+      return present;
+    },
     preferredModel: (models) => models[0]?.key ?? null,
     onStatus: (s) => (status = s),
     onChanged: () => {},
-    acquireWriterLock: (onAcquired) => onAcquired(),
+    // A follower configures once at start; the indexing tab a second time when it gets the lock.
+    acquireWriterLock: (onAcquired) => {
+      if (options.writer) onAcquired();
+    },
   });
   services.push(service);
+  return service;
+}
+
+async function start(): Promise<MemoryService> {
+  const service = startUnsettled();
   await service.settled();
   return service;
 }
@@ -99,6 +121,9 @@ afterAll(async () => {
 
 beforeEach(async () => {
   for (const service of services.splice(0)) await service.dispose();
+  gone.clear();
+  loads = [];
+  afterPresence = null;
   await wipeVault();
   const db = getDb();
   await Promise.all([
@@ -243,5 +268,120 @@ describe('MemoryService', () => {
     expect(after.chunks).toHaveLength(count);
     expect(after.vectors).toHaveLength(count);
     expect(new Set(after.jobs.map((j) => j.kind))).toEqual(new Set([`embed:${otherKey}`]));
+  });
+});
+
+/** The installed record as the live query of the models table would hand it over. */
+const records = () => getDb().models.toArray();
+
+describe('MemoryService with an evicted embedding model', () => {
+  it('names the model, loads nothing, keeps its vectors, and serves them again once it is back', async () => {
+    await seed();
+    const first = await start();
+    await first.flush();
+    const vectors = (await stored()).vectors.length;
+    await first.dispose();
+    services = [];
+    loads = [];
+
+    gone.add(key);
+    const service = await start();
+    expect(status).toMatchObject({
+      phase: 'evicted',
+      evicted: { key, name: 'Tiny BERT', source: 'import' },
+      servingModel: null,
+      models: [],
+    });
+    expect(loads).toEqual([]);
+    expect(await service.serving()).toBeNull();
+    expect((await stored()).vectors).toHaveLength(vectors);
+
+    // Imported again: the files are back and the record is written anew under the same key.
+    gone.delete(key);
+    const record = (await getDb().models.get(key))!;
+    await saveInstalledModel({ ...record, installedAt: record.installedAt + 1 });
+    service.modelsChanged(await records());
+    await service.settled();
+    expect(status).toMatchObject({ phase: 'ready', evicted: null, servingModel: key });
+    expect(loads).toEqual([key]);
+    // The kept index serves: nothing was embedded again.
+    expect(status?.passagesEmbedded).toBe(0);
+    expect((await stored()).vectors).toHaveLength(vectors);
+  });
+
+  it('stays evicted, not "no model", when the Models view marks the record incomplete', async () => {
+    gone.add(key);
+    const service = await start();
+    expect(status?.phase).toBe('evicted');
+    const record = (await getDb().models.get(key))!;
+    await saveInstalledModel({ ...record, complete: false, sizeBytes: 0 });
+    service.modelsChanged(await records());
+    await service.settled();
+    expect(status).toMatchObject({ phase: 'evicted', evicted: { key } });
+  });
+
+  it('evicted while running: the next configuration finds it gone instead of failing its load', async () => {
+    await seed();
+    const service = await start();
+    expect(status?.phase).toBe('ready');
+    gone.add(key);
+    // The slot is dropped and loaded again, as a wipe of the index does.
+    await service.wipeAndRebuild();
+    expect(status).toMatchObject({ phase: 'evicted', evicted: { key } });
+  });
+
+  /**
+   * Starts a follower whose first configuration reads the evicted record; the model is imported
+   * again (files back, record rewritten) while that configuration checks the files, and `emit`
+   * hands the live query's read to the service at the moment it chooses.
+   */
+  async function reimportDuringStart(emit: 'before-read' | 'after-read'): Promise<void> {
+    gone.add(key);
+    const record = (await getDb().models.get(key))!;
+    const reimported = { ...record, installedAt: record.installedAt + 1 };
+    let reached!: () => void;
+    const read = new Promise<void>((resolve) => (reached = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    afterPresence = () => {
+      reached();
+      return released;
+    };
+    const service = startUnsettled({ writer: false });
+    if (emit === 'before-read') service.modelsChanged([reimported]);
+    await read;
+    afterPresence = null;
+    gone.delete(key);
+    await saveInstalledModel(reimported);
+    if (emit === 'after-read') service.modelsChanged(await records());
+    release();
+    await service.settled();
+  }
+
+  it('a live read that arrives after the first configuration read older records configures again', async () => {
+    await reimportDuringStart('after-read');
+    expect(status).toMatchObject({ phase: 'ready', evicted: null, servingModel: key });
+  });
+
+  it('a live read that arrived before the first configuration read anything is compared with it', async () => {
+    await reimportDuringStart('before-read');
+    expect(status).toMatchObject({ phase: 'ready', evicted: null, servingModel: key });
+  });
+
+  it('a model never completed (a download cut off halfway) is not evicted: there is no model', async () => {
+    await getDb().models.clear();
+    await saveInstalledModel({
+      key: otherKey,
+      name: 'Tiny BERT B',
+      spec: otherSpec,
+      source: 'hub',
+      sizeBytes: 0,
+      installedAt: Date.now(),
+      complete: false,
+    });
+    gone.add(otherKey);
+    await start();
+    expect(status).toMatchObject({ phase: 'no-model', evicted: null });
+    expect(loads).toEqual([]);
   });
 });

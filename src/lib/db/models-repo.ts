@@ -8,6 +8,25 @@ export async function saveInstalledModel(model: InstalledModel): Promise<void> {
   await getDb().models.put(model);
 }
 
+/**
+ * Writes what a check of the files found, unless the model was installed again since `seen` was
+ * read (a new import or download writes a new row): a check that started before must not bring
+ * the old row back over it. Resolves to whether the row was still the one checked.
+ */
+export async function saveFileCheck(
+  seen: InstalledModel,
+  found: Pick<InstalledModel, 'complete' | 'sizeBytes'>,
+): Promise<boolean> {
+  const db = getDb();
+  return db.transaction('rw', db.models, async () => {
+    const current = await db.models.get(seen.key);
+    if (current?.installedAt !== seen.installedAt || current.pin?.pinnedAt !== seen.pin?.pinnedAt)
+      return false;
+    await db.models.put({ ...current, ...found });
+    return true;
+  });
+}
+
 export async function forgetInstalledModel(key: string): Promise<void> {
   await getDb().models.delete(key);
 }

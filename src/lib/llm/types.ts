@@ -105,6 +105,16 @@ export interface InstalledModel {
   pin?: ModelPin;
 }
 
+/**
+ * True when the model's install finished once, whether or not its files are still here. The
+ * Models view writes `complete: false` when it finds the files gone (a browser evicting Cache
+ * Storage keeps IndexedDB); a pin is written only when an install completes, and an import is
+ * never partial. Such a model was evicted: it is not a download to resume halfway.
+ */
+export function wasInstalled(model: InstalledModel): boolean {
+  return model.complete || !!model.pin?.files.length || model.source === 'import';
+}
+
 /** One stored model file: its path in the repo (a URL for files from elsewhere) and SHA-256. */
 export interface ModelFileHash {
   path: string;

@@ -1,5 +1,5 @@
 // Words and numbers for the semantic-memory status, kept out of the view so they can be tested.
-import type { MemoryStatus } from './memory-types';
+import type { EvictedModel, MemoryStatus } from './memory-types';
 import { searchLevels } from './search-levels';
 
 export function formatEta(ms: number | null): string {
@@ -48,4 +48,18 @@ export function searchCostText(status: MemoryStatus): string {
   const vectors = status.vectors.toLocaleString();
   if (r.exact) return `${ms} · exact: every one of ${vectors} vectors scored`;
   return `${ms} · ${r.rescored.toLocaleString()} of ${vectors} vectors rescored exactly (width ${r.level + 1} of ${searchLevels.length})`;
+}
+
+/** Why semantic search is off when the browser removed the model's files, and what brings it back. */
+export function evictedText(model: EvictedModel): string {
+  // An imported model has no source to download from: its folder is the way back.
+  const back =
+    model.source === 'import'
+      ? 'import it again from its files'
+      : 'download it again or import it from its files';
+  return (
+    `The browser removed the files of the embedding model “${model.name}” to free storage space. ` +
+    `Semantic search is off until you ${back} on the Models page; Hearth will not download it on ` +
+    'its own. Search by words still works.'
+  );
 }

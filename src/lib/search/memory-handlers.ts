@@ -47,6 +47,7 @@ function throttled<T>(send: (value: T) => void): (value: T) => void {
 
 export interface MemoryHandlerDeps {
   loadEmbedder(spec: TransformersSpec): Promise<TextEmbedder>;
+  filesPresent(model: InstalledModel): Promise<boolean>;
   preferredModel(models: InstalledModel[]): string | null;
   acquireWriterLock(onAcquired: () => void, onLost: () => void): void;
 }
@@ -65,18 +66,16 @@ export function createMemoryHandlers(
     onStatus: status,
     onChanged: changed,
   });
-  let seenModels = '';
-  observeInstalledModels((models) => {
-    const keys = models.map((m) => `${m.key}:${m.complete}`).join(',');
-    if (keys !== seenModels && seenModels !== '') void service.reconfigure();
-    seenModels = keys || ' ';
-  });
+  // Every read is compared with what the service last configured from, the first one included: a
+  // write landing between the service's own first read and this query's is not lost.
+  observeInstalledModels((models) => service.modelsChanged(models));
 
   function unavailable(startedMs: number): SemanticResponse {
     const phase = service.status.phase;
     return {
       hits: [],
-      unavailable: phase === 'no-model' ? 'no-model' : phase === 'error' ? 'error' : 'starting',
+      unavailable:
+        phase === 'no-model' || phase === 'evicted' || phase === 'error' ? phase : 'starting',
       modelId: null,
       tookMs: performance.now() - startedMs,
     };

@@ -2,7 +2,6 @@
 // their embedders and vector stores, and whether this tab indexes. One tab per origin indexes
 // (a Web Lock decides); the others restore the same index and follow its writes.
 import type { InstalledModel, TransformersSpec } from '../llm/types';
-import { modelRole } from '../llm/types';
 import type { TextEmbedder } from './embedding-types';
 import { EmbedQueue } from './embed-queue';
 import { VectorStore } from './vector-store';
@@ -14,6 +13,7 @@ import { onVaultChange, type VaultChange } from '../vault/changes';
 import { errorMessage } from '../errors';
 import { MemoryChannel, type MemoryMessage } from './memory-channel';
 import { NoteCatalog } from './note-catalog';
+import { chooseEmbedder, embedderSignature, installedEmbedders } from './embedder-choice';
 
 export const TARGET_SETTING = 'memory.model';
 export const SERVING_SETTING = 'memory.serving';
@@ -21,6 +21,8 @@ export const PAUSED_SETTING = 'memory.paused';
 
 export interface MemoryServiceDeps {
   loadEmbedder(spec: TransformersSpec): Promise<TextEmbedder>;
+  /** True while every file the model's record lists is stored (checked without reading them). */
+  filesPresent(model: InstalledModel): Promise<boolean>;
   /** The catalog's default for this device, used when the user has not chosen. */
   preferredModel(models: InstalledModel[]): string | null;
   onStatus(status: MemoryStatus): void;
@@ -44,10 +46,15 @@ export class MemoryService {
   #channel: MemoryChannel;
   #configuring: Promise<void> = Promise.resolve();
   #unsubscribe: () => void;
+  /** embedderSignature() of the records the last configuration read. */
+  #configuredFrom: string | null = null;
+  /** A live read of the records that arrived before any configuration read them. */
+  #seenEarly: string | null = null;
   /** Vault changes and progress reports, handled one after another. */
   #changes: Promise<void> = Promise.resolve();
   status: MemoryStatus = {
     phase: 'starting',
+    evicted: null,
     servingModel: null,
     targetModel: null,
     models: [],
@@ -102,6 +109,19 @@ export class MemoryService {
     return this.#configuring;
   }
 
+  /**
+   * Called with every read of the installed models from outside (a live query). Whatever reached
+   * the database after the last configuration read it (the Models view finding files gone, a model
+   * imported again under the same key) configures again; so does any change while a model is
+   * evicted, since its files may be back under an unchanged record (a restore).
+   */
+  modelsChanged(records: InstalledModel[]): void {
+    const seen = embedderSignature(records);
+    if (this.#configuredFrom === null) this.#seenEarly = seen;
+    else if (seen !== this.#configuredFrom || this.status.phase === 'evicted')
+      void this.reconfigure();
+  }
+
   get ready(): Promise<void> {
     return this.#configuring;
   }
@@ -114,37 +134,54 @@ export class MemoryService {
   }
 
   async #configure(): Promise<void> {
-    const installed = (await listInstalledModels()).filter(
-      (m) => m.complete && modelRole(m.spec) === 'embedding',
-    );
-    const models: MemoryModel[] = installed.map((m) => ({
-      key: m.key,
-      name: m.name,
-      dimensions: (m.spec as TransformersSpec).embedding!.dimensions,
-    }));
-    const keys = new Set(installed.map((m) => m.key));
-    const chosen = await readSetting<string | null>(TARGET_SETTING, null);
-    const target = chosen && keys.has(chosen) ? chosen : this.#deps.preferredModel(installed);
-    const saved = await readSetting<string | null>(SERVING_SETTING, null);
-    const serving = saved && keys.has(saved) ? saved : target;
-    const paused = await readSetting(PAUSED_SETTING, false);
-    this.#update({
-      models,
-      targetModel: target,
-      servingModel: serving,
-      paused,
-      writer: this.#writer,
+    const records = await listInstalledModels();
+    this.#configuredFrom = embedderSignature(records);
+    // Which of the two reads came first is unknown: if they differ, read once more after this.
+    if (this.#seenEarly !== null && this.#seenEarly !== this.#configuredFrom)
+      void this.reconfigure();
+    this.#seenEarly = null;
+    const installed = installedEmbedders(records);
+    const present = new Set<string>();
+    for (const model of installed) if (await this.#deps.filesPresent(model)) present.add(model.key);
+    const choice = chooseEmbedder({
+      installed,
+      present,
+      chosen: await readSetting<string | null>(TARGET_SETTING, null),
+      saved: await readSetting<string | null>(SERVING_SETTING, null),
+      preferred: (models) => this.#deps.preferredModel(models),
     });
-    if (!target || !serving) {
+    const models: MemoryModel[] = installed
+      .filter((m) => present.has(m.key))
+      .map((m) => ({
+        key: m.key,
+        name: m.name,
+        dimensions: (m.spec as TransformersSpec).embedding!.dimensions,
+      }));
+    const paused = await readSetting(PAUSED_SETTING, false);
+    this.#update({ models, paused, writer: this.#writer });
+    if (choice.phase !== 'load') {
+      // Nothing to load: the index rows stay, so a model brought back serves them again at once.
+      this.#update({
+        targetModel: choice.phase === 'evicted' ? choice.target : null,
+        servingModel: null,
+        evicted: choice.phase === 'evicted' ? choice.evicted : null,
+      });
       await this.#stopIndexer();
       await this.#dropSlotsExcept([]);
-      this.#update({ phase: 'no-model', progress: null, error: null });
+      this.#update({ phase: choice.phase, progress: null, error: null });
       return;
     }
-    this.#update({ phase: 'loading-model', error: null });
-    const specs = new Map(installed.map((m) => [m.key, m.spec as TransformersSpec]));
+    const { target, serving } = choice;
+    this.#update({
+      targetModel: target,
+      servingModel: serving,
+      evicted: null,
+      phase: 'loading-model',
+      error: null,
+    });
     await this.#dropSlotsExcept([target, serving]);
-    const servingSlot = await this.#slot(serving, specs.get(serving)!);
+    const servingSlot = await this.#loadOrEvicted(serving, installed);
+    if (!servingSlot) return;
     const info = servingSlot.store.info;
     this.#update({
       phase: 'ready',
@@ -159,7 +196,8 @@ export class MemoryService {
     if (!this.#writer) return this.#refreshCounts();
     if (this.#indexer?.modelId !== target) {
       await this.#stopIndexer();
-      const slot = await this.#slot(target, specs.get(target)!);
+      const slot = await this.#loadOrEvicted(target, installed);
+      if (!slot) return;
       this.#indexer = new Indexer(
         slot.queue.embedder,
         slot.store,
@@ -185,6 +223,30 @@ export class MemoryService {
     else this.#indexer.resume();
     await this.#indexer.syncWithVault();
     await this.#refreshCounts();
+  }
+
+  /**
+   * The model's slot; null (phase 'evicted') when its load failed because its files went away
+   * after they were checked, so the user reads the same notice as at start rather than a hash error.
+   */
+  async #loadOrEvicted(modelId: string, installed: InstalledModel[]): Promise<Slot | null> {
+    const model = installed.find((m) => m.key === modelId)!;
+    try {
+      return await this.#slot(modelId, model.spec as TransformersSpec);
+    } catch (error) {
+      if (await this.#deps.filesPresent(model)) throw error;
+      await this.#stopIndexer();
+      await this.#dropSlotsExcept([]);
+      this.#update({
+        phase: 'evicted',
+        evicted: { key: model.key, name: model.name, source: model.source },
+        targetModel: model.key,
+        servingModel: null,
+        progress: null,
+        error: null,
+      });
+      return null;
+    }
   }
 
   async #slot(modelId: string, spec: TransformersSpec): Promise<Slot> {

@@ -1,5 +1,6 @@
 // What the memory worker answers and announces: semantic hits, its status and indexing progress.
 import type { NoteKind, SearchFilters, SnippetPart } from '../types';
+import type { ModelSource } from '../llm/types';
 import type { IndexProgress } from './indexer';
 import type { RecallReport } from './recall-check';
 
@@ -27,6 +28,8 @@ export interface ChunkHit {
 export type SemanticUnavailable =
   /** No embedding model is installed (or none is complete). */
   | 'no-model'
+  /** The embedding model is installed but the browser removed its files: see MemoryStatus.evicted. */
+  | 'evicted'
   /** The model is loading, or the index is being restored. */
   | 'starting'
   /** The model failed to load; `error` says why. */
@@ -64,8 +67,17 @@ export interface MemoryModel {
   dimensions: number;
 }
 
+/** An installed embedding model whose files the browser removed (its record is still here). */
+export interface EvictedModel {
+  key: string;
+  name: string;
+  source: ModelSource;
+}
+
 export interface MemoryStatus {
-  phase: 'starting' | 'no-model' | 'loading-model' | 'ready' | 'error';
+  phase: 'starting' | 'no-model' | 'evicted' | 'loading-model' | 'ready' | 'error';
+  /** Set in phase 'evicted': the model to download again or import again. Nothing fetches it. */
+  evicted: EvictedModel | null;
   /** The model whose vectors answer searches: the last complete index, else the one being built. */
   servingModel: string | null;
   /** The model being indexed towards (the user's choice); equals servingModel once complete. */

@@ -5,6 +5,7 @@ import {
   forgetInstalledModel,
   listInstalledModels,
   observeInstalledModels,
+  saveFileCheck,
   saveInstalledModel,
 } from '../db/models-repo';
 import { errorMessage, HearthError, NotFoundError } from '../errors';
@@ -20,7 +21,7 @@ import type {
   LoadProgress,
   ModelFile,
 } from '../llm/types';
-import { modelRole } from '../llm/types';
+import { modelRole, wasInstalled } from '../llm/types';
 import { ModelCatalog } from './model-catalog.svelte';
 import { networkPolicy } from './network-policy.svelte';
 import { networkSettings } from './network-settings.svelte';
@@ -114,13 +115,16 @@ class Models {
   /** Rows whose files were cleared (by the browser or the user) since they were recorded. */
   async #reconcile(): Promise<void> {
     const { engineFor } = await workers();
-    const problems: Record<string, string> = {};
+    // Each problem is shown as soon as it is found, never from a list gathered earlier: a model
+    // imported again meanwhile has cleared its problem, and must not get it back.
+    const report = (key: string, problem: string) =>
+      (this.problems = { ...this.problems, [key]: problem });
     for (const row of await listInstalledModels()) {
       if (this.downloads.isRunning(row.key)) continue;
       const invalid = recordProblem(row);
       // A record that is not valid is never turned into cache keys; a load refuses it, named.
       if (invalid) {
-        problems[row.key] = invalid;
+        report(row.key, invalid);
         continue;
       }
       try {
@@ -129,18 +133,19 @@ class Models {
           engine.isInstalled(row.spec),
           engine.sizeOnDisk(row.spec),
         ]);
-        if (row.complete && !present)
-          problems[row.key] =
+        const changed = present !== row.complete || sizeBytes !== row.sizeBytes;
+        const current = !changed || (await saveFileCheck(row, { complete: present, sizeBytes }));
+        if (current && wasInstalled(row) && !present)
+          report(
+            row.key,
             row.source === 'import'
               ? 'Files missing — import the folder again.'
-              : 'Files missing — download again.';
-        if (present !== row.complete || sizeBytes !== row.sizeBytes)
-          await saveInstalledModel({ ...row, complete: present, sizeBytes });
+              : 'Files missing — download again.',
+          );
       } catch (error) {
-        problems[row.key] = `Couldn't check its files: ${errorMessage(error)}`;
+        report(row.key, `Couldn't check its files: ${errorMessage(error)}`);
       }
     }
-    this.problems = problems;
     this.filesChecked = true;
   }
 

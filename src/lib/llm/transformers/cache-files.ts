@@ -89,3 +89,19 @@ export async function assertFits(neededBytes: number, what: string): Promise<voi
     );
   }
 }
+
+/**
+ * True while every file recorded at install is still in the cache (keys only, nothing is read or
+ * fetched). A browser clearing Cache Storage under storage pressure leaves the model's record in
+ * IndexedDB with some or all of its files gone. A record from before Hearth pinned files has no
+ * list: its config.json stands for the rest (the load's own check finds any other gap).
+ */
+export async function recordedFilesPresent(
+  repo: string,
+  revision: string | undefined,
+  paths: string[] | undefined,
+): Promise<boolean> {
+  const cached = await cachedFiles(await openModelCache(), repo, revision ?? 'main');
+  const expected = paths?.length ? paths : ['config.json'];
+  return expected.every((path) => cached.has(path));
+}
