@@ -17,6 +17,7 @@ import { TimeSlicer } from './time-slice';
 import { Watermark } from './watermark';
 import { derivedTagsVersion } from '../db/derived-tags-repo';
 import { readNoteMetadata } from '../db/memory-repo';
+import { censusAgrees } from './restore-check';
 
 /**
  * A snapshot also records which tag rules (derived-tags-repo.ts) the vault followed when this
@@ -25,7 +26,11 @@ import { readNoteMetadata } from '../db/memory-repo';
  * note are compared with the indexed ones once (metadata only) and the notes that differ are
  * indexed again. Older snapshots have no version (0).
  */
-type KeeperSnapshot = source.SearchSnapshot & { tagsVersion?: number };
+type KeeperSnapshot = source.SearchSnapshot & {
+  tagsVersion?: number;
+  /** The newest trash time among notes the index read (restore-check.ts); absent before. */
+  deletedMark?: number;
+};
 
 const sameTags = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((tag, i) => tag === b[i]);
@@ -75,6 +80,11 @@ export interface IndexStatus {
   persistPending: boolean;
   /** Notes (re-)indexed at start because the snapshot lacked them or had an older version. */
   reindexedOnStart: number;
+  /**
+   * How the restore found what changed while no index was listening: a few counts (then the ids
+   * are compared after the index is searchable), or every note's id; 'none' without a snapshot.
+   */
+  restoreCheck: 'counts' | 'ids' | 'none';
 }
 
 export interface IndexKeeperEvents {
@@ -107,8 +117,11 @@ export class IndexKeeper {
     snapshotBytes: 0,
     persistPending: false,
     reindexedOnStart: 0,
+    restoreCheck: 'none' as IndexStatus['restoreCheck'],
   };
   #watermark = new Watermark();
+  /** The newest trash time among notes read: see restore-check.ts. */
+  #deletedMark = 0;
   /** The tag rules the vault followed when this keeper loaded (see KeeperSnapshot). */
   #tagsVersion = 0;
   /** Notes to (re-)index, and those read and being indexed right now. */
@@ -131,6 +144,10 @@ export class IndexKeeper {
   readonly ready: Promise<void>;
   /** Settles once a restored index has read all its postings parts (or was rebuilt). */
   #partsRead: Promise<void> = Promise.resolve();
+  /** Settles once a restore trusted on counts has also compared the notes' ids. */
+  #verified: Promise<void> = Promise.resolve();
+  /** Set by a restore trusted on counts: what the comparison by ids after it must not repeat. */
+  #toVerify: { watermark: Watermark; queued: Set<string> } | undefined;
   loadError: SearchUnavailableError | undefined;
 
   constructor(events: IndexKeeperEvents) {
@@ -144,6 +161,7 @@ export class IndexKeeper {
         this.#emitStatus();
         this.#kick();
         this.#partsRead = this.#readParts();
+        this.#verified = this.#verify();
       },
       (error: unknown) => {
         this.loadError = new SearchUnavailableError(
@@ -176,6 +194,7 @@ export class IndexKeeper {
   async settled(): Promise<void> {
     await this.ready;
     await this.#partsRead;
+    await this.#verified;
     while (this.#running) await this.#running;
   }
 
@@ -199,9 +218,6 @@ export class IndexKeeper {
   async #load(): Promise<void> {
     await testHold();
     const startedMs = performance.now();
-    // Live ids do not depend on the snapshot: read beside it. Seen (and thrown) where awaited.
-    const liveRead = source.liveNoteIds();
-    liveRead.catch(() => undefined);
     // The tag rules are read before the notes: a re-derivation finishing meanwhile is seen at
     // the next start.
     const [snapshot, tagsVersion]: [KeeperSnapshot | undefined, number] = await Promise.all([
@@ -236,22 +252,28 @@ export class IndexKeeper {
       }
     }
     const openMs = performance.now();
-    // Trash and restore do not touch updatedAt, so membership is checked against all live ids.
-    const [live, written] = await Promise.all([
-      liveRead,
-      source.noteIdsWrittenSince(this.#watermark.ms),
-    ]);
-    const changed = [...written.after, ...written.at.filter((id) => !this.#watermark.has(id))];
-    const liveSet = new Set(live);
-    const gone = this.index.ids().filter((id) => !liveSet.has(id));
     const retagged =
       this.#base.restoredFromSnapshot && (snapshot?.tagsVersion ?? 0) !== this.#tagsVersion
         ? await this.#retagged()
         : [];
-    const stale = new Set([
-      ...[...changed, ...carried, ...retagged].filter((id) => liveSet.has(id)),
-      ...live.filter((id) => !this.index.has(id)),
-    ]);
+    const census =
+      this.#base.restoredFromSnapshot && snapshot
+        ? await source.notesCensus(this.#watermark.ms)
+        : undefined;
+    let stale: Set<string>;
+    let gone: string[] = [];
+    if (census && snapshot && censusAgrees(census, snapshot, this.index)) {
+      // Notes waiting or found stale are read again, and those no longer live dropped then.
+      stale = new Set([...census.after, ...carried, ...retagged]);
+      this.#deletedMark = snapshot.deletedMark!;
+      this.#toVerify = { watermark: this.#watermark.copy(), queued: new Set(stale) };
+      this.#base.restoreCheck = 'counts';
+    } else {
+      ({ stale, gone } = await this.#compareIds(this.#watermark, [...carried, ...retagged]));
+      if (this.#base.restoredFromSnapshot) this.#base.restoreCheck = 'ids';
+      // Saved again even with nothing changed, so that the next start can trust the counts.
+      if (census) this.#schedulePersist();
+    }
     this.index.remove(gone);
     this.#base.reindexedOnStart = stale.size;
     this.#base.restorePhases = {
@@ -261,6 +283,54 @@ export class IndexKeeper {
     };
     for (const id of stale) this.#pending.add(id);
     if (gone.length > 0 || stale.size > 0) this.#schedulePersist();
+  }
+
+  /**
+   * Every live note's id against the index (trash and restore do not touch `updatedAt`), and the
+   * notes written since the watermark: what is stale (including `also`, if live) and what is gone.
+   */
+  async #compareIds(
+    watermark: Watermark,
+    also: string[],
+  ): Promise<{ stale: Set<string>; gone: string[] }> {
+    const [live, written] = await Promise.all([
+      source.liveNotes(),
+      source.noteIdsWrittenSince(watermark.ms),
+    ]);
+    this.#deletedMark = Math.max(this.#deletedMark, live.newestDeletedAt);
+    const changed = [...written.after, ...written.at.filter((id) => !watermark.has(id))];
+    const liveSet = new Set(live.ids);
+    const stale = new Set([
+      ...[...changed, ...also].filter((id) => liveSet.has(id)),
+      ...live.ids.filter((id) => !this.index.has(id)),
+    ]);
+    return { stale, gone: this.index.ids().filter((id) => !liveSet.has(id)) };
+  }
+
+  /**
+   * After a restore trusted on counts, the ids are compared all the same, with the index already
+   * searchable: changes that cancel out in the counts (a note restored from the trash while
+   * another was deleted for good) are queued like any change, and counted as re-indexed.
+   */
+  async #verify(): Promise<void> {
+    const check = this.#toVerify;
+    this.#toVerify = undefined;
+    if (!check) return;
+    let found: { stale: Set<string>; gone: string[] };
+    try {
+      found = await this.#compareIds(check.watermark, []);
+    } catch (error) {
+      this.#events.error(`The search index could not check the notes: ${errorMessage(error)}`);
+      return;
+    }
+    const missed = [...found.stale, ...found.gone].filter(
+      (id) => !check.queued.has(id) && !this.#pending.has(id) && !this.#inFlight.has(id),
+    );
+    if (missed.length === 0) return;
+    this.#base.reindexedOnStart += missed.length;
+    // Queued, not removed here: the loop reads them, indexes the live and drops the others.
+    for (const id of missed) this.#pending.add(id);
+    this.#kick();
   }
 
   /**
@@ -385,6 +455,7 @@ export class IndexKeeper {
         this.#events.indexed?.(note.id, job.body);
       }
       this.#watermark.advance(note.id, note.updatedAt);
+      this.#deletedMark = Math.max(this.#deletedMark, note.deletedAt);
       this.#inFlight.delete(note.id);
       await this.#slicer.pause();
     }
@@ -422,6 +493,7 @@ export class IndexKeeper {
     // agree even though serializing pauses for searches.
     const watermark = this.#watermark.toJSON();
     const pendingIds = [...this.#pending, ...this.#inFlight];
+    const deletedMark = this.#deletedMark;
     try {
       const { index, parts } = await this.index.serialize(this.#slicer.pause);
       const partBytes = parts.reduce((sum, part) => sum + part.byteLength, 0);
@@ -433,6 +505,7 @@ export class IndexKeeper {
         ...watermark,
         pendingIds,
         tagsVersion: this.#tagsVersion,
+        deletedMark,
       };
       await source.saveSearchSnapshot(snapshot, parts);
       this.#base.snapshotBytes = snapshot.sizeBytes;

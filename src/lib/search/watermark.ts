@@ -27,6 +27,10 @@ export class Watermark {
     if (updatedAt === this.#ms) this.#atMs.add(id);
   }
 
+  copy(): Watermark {
+    return new Watermark(this.#ms, this.#atMs);
+  }
+
   toJSON(): { watermark: number; watermarkIds: string[] } {
     return { watermark: this.#ms, watermarkIds: [...this.#atMs] };
   }
