@@ -185,6 +185,41 @@ describe('Indexer', () => {
     expect(job?.payload).toMatchObject({ noteHash: (await getDb().notes.get(id!))!.hash });
   });
 
+  it('a note saved after its hash was checked, before its batch is written, is indexed again', async () => {
+    // The batch checks the note's hash in a read of its own, never inside the batch's transaction
+    // (an editor's save must not wait behind 512 vectors). A save landing in between is told by
+    // the job the writer re-queues on every change.
+    const [id] = await seed(3);
+    const db = getDb();
+    const bulkGet = db.notes.bulkGet.bind(db.notes);
+    const running: { indexer?: Indexer; armed: boolean } = { armed: false };
+    const { embedder } = fixtureEmbedder(0, () => {
+      running.armed = true;
+      return Promise.resolve();
+    });
+    db.notes.bulkGet = (async (keys: string[]) => {
+      const rows = await bulkGet(keys);
+      if (running.armed && keys.includes(id!)) {
+        running.armed = false;
+        await saveContent(id!, '# Note 0\n\nsaved after the check\n');
+        await running.indexer!.queue([id!]);
+      }
+      return rows;
+    }) as typeof bulkGet;
+    try {
+      const { store, indexer } = await run(embedder);
+      running.indexer = indexer;
+      await indexer.syncWithVault();
+      await indexer.settled();
+      const chunks = await expectConverged(store, 3);
+      expect(chunks.filter((c) => c.noteId === id)).toHaveLength(1);
+      const job = await db.jobs.get(repo.jobId(embedder.modelId, id!));
+      expect(job?.payload).toMatchObject({ noteHash: (await db.notes.get(id!))!.hash });
+    } finally {
+      db.notes.bulkGet = bulkGet;
+    }
+  });
+
   it('a refused write stops indexing with the error shown; resumed, it converges', async () => {
     await seed(20);
     const db = getDb();

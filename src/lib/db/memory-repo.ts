@@ -27,18 +27,29 @@ export async function readGeneration(modelId: string): Promise<number> {
   return (row?.value as number | undefined) ?? 0;
 }
 
-/** Queues (again) the given notes for `modelId`; a queued note is simply re-queued. */
+/**
+ * Queues (again) the given notes for `modelId`; a queued note is simply re-queued. A job's
+ * `createdAt` also tells the indexer whether it was queued again while it was being indexed, so
+ * a re-queue always moves it on, even within the same millisecond.
+ */
 export async function queueNotes(modelId: string, noteIds: string[]): Promise<void> {
   if (noteIds.length === 0) return;
-  const now = Date.now();
-  const rows: EmbedJobRecord[] = noteIds.map((noteId) => ({
-    id: jobId(modelId, noteId),
-    kind: jobKind(modelId),
-    status: 'queued',
-    createdAt: now,
-    payload: { modelId, noteId },
-  }));
-  await guardQuota('the semantic index', () => getDb().jobs.bulkPut(rows));
+  const db = getDb();
+  await guardQuota('the semantic index', () =>
+    db.transaction('rw', db.jobs, async () => {
+      const ids = noteIds.map((noteId) => jobId(modelId, noteId));
+      const previous = await db.jobs.bulkGet(ids);
+      const now = Date.now();
+      const rows: EmbedJobRecord[] = noteIds.map((noteId, i) => ({
+        id: ids[i]!,
+        kind: jobKind(modelId),
+        status: 'queued',
+        createdAt: Math.max(now, (previous[i]?.createdAt ?? 0) + 1),
+        payload: { modelId, noteId },
+      }));
+      await db.jobs.bulkPut(rows);
+    }),
+  );
 }
 
 /** Every live note's content hash, by id (metadata rows only, no note text). */

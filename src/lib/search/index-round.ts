@@ -33,18 +33,25 @@ function movedRows(planned: PlannedChunk[], existing: Map<string, ChunkRecord>):
     .filter((r) => !same(r, existing.get(r.id)!));
 }
 
+/** A queued note as the round took it: `queuedAt` is its job's `createdAt` then. */
+export interface RoundNote {
+  noteId: string;
+  queuedAt: number;
+}
+
 export async function planRound(
   modelId: string,
-  noteIds: string[],
+  round: RoundNote[],
   optionsFor: (title: string) => ChunkOptions,
 ): Promise<RoundPlan> {
+  const noteIds = round.map((n) => n.noteId);
   const [notes, stored] = await Promise.all([
     readNotesForIndex(noteIds),
     chunksOfNotes(modelId, noteIds),
   ]);
   const byId = new Map(notes.map((n) => [n.id, n]));
   const plan: RoundPlan = { toEmbed: [], notes: [], failed: [] };
-  for (const noteId of noteIds) {
+  for (const { noteId, queuedAt } of round) {
     const existing = new Map((stored.get(noteId) ?? []).map((c) => [c.id, c]));
     const note = byId.get(noteId);
     const live = note && note.deletedAt === 0 ? note : null;
@@ -57,6 +64,7 @@ export async function planRound(
         finish: {
           noteId,
           noteHash: live?.hash ?? null,
+          queuedAt,
           moved: movedRows(planned, existing),
           dropped: [...existing.values()].filter((c) => !keep.has(c.id)),
         },

@@ -8,7 +8,7 @@
 import type { ChunkOptions, TextEmbedder } from './embedding-types';
 import type { VectorStore } from './vector-store';
 import { quantizeInt8 } from './quantize';
-import { planRound } from './index-round';
+import { planRound, type RoundNote } from './index-round';
 import type { PlannedChunk } from './chunk-plan';
 import * as repo from '../db/memory-repo';
 import {
@@ -81,7 +81,7 @@ export class Indexer {
   #chunksPerNote = { chunks: 0, notes: 0 };
   #batch = new BatchSizer();
   /** Queued notes, oldest first, read once per run and again whenever the queue changes. */
-  #pending: string[] = [];
+  #pending: RoundNote[] = [];
   #queueChanged = true;
   /** Job counts, read at each (re)read of the queue and kept up to date in between. */
   #counts = { queued: 0, done: 0, failed: 0 };
@@ -175,10 +175,10 @@ export class Indexer {
       for (;;) {
         this.#again = false;
         if (this.#paused || this.#stopped) break;
-        const noteIds = await this.#nextRound();
-        if (noteIds.length === 0) break;
+        const round = await this.#nextRound();
+        if (round.length === 0) break;
         await this.#report({ state: 'indexing', error: null });
-        await this.#round(noteIds);
+        await this.#round(round);
         await yieldToEvents();
       }
       await this.#saving;
@@ -200,7 +200,7 @@ export class Indexer {
    * The next notes to index. Reading the queue sorts every queued job, so it is read once and
    * kept; an edit or an import queued meanwhile makes the next round read it again.
    */
-  async #nextRound(): Promise<string[]> {
+  async #nextRound(): Promise<RoundNote[]> {
     if (this.#queueChanged || this.#pending.length === 0) {
       this.#queueChanged = false;
       await this.#saving;
@@ -208,7 +208,7 @@ export class Indexer {
         repo.queuedJobs(this.modelId, Infinity),
         repo.countJobs(this.modelId),
       ]);
-      this.#pending = jobs.map((j) => j.payload.noteId);
+      this.#pending = jobs.map((j) => ({ noteId: j.payload.noteId, queuedAt: j.createdAt }));
       this.#counts = counts;
     }
     // Enough notes to fill a couple of batches, at 16 at least (one batch is at least 8 chunks).
@@ -219,8 +219,8 @@ export class Indexer {
     return this.#pending.splice(0, notes);
   }
 
-  async #round(noteIds: string[]): Promise<void> {
-    const plan = await planRound(this.modelId, noteIds, (title) =>
+  async #round(round: RoundNote[]): Promise<void> {
+    const plan = await planRound(this.modelId, round, (title) =>
       chunkOptionsFor(this.#embedder, title),
     );
     for (const { noteId, error } of plan.failed) {
@@ -247,7 +247,7 @@ export class Indexer {
     } while (at < toEmbed.length);
     // Notes left unfinished stay queued, and their stored chunks are kept: re-read the queue.
     if (next < notes.length) this.#queueChanged = true;
-    this.#chunksPerNote.notes += noteIds.length;
+    this.#chunksPerNote.notes += round.length;
     this.#chunksPerNote.chunks += toEmbed.length;
   }
 
