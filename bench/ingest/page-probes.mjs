@@ -81,3 +81,29 @@ export async function countStore(name) {
     db.close();
   }
 }
+
+/**
+ * The page's main thread, sampled by V8's profiler while `run` runs: the functions with the most
+ * self time (name, script file, line), to say what the page does while the worker indexes.
+ */
+export async function profileMainThread(cdp, run, top = 12) {
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+  await cdp.send('Profiler.start');
+  const result = await run();
+  const { profile } = await cdp.send('Profiler.stop');
+  await cdp.send('Profiler.disable');
+  const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const selfUs = new Map();
+  profile.samples.forEach((id, i) => {
+    const f = byId.get(id);
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
+    selfUs.set(key, (selfUs.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  const topSelfMs = [...selfUs]
+    .filter(([key]) => !key.startsWith('(idle)') && !key.startsWith('(program)'))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([fn, us]) => ({ fn, ms: Math.round(us / 1000) }));
+  return { result, topSelfMs };
+}

@@ -121,6 +121,11 @@ export async function watchIndexing(page, cdp, { notes, start, timeoutMs }) {
     },
     embedOnlyChunksPerS: embedOnly ? Number(embedOnly.replace(/,/g, '')) : null,
     ...longTaskSummary(tasks),
+    // The start includes the model's import on Models; from the first stored vectors on, only
+    // indexing runs.
+    longTasksAfterFirstVectors: rate
+      ? longTaskSummary(tasks.filter((t) => t.atMs >= rate.firstVectorsMs))
+      : null,
     mainThreadBusyMs: round(busy.task - busyBefore.task, 0),
   };
 }

@@ -48,3 +48,25 @@ export async function putRecord(page: Page, store: string, record: unknown): Pro
     [store, record] as const,
   );
 }
+
+/** How many records one object store of the `hearth` database holds (nothing else is read). */
+export async function countRecords(page: Page, store: string): Promise<number> {
+  return page.evaluate(async (name) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('hearth');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () =>
+        reject(new Error(request.error?.message ?? 'IndexedDB request failed'));
+    });
+    try {
+      return await new Promise<number>((resolve, reject) => {
+        const request = db.transaction(name).objectStore(name).count();
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () =>
+          reject(new Error(request.error?.message ?? 'IndexedDB request failed'));
+      });
+    } finally {
+      db.close();
+    }
+  }, store);
+}

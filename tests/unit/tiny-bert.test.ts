@@ -102,3 +102,24 @@ describe('tiny BERT fixture', () => {
     });
   });
 });
+
+describe('lookup fixture (the ingest bench’s zero-cost embedder)', () => {
+  it('has no encoder layer, gives 384-dimensional vectors and still separates texts', async () => {
+    await generateTinyBert(join(root, 'lookup'), 'lookup');
+    const config = JSON.parse(await readFile(join(root, 'lookup', 'config.json'), 'utf8')) as {
+      num_hidden_layers: number;
+    };
+    expect(config.num_hidden_layers).toBe(0);
+    const extract = await pipeline('feature-extraction', 'lookup', {
+      dtype: 'fp32',
+      device: 'cpu',
+    });
+    const texts = Object.values(samples);
+    const out = await extract(texts, { pooling: 'mean', normalize: true });
+    expect(out.dims).toEqual([texts.length, 384]);
+    const rows = out.tolist() as number[][];
+    const cosine = rows[0]!.reduce((s, v, d) => s + v * (rows[1]?.[d] ?? 0), 0);
+    expect(cosine).toBeLessThan(0.95);
+    await extract.dispose();
+  });
+});

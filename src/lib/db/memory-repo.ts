@@ -27,29 +27,29 @@ export async function readGeneration(modelId: string): Promise<number> {
   return (row?.value as number | undefined) ?? 0;
 }
 
-/** Reserves `count` consecutive labels for new chunks of `modelId`; returns the first. */
-export async function reserveLabels(modelId: string, count: number): Promise<number> {
-  const db = getDb();
-  return db.transaction('rw', db.meta, async () => {
-    const row = await db.meta.get(labelKey(modelId));
-    const first = (row?.value as number | undefined) ?? 1;
-    await db.meta.put({ key: labelKey(modelId), value: first + count, updatedAt: Date.now() });
-    return first;
-  });
-}
-
-/** Queues (again) the given notes for `modelId`; a queued note is simply re-queued. */
+/**
+ * Queues (again) the given notes for `modelId`; a queued note is simply re-queued. A job's
+ * `createdAt` also tells the indexer whether it was queued again while it was being indexed, so
+ * a re-queue always moves it on, even within the same millisecond.
+ */
 export async function queueNotes(modelId: string, noteIds: string[]): Promise<void> {
   if (noteIds.length === 0) return;
-  const now = Date.now();
-  const rows: EmbedJobRecord[] = noteIds.map((noteId) => ({
-    id: jobId(modelId, noteId),
-    kind: jobKind(modelId),
-    status: 'queued',
-    createdAt: now,
-    payload: { modelId, noteId },
-  }));
-  await guardQuota('the semantic index', () => getDb().jobs.bulkPut(rows));
+  const db = getDb();
+  await guardQuota('the semantic index', () =>
+    db.transaction('rw', db.jobs, async () => {
+      const ids = noteIds.map((noteId) => jobId(modelId, noteId));
+      const previous = await db.jobs.bulkGet(ids);
+      const now = Date.now();
+      const rows: EmbedJobRecord[] = noteIds.map((noteId, i) => ({
+        id: ids[i]!,
+        kind: jobKind(modelId),
+        status: 'queued',
+        createdAt: Math.max(now, (previous[i]?.createdAt ?? 0) + 1),
+        payload: { modelId, noteId },
+      }));
+      await db.jobs.bulkPut(rows);
+    }),
+  );
 }
 
 /** Every live note's content hash, by id (metadata rows only, no note text). */
@@ -104,46 +104,6 @@ export async function saveEmbedded(
       await db.chunks.bulkPut(chunks);
       await db.vectors.bulkPut(vectors);
       await bumpGeneration(modelId);
-    }),
-  );
-}
-
-/**
- * Finishes a note: its chunk rows become exactly `current` (positions refreshed), rows and vectors
- * of chunks no longer in the note go, and the job is done — unless the note changed while it was
- * being embedded (`noteHash` no longer matches), in which case the job stays queued.
- * Returns the labels removed.
- */
-export async function finishNote(
-  modelId: string,
-  noteId: string,
-  noteHash: string | null,
-  current: ChunkRecord[],
-): Promise<{ removedLabels: number[]; done: boolean }> {
-  const db = getDb();
-  return guardQuota('the semantic index', () =>
-    db.transaction('rw', [db.chunks, db.vectors, db.jobs, db.meta, db.notes], async () => {
-      const keep = new Set(current.map((c) => c.id));
-      const existing = await db.chunks
-        .where('[modelId+noteId]')
-        .equals([modelId, noteId])
-        .toArray();
-      const stale = existing.filter((c) => !keep.has(c.id));
-      await db.chunks.bulkDelete(stale.map((c) => c.id));
-      await db.vectors.bulkDelete(stale.map((c) => c.id));
-      await db.chunks.bulkPut(current);
-      if (stale.length > 0) await bumpGeneration(modelId);
-      const note = await db.notes.get(noteId);
-      const liveHash = note && note.deletedAt === 0 ? note.hash : null;
-      const id = jobId(modelId, noteId);
-      const done = liveHash === noteHash;
-      if (done && noteHash === null) await db.jobs.delete(id);
-      else if (done) {
-        const job = (await db.jobs.get(id)) as EmbedJobRecord | undefined;
-        if (job)
-          await db.jobs.put({ ...job, status: 'done', payload: { modelId, noteId, noteHash } });
-      }
-      return { removedLabels: stale.map((c) => c.label), done };
     }),
   );
 }

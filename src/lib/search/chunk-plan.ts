@@ -23,8 +23,10 @@ export async function planNote(
   const byId = new Map(existing.map((c) => [c.id, c]));
   const seen = new Map<string, number>();
   const planned: PlannedChunk[] = [];
-  for (const chunk of chunks) {
-    const hash = (await sha256Hex(chunk.embedText)).slice(0, hashChars);
+  // All at once: each digest is a round trip to the browser's crypto, not work on this thread.
+  const hashes = await Promise.all(chunks.map((c) => sha256Hex(c.embedText)));
+  for (const [i, chunk] of chunks.entries()) {
+    const hash = hashes[i]!.slice(0, hashChars);
     const repeat = seen.get(hash) ?? 0;
     seen.set(hash, repeat + 1);
     const id = `${modelId}|${noteId}|${hash}${repeat ? `~${repeat}` : ''}`;

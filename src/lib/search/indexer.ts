@@ -1,33 +1,45 @@
 // The indexing job loop for one embedding model. Jobs live in IndexedDB (one per note), so work
 // survives a reload or a closed tab: a start re-queues what changed and carries on. Notes are
-// chunked, only chunks whose text is new are embedded, and every embedded batch is saved before
-// the next one starts (a checkpoint), so an interrupted job redoes at most one batch.
+// chunked, only chunks whose text is new are embedded, and every embedded batch is saved in one
+// transaction (a checkpoint) that also finishes the notes it completes, so an interrupted job
+// redoes at most the batches not yet saved. Batches grow for a fast model (a free one would
+// otherwise spend its time on per-batch overhead) and stay small for a slow one, so a query, a
+// pause or a progress report never waits long.
 import type { ChunkOptions, TextEmbedder } from './embedding-types';
 import type { VectorStore } from './vector-store';
-import { chunkNote } from './chunker';
 import { quantizeInt8 } from './quantize';
-import { planNote, type PlannedChunk } from './chunk-plan';
+import { planRound, type RoundNote } from './index-round';
+import type { PlannedChunk } from './chunk-plan';
 import * as repo from '../db/memory-repo';
-import { readNotesForIndex } from '../db/search-source';
+import {
+  saveBatch,
+  type BatchResult,
+  type EmbeddedChunk,
+  type FinishedNote,
+} from '../db/index-batch-repo';
 import { errorMessage } from '../errors';
 import { chunkTokens, overlapTokens } from './chunk-sizes';
+import { BatchSizer } from './batch-sizer';
 
 export { chunkTokens, overlapTokens };
-
-/** Chunks per embedding call: batching barely helps on CPU, and a query waits at most one batch. */
-const embedBatch = 8;
-const notesPerRound = 16;
 
 /** How notes are cut for `embedder`; the title gives every chunk its note's context. */
 export function chunkOptionsFor(
   embedder: Pick<TextEmbedder, 'maxTokens' | 'countTokens'>,
   title: string,
 ): ChunkOptions {
+  // The chunker counts some texts twice (a line as a block, then as overlap): a real tokenizer
+  // costs microseconds per character, and chunking is most of the pipeline's own time.
+  const counted = new Map<string, number>();
   return {
     // Room for the special tokens ([CLS], [SEP]) the model adds.
     maxTokens: Math.min(chunkTokens, embedder.maxTokens - 2),
     overlapTokens,
-    countTokens: (text) => embedder.countTokens(text),
+    countTokens: (text) => {
+      let tokens = counted.get(text);
+      if (tokens === undefined) counted.set(text, (tokens = embedder.countTokens(text)));
+      return tokens;
+    },
     title,
   };
 }
@@ -67,6 +79,14 @@ export class Indexer {
   #progress: IndexProgress;
   #embedMs = 0;
   #chunksPerNote = { chunks: 0, notes: 0 };
+  #batch = new BatchSizer();
+  /** Queued notes, oldest first, read once per run and again whenever the queue changes. */
+  #pending: RoundNote[] = [];
+  #queueChanged = true;
+  /** Job counts, read at each (re)read of the queue and kept up to date in between. */
+  #counts = { queued: 0, done: 0, failed: 0 };
+  /** The batch being saved while the next one is embedded: at most one. */
+  #saving: Promise<void> = Promise.resolve();
 
   constructor(embedder: TextEmbedder, store: VectorStore, deps: IndexerDeps, paused: boolean) {
     this.modelId = embedder.modelId;
@@ -105,17 +125,19 @@ export class Indexer {
       (id) => jobsByNote.get(id)?.status !== 'queued',
     );
     await repo.queueNotes(this.modelId, toQueue);
+    this.#queueChanged = true;
     this.kick();
   }
 
   async queue(noteIds: string[]): Promise<void> {
     await repo.queueNotes(this.modelId, noteIds);
+    this.#queueChanged = true;
     this.kick();
   }
 
   pause(): void {
     this.#paused = true;
-    void this.#report({});
+    void this.#report({}, true);
   }
 
   resume(): void {
@@ -153,92 +175,133 @@ export class Indexer {
       for (;;) {
         this.#again = false;
         if (this.#paused || this.#stopped) break;
-        const jobs = await repo.queuedJobs(this.modelId, notesPerRound);
-        if (jobs.length === 0) break;
+        const round = await this.#nextRound();
+        if (round.length === 0) break;
         await this.#report({ state: 'indexing', error: null });
-        await this.#round(jobs.map((j) => j.payload.noteId));
+        await this.#round(round);
         await yieldToEvents();
       }
-      await this.#report({ state: this.#paused ? 'paused' : 'idle', etaMs: null });
+      await this.#saving;
+      await this.#report({ state: this.#paused ? 'paused' : 'idle', etaMs: null }, true);
     } catch (error) {
       this.#paused = true;
-      await this.#report({ state: 'error', error: errorMessage(error) });
+      // A save still running would otherwise fail unheard; its error is the one to show.
+      const failed = await this.#saving.then(
+        () => error,
+        (saveError: unknown) => saveError,
+      );
+      this.#saving = Promise.resolve();
+      this.#queueChanged = true;
+      await this.#report({ state: 'error', error: errorMessage(failed) }, true);
     }
   }
 
-  async #round(noteIds: string[]): Promise<void> {
-    const notes = new Map((await readNotesForIndex(noteIds)).map((n) => [n.id, n]));
-    const plans = new Map<string, { hash: string | null; chunks: PlannedChunk[] }>();
-    const toEmbed: PlannedChunk[] = [];
-    for (const noteId of noteIds) {
-      const note = notes.get(noteId);
-      if (!note || note.deletedAt !== 0) {
-        plans.set(noteId, { hash: null, chunks: [] });
-        continue;
-      }
-      try {
-        const chunks = chunkNote(note.content, chunkOptionsFor(this.#embedder, note.title));
-        const existing = await repo.chunksOfNote(this.modelId, noteId);
-        const planned = await planNote(this.modelId, noteId, chunks, existing);
-        plans.set(noteId, { hash: note.hash, chunks: planned });
-        toEmbed.push(...planned.filter((c) => c.needsVector));
-      } catch (error) {
-        await repo.failJob(this.modelId, noteId, errorMessage(error));
-      }
+  /**
+   * The next notes to index. Reading the queue sorts every queued job, so it is read once and
+   * kept; an edit or an import queued meanwhile makes the next round read it again.
+   */
+  async #nextRound(): Promise<RoundNote[]> {
+    if (this.#queueChanged || this.#pending.length === 0) {
+      this.#queueChanged = false;
+      await this.#saving;
+      const [jobs, counts] = await Promise.all([
+        repo.queuedJobs(this.modelId, Infinity),
+        repo.countJobs(this.modelId),
+      ]);
+      this.#pending = jobs.map((j) => ({ noteId: j.payload.noteId, queuedAt: j.createdAt }));
+      this.#counts = counts;
     }
-    for (let i = 0; i < toEmbed.length; i += embedBatch) {
-      if (this.#stopped) return;
-      await this.#embedBatch(toEmbed.slice(i, i + embedBatch));
+    // Enough notes to fill a couple of batches, at 16 at least (one batch is at least 8 chunks).
+    const perNote = this.#chunksPerNote.notes
+      ? this.#chunksPerNote.chunks / this.#chunksPerNote.notes
+      : 1;
+    const notes = Math.max(16, Math.ceil((2 * this.#batch.size) / Math.max(perNote, 1)));
+    return this.#pending.splice(0, notes);
+  }
+
+  async #round(round: RoundNote[]): Promise<void> {
+    const plan = await planRound(this.modelId, round, (title) =>
+      chunkOptionsFor(this.#embedder, title),
+    );
+    for (const { noteId, error } of plan.failed) {
+      await repo.failJob(this.modelId, noteId, error);
+      this.#counts.queued--;
+      this.#counts.failed++;
+    }
+    const { toEmbed, notes } = plan;
+    let next = 0;
+    // Notes finished by the batch that stores their last new chunk (those with none: the first).
+    const finishing = (stored: number) => {
+      const from = next;
+      while (next < notes.length && notes[next]!.after <= stored) next++;
+      return notes.slice(from, next).map((n) => n.finish);
+    };
+    let at = 0;
+    do {
+      if (this.#stopped || this.#paused) break;
+      const batch = toEmbed.slice(at, at + this.#batch.size);
+      at += batch.length;
+      const embedded = await this.#embed(batch);
+      await this.#save(embedded, finishing(at));
       await yieldToEvents();
-    }
-    for (const [noteId, plan] of plans) {
-      let removed: number[] = [];
-      await this.#store.write(async () => {
-        const result = await repo.finishNote(
-          this.modelId,
-          noteId,
-          plan.hash,
-          plan.chunks.map((c) => c.record),
-        );
-        removed = result.removedLabels;
-        return { remove: removed };
-      });
-      if (removed.length > 0) this.#deps.onChange([], removed);
-    }
-    this.#chunksPerNote.notes += noteIds.length;
+    } while (at < toEmbed.length);
+    // Notes left unfinished stay queued, and their stored chunks are kept: re-read the queue.
+    if (next < notes.length) this.#queueChanged = true;
+    this.#chunksPerNote.notes += round.length;
     this.#chunksPerNote.chunks += toEmbed.length;
   }
 
-  async #embedBatch(batch: PlannedChunk[]): Promise<void> {
+  async #embed(batch: PlannedChunk[]): Promise<EmbeddedChunk[]> {
+    if (batch.length === 0) return [];
     const startedMs = performance.now();
     const vectors = await this.#deps.embed(batch.map((c) => c.embedText));
-    this.#embedMs += performance.now() - startedMs;
+    const ms = performance.now() - startedMs;
+    this.#embedMs += ms;
+    this.#batch.observe(batch.length, ms);
     const dims = this.#embedder.dimensions;
     const { q, scales } = quantizeInt8(vectors, dims);
-    const first = await repo.reserveLabels(this.modelId, batch.length);
-    const chunks = batch.map((c, i) => ({ ...c.record, label: first + i }));
-    const rows: repo.VectorRecord[] = chunks.map((c, i) => ({
-      chunkId: c.id,
-      modelId: this.modelId,
-      label: c.label,
+    return batch.map((c, i) => ({
+      record: c.record,
       q: q.slice(i * dims, (i + 1) * dims),
       scale: scales[i]!,
     }));
-    batch.forEach((c, i) => (c.record.label = chunks[i]!.label));
-    await this.#store.write(async () => {
-      await repo.saveEmbedded(this.modelId, chunks, rows);
-      return { add: rows };
-    });
-    this.#deps.onChange(
-      rows.map((r) => r.label),
-      [],
-    );
-    this.#progress.chunksEmbedded += batch.length;
-    await this.#report({});
   }
 
-  async #report(patch: Partial<IndexProgress>): Promise<void> {
-    const counts = await repo.countJobs(this.modelId);
+  /**
+   * Saves a batch while the next one is embedded: the write runs in the database's own thread, so
+   * waiting for it would leave the model idle. Saves still run one after another, in order.
+   */
+  async #save(embedded: EmbeddedChunk[], finished: FinishedNote[]): Promise<void> {
+    await this.#saving;
+    if (embedded.length === 0 && finished.length === 0) return;
+    this.#saving = (async () => {
+      let result: BatchResult | undefined;
+      await this.#store.write(async () => {
+        result = await saveBatch(this.modelId, embedded, finished);
+        return { add: result.added, remove: result.removedLabels };
+      });
+      const { added, removedLabels, done } = result!;
+      this.#deps.onChange(
+        added.map((r) => r.label),
+        removedLabels,
+      );
+      this.#progress.chunksEmbedded += added.length;
+      this.#counts.queued -= done.length;
+      this.#counts.done += finished.filter(
+        (n) => n.noteHash !== null && done.includes(n.noteId),
+      ).length;
+      if (done.length < finished.length) this.#queueChanged = true;
+      await this.#report({});
+    })();
+    // Whoever waits for it next (the next save, or the loop's end) gets its error; until then it
+    // is not an unhandled rejection.
+    this.#saving.catch(() => undefined);
+  }
+
+  /** `recount` reads the jobs' counts from the database (at rest); between batches they are kept here. */
+  async #report(patch: Partial<IndexProgress>, recount = false): Promise<void> {
+    if (recount) this.#counts = await repo.countJobs(this.modelId);
+    const counts = this.#counts;
     const rate = this.#embedMs > 0 ? (this.#progress.chunksEmbedded * 1000) / this.#embedMs : null;
     const perNote = this.#chunksPerNote.notes
       ? this.#chunksPerNote.chunks / this.#chunksPerNote.notes
