@@ -6,7 +6,7 @@ import { getDb } from '../../src/lib/db/db';
 import { getNote } from '../../src/lib/db/notes-repo';
 import { createNote, saveContent, wipeVault } from '../../src/lib/vault/notes';
 import { recoverDrafts } from '../../src/lib/vault/draft-recovery';
-import { DraftWriter, migrateLegacyDrafts } from '../../src/lib/storage/drafts';
+import { DraftWriter, migrateLegacyDrafts, moveHideCopies } from '../../src/lib/storage/drafts';
 import { tabId } from '../../src/lib/storage/tab-lock';
 
 beforeEach(async () => {
@@ -147,5 +147,109 @@ describe('legacy localStorage drafts', () => {
       content: 'old',
       baseHash: '',
     });
+  });
+});
+
+describe('a draft still on its way when the page hides', () => {
+  const store = new Map<string, string>();
+  const copyKey = (noteId: string) => `hearth:unsaved-draft:${noteId}|${tabId}`;
+  beforeEach(() => {
+    store.clear();
+    Object.defineProperty(globalThis, 'localStorage', {
+      configurable: true,
+      value: new Proxy(
+        {
+          getItem: (key: string) => store.get(key) ?? null,
+          setItem: (key: string, value: string) => store.set(key, value),
+          removeItem: (key: string) => store.delete(key),
+        },
+        {
+          ownKeys: () => [...store.keys()],
+          getOwnPropertyDescriptor: () => ({ enumerable: true, configurable: true }),
+        },
+      ),
+    });
+  });
+  afterEach(() => {
+    Reflect.deleteProperty(globalThis, 'localStorage');
+  });
+
+  /**
+   * Holds the drafts store the way a note save on its way does: a read-write transaction over it
+   * that keeps making requests, so every draft write created later waits. Resolves on release.
+   */
+  function holdDraftsStore(): { release: () => Promise<void> } {
+    const tx = getDb().backendDB().transaction('drafts', 'readwrite');
+    let held = true;
+    const spin = () => {
+      tx.objectStore('drafts').get('nothing').onsuccess = () => {
+        if (held) spin();
+      };
+    };
+    spin();
+    const done = new Promise<void>((resolve) => (tx.oncomplete = () => resolve()));
+    return {
+      release: () => {
+        held = false;
+        return done;
+      },
+    };
+  }
+
+  it('keeps the text in localStorage at once, and drops that copy when the draft lands', async () => {
+    const note = await createNote('Hidden');
+    await getDb().open();
+    const results: unknown[] = [];
+    const writer = new DraftWriter(note.id, (error) => results.push(error));
+    const save = holdDraftsStore();
+    writer.write('typed just before leaving', note.hash);
+    writer.flushNow(); // pagehide
+    const kept = store.get(copyKey(note.id));
+    await save.release(); // a failure above must not leave the store held for the next tests
+    expect(JSON.parse(kept ?? 'null')).toMatchObject({
+      noteId: note.id,
+      tabId,
+      content: 'typed just before leaving',
+      baseHash: note.hash,
+    });
+    await expect.poll(() => results.length).toBe(1);
+    expect(store.has(copyKey(note.id))).toBe(false);
+    expect((await getDb().drafts.get(`${note.id}|${tabId}`))?.content).toBe(
+      'typed just before leaving',
+    );
+  });
+
+  it('writes no copy when every draft is on disk', async () => {
+    const note = await createNote('Landed');
+    await getDb().open();
+    const results: unknown[] = [];
+    const writer = new DraftWriter(note.id, (error) => results.push(error));
+    writer.write('landed', note.hash);
+    await expect.poll(() => results.length).toBe(1);
+    writer.flushNow();
+    expect(store.size).toBe(0);
+  });
+
+  it('the next page moves a copy into the drafts, and recovery saves it into the note', async () => {
+    const note = await createNote('Evicted');
+    const gone = 'a-tab-whose-page-was-evicted';
+    const copy = draft(note.id, gone, `${note.content}every key`, note.hash);
+    store.set(`hearth:unsaved-draft:${copy.id}`, JSON.stringify(copy));
+    await moveHideCopies();
+    expect(store.size).toBe(0);
+    const recovery = await recoverDrafts(note.id, everyDraftIsOrphan);
+    expect(recovery).toMatchObject({ restored: 1, conflicts: [], unsaved: null });
+    expect((await getNote(note.id))?.content).toBe(`${note.content}every key`);
+  });
+
+  it('a copy older than the stored draft does not replace it', async () => {
+    const note = await createNote('Newer on disk');
+    const tab = 'another-tab';
+    await getDb().drafts.put(draft(note.id, tab, 'newer', note.hash, 2_000));
+    const copy = draft(note.id, tab, 'older', note.hash, 1_000);
+    store.set(`hearth:unsaved-draft:${copy.id}`, JSON.stringify(copy));
+    await moveHideCopies();
+    expect(store.size).toBe(0);
+    expect((await getDb().drafts.get(copy.id))?.content).toBe('newer');
   });
 });
