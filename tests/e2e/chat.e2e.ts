@@ -4,7 +4,13 @@
 // and stream long enough to stop, and their text is gibberish: tests assert on behaviour, not words.
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
-import { ChatPage, importTinyLlama, readMessages, setAnswerTokens } from './pages/chat-page';
+import {
+  ChatPage,
+  FIRST_ANSWER_TIMEOUT_MS,
+  importTinyLlama,
+  readMessages,
+  setAnswerTokens,
+} from './pages/chat-page';
 import { patient } from './patience';
 
 interface Snapshot {
@@ -176,7 +182,9 @@ test.describe('chat', () => {
     await page.goto(conversationUrl);
     await expect(chat.answer()).toHaveAttribute('data-status', 'done');
     await chat.answer().getByRole('button', { name: 'Regenerate' }).click();
-    await expect(version()).toHaveText('2/2');
+    // Versions show once the new answer is done, and the reload above means loading the model
+    // again first: as long as a first answer may take (a fresh CI at load 12 took over 15 s).
+    await expect(version()).toHaveText('2/2', { timeout: patient(FIRST_ANSWER_TIMEOUT_MS) });
     await expect(chat.answers).toHaveCount(1);
     expect(await chat.waitForAnswer('done')).not.toBe(first);
     await chat.answer().getByRole('button', { name: 'Previous version' }).click();
