@@ -211,6 +211,11 @@ export async function benchBackupFull(port, config = backupFullConfig, outDir = 
     const blocked = await guard(source);
     const page = source.pages()[0] ?? (await source.newPage());
     await page.addInitScript(installLongTaskProbe);
+    // Chromium's "Save as" picker never answers headless: the backup is downloaded instead.
+    await page.addInitScript(() => {
+      delete window.showSaveFilePicker;
+      delete Window.prototype.showSaveFilePicker;
+    });
     const cdp = await source.newCDPSession(page);
     await cdp.send('Performance.enable');
     const notes = await importNotes(page, server.url, vaultDir, timeoutMs);
