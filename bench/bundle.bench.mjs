@@ -9,17 +9,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { runnerImport } from 'vite';
-import { guard, launch, machine, startPreview } from './harness.mjs';
+import { download, openSettings } from './backup/steps.mjs';
+import { fixtureModule, guard, launch, machine, startPreview } from './harness.mjs';
 import { importNotes, round } from './ingest/steps.mjs';
 
 export const bundleBenchConfig = { notes: 10_000, seed: 21, passphrase: 'bench-passphrase-1' };
-
-async function vaultModule() {
-  const file = fileURLToPath(new URL('../tests/fixtures/vault-generator.ts', import.meta.url));
-  return (await runnerImport(file, { configFile: false, logLevel: 'warn' })).module;
-}
 
 /** Sum of the resident memory of every Chromium process, in bytes. */
 function browserRss() {
@@ -56,19 +50,6 @@ async function measured(work) {
 }
 
 const mbps = (bytes, ms) => round(bytes / 1e6 / (ms / 1000), 1);
-
-async function openSettings(page, url) {
-  await page.goto(`${url}settings`);
-  await page.getByRole('heading', { name: 'Backup and restore' }).waitFor();
-}
-
-async function download(page, click, dir, name) {
-  const waiting = page.waitForEvent('download', { timeout: 1_800_000 });
-  await click();
-  const file = join(dir, name);
-  await (await waiting).saveAs(file);
-  return file;
-}
 
 async function backUp(page, url, dir, passphrase) {
   await openSettings(page, url);
@@ -136,7 +117,7 @@ export async function benchBundle(port = 4198, config = bundleBenchConfig) {
   const started = Date.now();
   const work = mkdtempSync(join(tmpdir(), 'hearth-bundle-bench-'));
   const vaultDir = join(work, 'vault');
-  const written = (await vaultModule()).writeVault(vaultDir, {
+  const written = (await fixtureModule('vault-generator')).writeVault(vaultDir, {
     notes: config.notes,
     seed: config.seed,
   });

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium } from 'playwright-core';
+import { runnerImport } from 'vite';
 import { findBrowser, chromiumArgs } from '../scripts/find-browser.mjs';
 
 const sharedCorpus = new URL('../../shared/corpus/tldr/', import.meta.url).pathname;
@@ -56,6 +57,12 @@ export async function startPreview(port, { outDir } = {}) {
   }
   server.kill();
   throw new Error('vite preview did not start');
+}
+
+/** A TypeScript fixture (`tests/fixtures/<name>.ts`), loaded through Vite's module runner. */
+export async function fixtureModule(name) {
+  const file = new URL(`../tests/fixtures/${name}.ts`, import.meta.url).pathname;
+  return (await runnerImport(file, { configFile: false, logLevel: 'warn' })).module;
 }
 
 export async function launch(options = {}) {

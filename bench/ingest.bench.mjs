@@ -29,6 +29,7 @@ import {
   corpusSlice,
   longTaskSummary,
   generateModel,
+  importModelThenSettings,
   importNotes,
   rawModelRun,
   round,
@@ -98,13 +99,6 @@ async function freshProfile(browser, url, perLanguage) {
     rmSync(slice.dir, { recursive: true, force: true });
   }
 }
-
-/** Imports the model folder on Models, then opens Settings through the app's own link. */
-const importModelThenSettings = (page, modelDir) => async () => {
-  await page.getByLabel('Model folder').setInputFiles(modelDir);
-  await page.getByTestId('installed-model').waitFor({ timeout: 60_000 });
-  await page.getByRole('link', { name: 'Settings', exact: true }).click();
-};
 
 /** The page idle on Settings for `ms`: long tasks and main-thread time with nothing indexing. */
 async function idleBaseline(page, cdp, ms) {

@@ -7,107 +7,16 @@
 // model file whole would raise the peak by at least the file's size. Never asserts.
 //
 //   npx vite build --outDir /tmp/dist-x && node bench/models-backup.bench.mjs /tmp/dist-x [port]
-import {
-  createWriteStream,
-  cpSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bigModel, browserPid, measured, openSettings } from './backup/steps.mjs';
 import { guard, launchPersistent, machine, startPreview } from './harness.mjs';
 
 const passphrase = 'bench-models-passphrase';
 const round = (n) => Math.round(n);
 
-/** Resident memory of `root` and every process under it, in bytes. */
-function treeRss(root) {
-  const parent = new Map();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // The process ended while being read.
-    }
-  }
-  const inTree = (pid) => {
-    for (let p = pid; p > 1; p = parent.get(p) ?? 0) if (p === root) return true;
-    return false;
-  };
-  let bytes = 0;
-  for (const pid of parent.keys()) {
-    if (!inTree(pid)) continue;
-    try {
-      const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-      bytes += Number(kb ?? 0) * 1024;
-    } catch {
-      // Gone.
-    }
-  }
-  return bytes;
-}
-
-/** The Chromium this process launched: its child (a connected browser would get files uploaded). */
-function browserPid() {
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === process.pid && stat.includes('(chromium')) return Number(name);
-    } catch {
-      // Gone.
-    }
-  }
-  throw new Error('the launched Chromium was not found');
-}
-
 const log = (step) => console.error(`${new Date().toISOString()} ${step}`);
-
-async function measured(root, work) {
-  const before = treeRss(root);
-  let peak = before;
-  const timer = setInterval(() => (peak = Math.max(peak, treeRss(root))), 100);
-  const started = performance.now();
-  try {
-    const result = await work();
-    return {
-      result,
-      ms: round(performance.now() - started),
-      rssBeforeMB: round(before / 1e6),
-      rssPeakMB: round(peak / 1e6),
-      rssRiseMB: round((peak - before) / 1e6),
-    };
-  } finally {
-    clearInterval(timer);
-  }
-}
-
-/** The tiny Llama folder with `onnx/model.onnx_data` of `bytes` random bytes beside it. */
-async function bigModel(dir, bytes) {
-  const tiny = new URL('../tests/fixtures/generated/e2e/tiny-llama', import.meta.url).pathname;
-  const folder = join(dir, 'big-llama');
-  cpSync(tiny, folder, { recursive: true });
-  const out = createWriteStream(join(folder, 'onnx', 'model.onnx_data'));
-  const chunk = 16 * 1024 * 1024;
-  for (let written = 0; written < bytes; written += chunk) {
-    const ok = out.write(randomBytes(Math.min(chunk, bytes - written)));
-    if (!ok) await new Promise((resolve) => out.once('drain', resolve));
-  }
-  await new Promise((resolve, reject) => out.end((error) => (error ? reject(error) : resolve())));
-  return folder;
-}
-
-async function openSettings(page, url) {
-  await page.goto(`${url}settings`);
-  await page.getByRole('heading', { name: 'Backup and restore' }).waitFor();
-}
 
 export async function benchModelsBackup(outDir, port = 4292) {
   const modelBytes = Number(process.env.HEARTH_BENCH_MODEL_MB ?? 1024) * 1024 * 1024;

@@ -56,6 +56,13 @@ export async function importNotes(page, url, vault, timeoutMs = 120_000) {
   return { added, importMs };
 }
 
+/** Imports the model folder on Models, then opens Settings through the app's own link. */
+export const importModelThenSettings = (page, modelDir) => async () => {
+  await page.getByLabel('Model folder').setInputFiles(modelDir);
+  await page.getByTestId('installed-model').waitFor({ timeout: 60_000 });
+  await page.getByRole('link', { name: 'Settings', exact: true }).click();
+};
+
 /**
  * Chunks/s from the first stored batch to the last, so the model's load and its first batch (a
  * slow warm-up) are left out. A rebuild starts from the last sample with no vectors. Each rise of
