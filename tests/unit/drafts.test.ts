@@ -106,24 +106,29 @@ describe('DraftWriter', () => {
   });
 });
 
+/** A localStorage over `store`, enumerable like the real one (drafts are found by key prefix). */
+function stubLocalStorage(store: Map<string, string>): void {
+  Object.defineProperty(globalThis, 'localStorage', {
+    configurable: true,
+    value: new Proxy(
+      {
+        getItem: (key: string) => store.get(key) ?? null,
+        setItem: (key: string, value: string) => store.set(key, value),
+        removeItem: (key: string) => store.delete(key),
+      },
+      {
+        ownKeys: () => [...store.keys()],
+        getOwnPropertyDescriptor: () => ({ enumerable: true, configurable: true }),
+      },
+    ),
+  });
+}
+
 describe('legacy localStorage drafts', () => {
   const store = new Map<string, string>();
   beforeEach(() => {
     store.clear();
-    Object.defineProperty(globalThis, 'localStorage', {
-      configurable: true,
-      value: new Proxy(
-        {
-          getItem: (key: string) => store.get(key) ?? null,
-          setItem: (key: string, value: string) => store.set(key, value),
-          removeItem: (key: string) => store.delete(key),
-        },
-        {
-          ownKeys: () => [...store.keys()],
-          getOwnPropertyDescriptor: () => ({ enumerable: true, configurable: true }),
-        },
-      ),
-    });
+    stubLocalStorage(store);
   });
   afterEach(() => {
     Reflect.deleteProperty(globalThis, 'localStorage');
@@ -155,20 +160,7 @@ describe('a draft still on its way when the page hides', () => {
   const copyKey = (noteId: string) => `hearth:unsaved-draft:${noteId}|${tabId}`;
   beforeEach(() => {
     store.clear();
-    Object.defineProperty(globalThis, 'localStorage', {
-      configurable: true,
-      value: new Proxy(
-        {
-          getItem: (key: string) => store.get(key) ?? null,
-          setItem: (key: string, value: string) => store.set(key, value),
-          removeItem: (key: string) => store.delete(key),
-        },
-        {
-          ownKeys: () => [...store.keys()],
-          getOwnPropertyDescriptor: () => ({ enumerable: true, configurable: true }),
-        },
-      ),
-    });
+    stubLocalStorage(store);
   });
   afterEach(() => {
     Reflect.deleteProperty(globalThis, 'localStorage');
