@@ -59,6 +59,14 @@ if (unit) {
   totals.failed += unit.numFailedTests;
   totals.skipped += unit.numPendingTests + (unit.numTodoTests ?? 0);
   summary.push(`unit: ${unit.numPassedTests} passed, ${unit.numFailedTests} failed`);
+  // CI shows only the end of the log, where the unit runner's own failure report is long gone.
+  for (const file of unit.testResults ?? []) {
+    for (const test of file.assertionResults ?? []) {
+      if (test.status !== 'failed') continue;
+      const reason = String(test.failureMessages?.[0] ?? '').split('\n')[0].slice(0, 300);
+      summary.push(`  ✗ ${file.name.replace(process.cwd() + '/', '')} › ${test.fullName}: ${reason}`);
+    }
+  }
 }
 if (!unitOk && (!unit || unit.numFailedTests === 0)) {
   totals.failed++;
