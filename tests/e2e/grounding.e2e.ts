@@ -113,22 +113,27 @@ test.describe('ask your notes', () => {
     expect(await search.importFolder(join(dir, 'vault'))).toBe(files);
     rmSync(dir, { recursive: true, force: true });
 
-    const searchWorker = await appWorker(page, /search\.worker/);
-    const memoryWorker = await appWorker(page, /memory\.worker/);
-    await expect
-      .poll(
-        async () => {
-          const r = await workerCall<{ indexedCount: number; noteCount: number }>(
-            searchWorker,
-            'search',
-            { query: 'sleep', limit: 1 },
-          );
-          return r.indexedCount === files && r.noteCount === files;
-        },
-        { timeout: patient(60_000) },
-      )
-      .toBe(true);
-    let clients = clientsOf(searchWorker, memoryWorker);
+    /** Waits until `worker` searches the whole vault, not titles while its index restores. */
+    async function wholeIndex(worker: Worker): Promise<Worker> {
+      await expect
+        .poll(
+          async () => {
+            const r = await workerCall<{ indexedCount: number; noteCount: number }>(
+              worker,
+              'search',
+              { query: 'sleep', limit: 1 },
+            );
+            return r.indexedCount === files && r.noteCount === files;
+          },
+          { timeout: patient(60_000) },
+        )
+        .toBe(true);
+      return worker;
+    }
+    let clients = clientsOf(
+      await wholeIndex(await appWorker(page, /search\.worker/)),
+      await appWorker(page, /memory\.worker/),
+    );
     const [model] = await readAll<{ spec: { contextWindow: number | null } }>(page, 'models');
     const budget = answerBudget(model?.spec.contextWindow ?? null, ANSWER_TOKENS);
 
@@ -239,8 +244,9 @@ test.describe('ask your notes', () => {
       expect(await shownSources(chat)).toEqual(before);
       // The reload started new workers.
       await expect.poll(() => page.workers().length).toBeGreaterThanOrEqual(2);
+      // Expected sources are computed from the whole index, so wait for its restore to finish.
       clients = clientsOf(
-        await appWorker(page, /search\.worker/),
+        await wholeIndex(await appWorker(page, /search\.worker/)),
         await appWorker(page, /memory\.worker/),
       );
     });
