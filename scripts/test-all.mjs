@@ -63,8 +63,12 @@ if (unit) {
   for (const file of unit.testResults ?? []) {
     for (const test of file.assertionResults ?? []) {
       if (test.status !== 'failed') continue;
-      const reason = String(test.failureMessages?.[0] ?? '').split('\n')[0].slice(0, 300);
-      summary.push(`  ✗ ${file.name.replace(process.cwd() + '/', '')} › ${test.fullName}: ${reason}`);
+      const reason = String(test.failureMessages?.[0] ?? '')
+        .split('\n')[0]
+        .slice(0, 300);
+      summary.push(
+        `  ✗ ${file.name.replace(process.cwd() + '/', '')} › ${test.fullName}: ${reason}`,
+      );
     }
   }
 }
