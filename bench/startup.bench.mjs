@@ -3,7 +3,8 @@
 // First visit: first contentful paint (index.html's static shell) against the moment the app's
 // own view is up ('hearth:interactive'), each visit in a fresh browser. HEARTH_BENCH_BASELINE_DIST
 // names another build (e.g. main's) whose first visits alternate with this build's in the same
-// run, so both meet the same machine load. HEARTH_OUT_DIR: the build measured (default dist/);
+// run, so both meet the same machine load; so do their offline cold starts.
+// HEARTH_OUT_DIR: the build measured (default dist/);
 // HEARTH_BENCH_RUNS: visits per build (default 5).
 import { readFileSync, readdirSync, statSync, mkdtempSync, rmSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -124,30 +125,51 @@ async function firstVisits(port, dist, baselineDist, runs) {
   }
 }
 
-/** Installs once online, then starts cold (fresh browser process) offline each time. */
-async function offlineStarts(port, dist, runs) {
+/** Installs a build once online; then each call of `start()` is a cold start, offline. */
+async function offlineStarter(port, dist) {
   const server = await startPreview(port, { outDir: dist });
   const profile = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
-  try {
-    let context = await launchPersistent(profile);
-    let page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(server.url);
-    await page.evaluate(() => navigator.serviceWorker.ready);
-    await context.close();
-    const offline = [];
-    for (let i = 0; i < runs; i++) {
+  let context = await launchPersistent(profile);
+  let page = context.pages()[0] ?? (await context.newPage());
+  await page.goto(server.url);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await context.close();
+  return {
+    async start() {
       context = await launchPersistent(profile, { offline: true });
-      const blocked = await guard(context);
-      page = context.pages()[0] ?? (await context.newPage());
-      await page.goto(server.url);
-      offline.push(await interactiveMs(page));
-      if (blocked.length) throw new Error(`requests left localhost: ${blocked.join(', ')}`);
-      await context.close();
+      try {
+        const blocked = await guard(context);
+        page = context.pages()[0] ?? (await context.newPage());
+        await page.goto(server.url);
+        const ms = await interactiveMs(page);
+        if (blocked.length) throw new Error(`requests left localhost: ${blocked.join(', ')}`);
+        return ms;
+      } finally {
+        await context.close();
+      }
+    },
+    stop() {
+      server.stop();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Cold starts offline (fresh browser process), this build's and the baseline's taking turns. */
+async function offlineStarts(port, dist, baselineDist, runs) {
+  const mine = await offlineStarter(port, dist);
+  const theirs = baselineDist ? await offlineStarter(port + 1, baselineDist) : null;
+  try {
+    const times = new Map([mine, theirs].filter(Boolean).map((s) => [s, []]));
+    for (let i = 0; i < runs; i++) {
+      const order = i % 2 === 0 ? [mine, theirs] : [theirs, mine];
+      for (const s of order) if (s) times.get(s).push(await s.start());
     }
-    return { median: round1(median(offline)), runs: offline.map(round1) };
+    const summary = (ms) => ({ median: round1(median(ms)), runs: ms.map(round1) });
+    return { mine: summary(times.get(mine)), theirs: theirs && summary(times.get(theirs)) };
   } finally {
-    server.stop();
-    rmSync(profile, { recursive: true, force: true });
+    mine.stop();
+    theirs?.stop();
   }
 }
 
@@ -161,9 +183,10 @@ export async function benchStartup(
 ) {
   const loadAtStart = loadavg().map((v) => +v.toFixed(2));
   const visits = await firstVisits(port, dist, baselineDist, runs);
-  const offline = await offlineStarts(port, dist, runs);
+  const offline = await offlineStarts(port, dist, baselineDist, runs);
   return {
-    offlineColdStartMs: offline,
+    offlineColdStartMs: offline.mine,
+    ...(offline.theirs ? { baselineBuildOfflineColdStartMs: offline.theirs } : {}),
     // The same start online with no service worker: this build's first visits.
     baselineOnlineNoServiceWorkerMs: {
       median: visits.thisBuild.appInteractiveMs.median,
