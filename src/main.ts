@@ -1,41 +1,20 @@
-import { mount } from 'svelte';
+// The entry holds only what the first paint needs: the palette, the static shell's styles and the
+// stored theme. The app's code and its own stylesheets load behind the import below, so neither
+// holds up index.html's shell: stylesheets in the page head block painting, and when the entry
+// imported the app statically, its modules were fetched and run before the first frame.
 import './app.css';
 import './shell.css';
-import App from './App.svelte';
-import { theme } from './lib/state/theme.svelte';
-import { pwa } from './lib/state/pwa.svelte';
-import { toasts } from './lib/state/toasts.svelte';
-import { errorMessage } from './lib/errors';
-import { retention } from './lib/state/retention.svelte';
-import { scheduledBackup } from './lib/state/scheduled-backup.svelte';
-import { networkPolicy } from './lib/state/network-policy.svelte';
-import { followWipes, takeWipeOutcome, wipeIfRequested } from './lib/storage/wipe-everything';
+import { applyThemeChoice, readThemeChoice } from './lib/state/theme-choice';
 
-// A "Delete everything" asked for runs here, before anything opens storage (it then reloads).
-if (!(await wipeIfRequested())) start();
+applyThemeChoice(readThemeChoice());
 
-function start(): void {
-  theme.apply();
-  followWipes();
-  const wiped = takeWipeOutcome();
-  if (wiped !== null)
-    queueMicrotask(() =>
-      wiped.failed === ''
-        ? toasts.show(
-            wiped.asked
-              ? 'Everything Hearth kept in this browser was deleted.'
-              : 'Everything Hearth kept in this browser was deleted, from another tab.',
-          )
-        : toasts.error(`Some of Hearth's data could not be deleted: ${wiped.failed}`),
-    );
-  const target = document.getElementById('app');
-  if (!target) throw new Error('Hearth cannot start: #app is missing from index.html.');
-  target.replaceChildren(); // The static shell index.html painted first.
-  mount(App, { target });
-  // Benchmarks read this mark: the shell is rendered and handles input from here on.
-  performance.mark('hearth:interactive');
-  pwa.register();
-  networkPolicy.start().catch((error: unknown) => toasts.error(errorMessage(error)));
-  retention.start();
-  scheduledBackup.start();
-}
+import('./start')
+  .then(({ start }) => start())
+  .catch((error: unknown) => {
+    // Left as it is, the shell would say "Opening your notes…" for ever.
+    const note = document.querySelector('.shell-note');
+    const reason = error instanceof Error ? error.message : String(error);
+    if (note)
+      note.textContent = `Hearth could not start (${reason}). Reload the page to try again.`;
+    throw error;
+  });

@@ -68,6 +68,9 @@ test('retention rules preview, apply with Undo, spare pinned chats, and run agai
   test.setTimeout(patient(120_000));
   await page.clock.setFixedTime(NOW);
   await page.goto('/');
+  // The app opens its database once it has mounted, which can come after `load`: a raw open
+  // before that would create an empty database in its place.
+  await expect(page.getByRole('button', { name: 'New note' })).toBeVisible();
   await seed(
     page,
     [

@@ -72,6 +72,9 @@ test.describe('wiping', () => {
   }) => {
     test.setTimeout(patient(180_000));
     await page.goto('/');
+    // The app opens its database once it has mounted, which can come after `load`: a raw open
+    // before that would create an empty database in its place.
+    await expect(page.getByRole('button', { name: 'New note' })).toBeVisible();
     await seedChats(page, [
       {
         id: 'c1',

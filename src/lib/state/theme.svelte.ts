@@ -1,25 +1,23 @@
 // Light, dark, or whatever the system says (the default). Applied as data-theme on <html>.
+import {
+  applyThemeChoice,
+  readThemeChoice,
+  storeThemeChoice,
+  type ThemeChoice,
+} from './theme-choice';
 
-export type ThemeChoice = 'system' | 'light' | 'dark';
-const KEY = 'hearth:theme';
+export type { ThemeChoice };
 
 class Theme {
-  choice = $state<ThemeChoice>(this.#read());
-
-  #read(): ThemeChoice {
-    const saved = localStorage.getItem(KEY);
-    return saved === 'light' || saved === 'dark' ? saved : 'system';
-  }
+  choice = $state<ThemeChoice>(readThemeChoice());
 
   apply(): void {
-    if (this.choice === 'system') document.documentElement.removeAttribute('data-theme');
-    else document.documentElement.dataset['theme'] = this.choice;
+    applyThemeChoice(this.choice);
   }
 
   set(choice: ThemeChoice): void {
     this.choice = choice;
-    if (choice === 'system') localStorage.removeItem(KEY);
-    else localStorage.setItem(KEY, choice);
+    storeThemeChoice(choice);
     this.apply();
   }
 }
