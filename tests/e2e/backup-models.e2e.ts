@@ -128,8 +128,10 @@ test('a backup with its models and index replaces a fresh profile; offline and s
     await navigator.serviceWorker.ready;
   });
   await page.reload();
+  const network = new NetworkPage(page);
+  await network.expectStarted();
   await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
-  await new NetworkPage(page).expectState('sealed');
+  await network.expectState('sealed');
   const offLocalhost: string[] = [];
   context.on('request', (request) => {
     if (!isLocalUrl(request.url())) offLocalhost.push(request.url());

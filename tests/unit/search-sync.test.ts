@@ -7,7 +7,7 @@ import {
   saveSearchSnapshot,
 } from '../../src/lib/db/search-source';
 import { getDb } from '../../src/lib/db/db';
-import { createSearchHandlers, type SearchEvents } from '../../src/lib/search/search-handlers';
+import { createSearchService, type SearchEvents } from '../../src/lib/search/search-handlers';
 import type { Note } from '../../src/lib/types';
 import {
   readTagSources,
@@ -102,6 +102,19 @@ describe('IndexKeeper', () => {
     expect(find(second, 'lighthouse').sort()).toEqual([kept, added].sort());
     expect(find(second, 'estuary')).toEqual([edited]);
     expect(find(second, 'harbour')).toEqual([]);
+  });
+
+  it('writes no snapshot once disposed, even when disposed while indexing', async () => {
+    await storeNotes(60, (i) => `Note ${i} about kites.`);
+    const keeper = startKeeper();
+    await keeper.ready; // indexing has begun, in the background
+    await keeper.dispose();
+    const written = (await loadSearchSnapshot())?.stamp;
+    expect(written).toBeDefined();
+    // Past the 2 s after a batch at which a running keeper writes its snapshot: a later keeper's
+    // snapshot must not be overwritten by this one's.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect((await loadSearchSnapshot())?.stamp).toBe(written);
   });
 
   it('does not re-index an import stamped with one time, but finds a note saved in that same ms', async () => {
@@ -262,6 +275,17 @@ describe('search handlers', () => {
     if (name === 'status') statuses.push(payload as SearchEvents['status']);
     else errors.push((payload as SearchEvents['error']).message);
   };
+  // Each test's index stops with it. Left running, it writes its snapshot 2 s after its last
+  // change, over the one a later test is restoring (on a loaded machine that lands mid-test).
+  const services: ReturnType<typeof createSearchService>[] = [];
+  const createSearchHandlers = (send: typeof emit) => {
+    const service = createSearchService(send);
+    services.push(service);
+    return service.handlers;
+  };
+  afterEach(async () => {
+    await Promise.all(services.splice(0).map((s) => s.dispose()));
+  });
 
   it('answer at once from what is indexed so far, saying how much, then from everything', async () => {
     await storeNotes(150, (i) => `Note ${i} about ${i % 3 === 0 ? 'walruses' : 'otters'}.`);

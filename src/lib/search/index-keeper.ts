@@ -135,6 +135,7 @@ export class IndexKeeper {
   #failing = false;
   #persistDue = false;
   #persistTimer: ReturnType<typeof setTimeout> | undefined;
+  #disposed = false;
   #dirtySinceMs = 0;
   #lastStatusMs = 0;
   #slicer = new TimeSlicer(sliceMs);
@@ -201,6 +202,9 @@ export class IndexKeeper {
   /** Stops following the vault; a pending snapshot is written first. */
   async dispose(): Promise<void> {
     this.#unsubscribe();
+    // A loop still running arms the snapshot timer again after each batch: left armed, it would
+    // write this keeper's index after the one below, over whatever a later keeper saved since.
+    this.#disposed = true;
     clearTimeout(this.#persistTimer);
     await this.settled();
     if (this.#base.persistPending && !this.loadError) await this.#persist();
@@ -473,6 +477,8 @@ export class IndexKeeper {
   }
 
   #schedulePersist(): void {
+    this.#base.persistPending = true;
+    if (this.#disposed) return; // dispose() writes it.
     clearTimeout(this.#persistTimer);
     this.#dirtySinceMs ||= Date.now();
     const waitMs = Math.min(persistDelayMs, this.#dirtySinceMs + persistMaxWaitMs - Date.now());
@@ -483,7 +489,6 @@ export class IndexKeeper {
       },
       Math.max(0, waitMs),
     );
-    this.#base.persistPending = true;
   }
 
   async #persist(): Promise<void> {

@@ -46,11 +46,17 @@ export type SearchEvents = {
   error: { message: string };
 };
 
-export type SearchHandlers = ReturnType<typeof createSearchHandlers>;
+export type SearchHandlers = ReturnType<typeof createSearchService>['handlers'];
 
 const defaultLimit = 50;
 
-export function createSearchHandlers(
+/**
+ * The keyword index and the handler map the search worker serves. `dispose` is kept out of the
+ * map (no page may call it): a worker's index ends with its page, but tests create several in one
+ * process, where an index left running keeps following vault changes and writes its snapshot,
+ * seconds later, over the one a later test is restoring.
+ */
+export function createSearchService(
   emit: <K extends keyof SearchEvents>(name: K, payload: SearchEvents[K]) => void,
 ) {
   const bodyCache = new BodyCache();
@@ -95,7 +101,7 @@ export function createSearchHandlers(
     return { ...found, indexedCount, noteCount, restoring: false };
   }
 
-  return {
+  const handlers = {
     async search({
       query,
       filters = {},
@@ -162,4 +168,5 @@ export function createSearchHandlers(
       return keeper.status;
     },
   };
+  return { handlers, dispose: () => keeper.dispose() };
 }

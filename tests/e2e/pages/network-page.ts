@@ -1,6 +1,7 @@
 // The sealed network from a test's side: the top bar's state, the deliberate switch in Settings,
 // and requests made from inside one of the app's own workers (as a library in it would make them).
 import { expect, type Locator, type Page, type Worker } from '@playwright/test';
+import { patient } from '../patience';
 
 export interface AttemptResult {
   /** HTTP status, or 0 when the request failed outright. */
@@ -15,6 +16,18 @@ export class NetworkPage {
 
   constructor(readonly page: Page) {
     this.indicator = page.getByTestId('network-state');
+  }
+
+  /**
+   * After a reload: the app has started (the top bar, with this state, is mounted only once
+   * main.ts has run, which may be after the load event `reload()` waits for). Waited for as long
+   * as the machine's load right now says a start may take: the default expect timeout is fixed
+   * when a test worker starts, often while the machine is still quiet.
+   */
+  async expectStarted(): Promise<void> {
+    await expect(this.indicator, 'the app started after the reload').toBeAttached({
+      timeout: patient(15_000),
+    });
   }
 
   async expectState(state: 'sealed' | 'open' | 'download'): Promise<void> {
