@@ -191,8 +191,12 @@ describe('KeywordIndex', () => {
       Promise.resolve(wanted.map((p) => cut[p]!)),
     );
     await expect(lazy.loadAll()).rejects.toThrow(SnapshotFormatError);
-    const shortTerms = { ...data, termAt: data.termAt.subarray(1) };
-    expect(() => KeywordIndex.restore(shortTerms, parts)).toThrow(SnapshotFormatError);
+    const shortCounts = { ...data, pairCounts: data.pairCounts.subarray(1) };
+    expect(() => KeywordIndex.restore(shortCounts, parts)).toThrow(SnapshotFormatError);
+    const lostTerm = { ...data, terms: data.terms.slice(data.terms.indexOf('\n') + 1) };
+    expect(() => KeywordIndex.restore(lostTerm, parts)).toThrow(SnapshotFormatError);
+    const docs = { ...data.docs, text: data.docs.text.slice(1) };
+    expect(() => KeywordIndex.restore({ ...data, docs }, parts)).toThrow(SnapshotFormatError);
   });
 
   it('caps the expansion of a one- or two-letter prefix to its most frequent terms', () => {

@@ -1,5 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { IndexKeeper, type IndexStatus } from '../../src/lib/search/index-keeper';
+import {
+  IndexKeeper,
+  snapshotFormatVersion,
+  type IndexStatus,
+} from '../../src/lib/search/index-keeper';
 import { createNote, restoreNote, saveContent, trashNote, wipeVault } from '../fixtures/notes';
 import {
   loadSearchSnapshot,
@@ -191,7 +195,7 @@ describe('IndexKeeper', () => {
     expect(second.status).toMatchObject({ restoredFromSnapshot: false, reindexedOnStart: 1 });
     expect(find(second, 'narwhal')).toEqual([id]);
     await second.dispose();
-    expect((await loadSearchSnapshot())?.formatVersion).toBe(4);
+    expect((await loadSearchSnapshot())?.formatVersion).toBe(snapshotFormatVersion);
   });
 
   it('re-indexes the notes a snapshot lists as still waiting, whatever their time', async () => {
@@ -211,6 +215,22 @@ describe('IndexKeeper', () => {
     expect(second.status).toMatchObject({ restoredFromSnapshot: true, reindexedOnStart: 1 });
     expect(find(second, 'bromeliad')).toEqual([id]);
     expect(find(second, 'anemone')).toEqual([]);
+  });
+
+  it('saves the new tag rules after checking the tags, even when no note differed', async () => {
+    await setDerivedTagsVersion(0);
+    await addNote('Plain', 'No tags here: quince.');
+    const first = startKeeper();
+    await first.settled();
+    await first.dispose();
+    await setDerivedTagsVersion(1);
+
+    const second = startKeeper();
+    await second.settled();
+    expect(second.status).toMatchObject({ restoredFromSnapshot: true, reindexedOnStart: 0 });
+    await second.dispose();
+    // Otherwise every later start would read every note's tags again.
+    expect(((await loadSearchSnapshot()) as { tagsVersion?: number }).tagsVersion).toBe(1);
   });
 
   it('re-indexes notes whose tags were re-derived after its last snapshot, though their time is old', async () => {

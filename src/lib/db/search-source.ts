@@ -27,21 +27,34 @@ export interface StoredKeywordDoc {
 }
 
 /**
- * The keyword index as stored, in a form searched as it is read (search/term-base.ts): the terms
- * sorted and joined in one string, typed arrays saying where each term and its postings start,
- * and the postings packed as variable-length numbers (search/keyword-codec.ts) in parts, stored
+ * The indexed notes as columns (search/snapshot-columns.ts): a restore reads a few strings and
+ * arrays rather than one object per note.
+ */
+export interface StoredKeywordDocs {
+  count: number;
+  /** Each note's id, title, path, kind, date, then its tags, back to back. */
+  text: string;
+  /** Per note: the lengths of those five strings, the tag count, each tag's length (varints). */
+  lengths: Uint8Array;
+  /** Per note: its four field lengths (title, tags, path, body terms). */
+  fieldLengths: Uint32Array;
+}
+
+/**
+ * The keyword index as stored (format 5), read before a restore can search: the terms sorted
+ * and joined in one string, each term's posting count and packed size as variable-length
+ * numbers, and the notes as columns. Where each term starts is found again from the newlines.
+ * The postings, packed as variable-length numbers (search/keyword-codec.ts), are in parts stored
  * as records of their own and read after this one.
  */
 export interface KeywordIndexData {
-  docs: StoredKeywordDoc[];
+  docs: StoredKeywordDocs;
   /** The terms, sorted by code unit, each followed by '\n' (a term never holds whitespace). */
   terms: string;
-  /** Where term i starts in `terms` (length terms + 1: the last is `terms.length`). */
-  termAt: Uint32Array;
-  /** Term i has postings (code = note number × 4 + field, frequency) offsets[i] .. offsets[i + 1]. */
-  offsets: Uint32Array;
-  /** Where term i's packed postings start, counting bytes across all parts (length terms + 1). */
-  byteAt: Uint32Array;
+  /** Each term's postings (code = note number × 4 + field, frequency), counted in pairs. */
+  pairCounts: Uint8Array;
+  /** Each term's packed postings, counted in bytes. */
+  byteCounts: Uint8Array;
   /** The first term of each part (length parts + 1: the last is the term count). */
   partAt: Uint32Array;
 }

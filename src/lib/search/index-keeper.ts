@@ -36,7 +36,7 @@ const sameTags = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((tag, i) => tag === b[i]);
 
 /** Bump when the tokenizer or index format change, so older snapshots are rebuilt. */
-export const snapshotFormatVersion = 4;
+export const snapshotFormatVersion = 5;
 /** Notes read from IndexedDB at a time; the next batch is read while this one is indexed. */
 const readBatchSize = 48;
 /** Longest stretch of indexing between two chances for a search to run. */
@@ -97,9 +97,10 @@ export interface IndexKeeperEvents {
 const utf8Bytes = (text: string) => new TextEncoder().encode(text).byteLength;
 
 function snapshotBytes(data: source.KeywordIndexData, parts: number): number {
-  const { termAt, offsets, byteAt, partAt } = data;
-  const arrays = termAt.byteLength + offsets.byteLength + byteAt.byteLength + partAt.byteLength;
-  return arrays + parts + utf8Bytes(data.terms) + utf8Bytes(JSON.stringify(data.docs));
+  const { pairCounts, byteCounts, partAt, docs } = data;
+  const arrays = pairCounts.byteLength + byteCounts.byteLength + partAt.byteLength;
+  const docBytes = docs.lengths.byteLength + docs.fieldLengths.byteLength + utf8Bytes(docs.text);
+  return arrays + parts + utf8Bytes(data.terms) + docBytes;
 }
 
 /** Set only by tests (before the worker's code runs), to search while a restore is held. */
@@ -221,7 +222,8 @@ export class IndexKeeper {
 
   async #load(): Promise<void> {
     await testHold();
-    const startedMs = performance.now();
+    // Marks, so that a trace of start-up (bench/restore-trace.bench.mjs) can place the phases.
+    const startedMs = performance.mark('keyword-restore:start').startTime;
     // The tag rules are read before the notes: a re-derivation finishing meanwhile is seen at
     // the next start.
     const [snapshot, tagsVersion]: [KeeperSnapshot | undefined, number] = await Promise.all([
@@ -229,10 +231,10 @@ export class IndexKeeper {
       derivedTagsVersion(),
     ]);
     this.#tagsVersion = tagsVersion;
-    const readMs = performance.now();
+    const readMs = performance.mark('keyword-restore:read').startTime;
     let carried: string[] = [];
-    // Format 3 and older held the postings in the same record, unpacked at restore: such a
-    // snapshot is rebuilt from the notes, and the first save replaces it.
+    // Older formats (3: postings in the same record; 4: notes as objects, three arrays of
+    // numbers per term) are rebuilt from the notes, and the first save replaces them.
     if (snapshot?.formatVersion === snapshotFormatVersion) {
       try {
         const { stamp } = snapshot;
@@ -255,11 +257,10 @@ export class IndexKeeper {
         this.index = KeywordIndex.create();
       }
     }
-    const openMs = performance.now();
-    const retagged =
-      this.#base.restoredFromSnapshot && (snapshot?.tagsVersion ?? 0) !== this.#tagsVersion
-        ? await this.#retagged()
-        : [];
+    const openMs = performance.mark('keyword-restore:open').startTime;
+    const retagCheck =
+      this.#base.restoredFromSnapshot && (snapshot?.tagsVersion ?? 0) !== this.#tagsVersion;
+    const retagged = retagCheck ? await this.#retagged() : [];
     const census =
       this.#base.restoredFromSnapshot && snapshot
         ? await source.notesCensus(this.#watermark.ms)
@@ -279,6 +280,7 @@ export class IndexKeeper {
       if (census) this.#schedulePersist();
     }
     this.index.remove(gone);
+    performance.mark('keyword-restore:reconciled');
     this.#base.reindexedOnStart = stale.size;
     this.#base.restorePhases = {
       readMs: readMs - startedMs,
@@ -286,7 +288,10 @@ export class IndexKeeper {
       reconcileMs: performance.now() - openMs,
     };
     for (const id of stale) this.#pending.add(id);
-    if (gone.length > 0 || stale.size > 0) this.#schedulePersist();
+    // After a check of the tags, saved even when no note differed: otherwise the snapshot keeps
+    // its older version and every start reads every note again (issue 13: 0.8-1.2 s of a 10k
+    // restore, and the likeliest cause of the 6 s at 100k).
+    if (gone.length > 0 || stale.size > 0 || retagCheck) this.#schedulePersist();
   }
 
   /**

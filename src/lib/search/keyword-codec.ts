@@ -1,12 +1,14 @@
-// The keyword index's snapshot format: typed arrays and one string rather than JSON, so saving
-// costs a pass and restoring only a copy (term-base.ts searches the stored form as it is). Terms
+// The keyword index's snapshot format: byte arrays and strings rather than JSON or objects, so
+// saving costs a pass and restoring little more than a copy (term-base.ts searches the terms and
+// postings as stored; snapshot-columns.ts says what else is stored and how). Terms
 // are sorted and each followed by a newline (a term never holds whitespace); term i's postings
 // are pairs offsets[i] .. offsets[i + 1] (code, frequency), stored as variable-length deltas:
 // about 3 bytes a posting instead of 8, which is what IndexedDB spends its time reading and
 // writing. Removed notes are left out and the rest renumbered, so a restored index starts compact.
 import type { KeywordIndexData, StoredKeywordDoc } from '../db/search-source';
 import { TermTable, fieldCount, type Postings } from './term-table';
-import { partBytes } from './term-base';
+import { partBytes, type PackedTerms } from './term-base';
+import { packDocs, packSteps, termStarts, unpackDocs, unpackSteps } from './snapshot-columns';
 
 /** The index as arrays in memory, postings unpacked: what `packIndex` stores. */
 export interface IndexArrays {
@@ -94,14 +96,12 @@ export async function packIndex(
 ): Promise<PackedIndex> {
   const { offsets, postings, terms } = arrays;
   const count = terms.length;
-  const termAt = new Uint32Array(count + 1);
   const byteAt = new Uint32Array(count + 1);
   const partStarts = [0];
   const parts: Uint8Array[] = [];
   let packed = new Uint8Array(maxPartBytes + 1_024);
   let at = 0;
   let partStart = 0;
-  let chars = 0;
   const cut = (end: number) => {
     parts.push(packed.slice(0, at - partStart));
     packed = new Uint8Array(maxPartBytes + 1_024);
@@ -110,8 +110,6 @@ export async function packIndex(
   };
   for (let i = 0; i < count; i++) {
     if ((i & 0xfff) === 0xfff) await pause?.();
-    termAt[i] = chars;
-    chars += terms[i]!.length + 1;
     if (at > partStart && at - partStart >= maxPartBytes) cut(i);
     byteAt[i] = at;
     const worst = at - partStart + (offsets[i + 1]! - offsets[i]!) * 10;
@@ -130,17 +128,33 @@ export async function packIndex(
     }
     at = partStart + local;
   }
-  termAt[count] = chars;
   byteAt[count] = at;
   if (at > partStart || parts.length === 0) cut(count);
   else partStarts[partStarts.length - 1] = count;
   const index: KeywordIndexData = {
-    docs: arrays.docs,
+    docs: packDocs(arrays.docs),
     terms: count === 0 ? '' : `${terms.join('\n')}\n`,
-    termAt,
-    offsets,
-    byteAt,
+    pairCounts: packSteps(offsets),
+    byteCounts: packSteps(byteAt),
     partAt: Uint32Array.from(partStarts),
   };
   return { index, parts };
+}
+
+/** A stored index as searched (term-base.ts): the arrays the snapshot leaves out, found again. */
+export function unpackIndex(data: KeywordIndexData): {
+  docs: StoredKeywordDoc[];
+  packed: PackedTerms;
+} {
+  const { terms, partAt } = data;
+  const termAt = termStarts(terms);
+  const count = termAt.length - 1;
+  const packed = {
+    terms,
+    termAt,
+    offsets: unpackSteps(data.pairCounts, count),
+    byteAt: unpackSteps(data.byteCounts, count),
+    partAt,
+  };
+  return { docs: unpackDocs(data.docs), packed };
 }

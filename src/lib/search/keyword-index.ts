@@ -13,7 +13,7 @@ import { matchesNoteFilters } from './note-filters';
 import { TermTable, fieldCount, findDoc, type Postings } from './term-table';
 import { TermBase, type PartReader } from './term-base';
 import { IndexJob, type DocRecord } from './index-job';
-import { encodeIndex, packIndex, type PackedIndex, type Pause } from './keyword-codec';
+import { encodeIndex, packIndex, unpackIndex, type PackedIndex, type Pause } from './keyword-codec';
 
 export type IndexableNote = Pick<Note, 'id' | 'title' | 'tags' | 'path' | 'kind' | 'date'> & {
   content: string;
@@ -80,7 +80,7 @@ export class KeywordIndex {
    */
   static restore(data: KeywordIndexData, parts: Uint8Array[] | PartReader): KeywordIndex {
     const index = new KeywordIndex();
-    const { docs, ...packed } = data;
+    const { docs, packed } = unpackIndex(data);
     index.#adopt(docs, new TermBase(packed, docs.length * fieldCount, parts));
     return index;
   }
@@ -189,7 +189,7 @@ export class KeywordIndex {
   /** Drops removed notes' postings (a snapshot round trip). Nothing may change it meanwhile. */
   async compact(pause?: Pause): Promise<void> {
     const { index, parts } = await this.serialize(pause);
-    const { docs, ...packed } = index;
+    const { docs, packed } = unpackIndex(index);
     this.#adopt(docs, new TermBase(packed, docs.length * fieldCount, parts));
   }
 

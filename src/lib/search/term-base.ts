@@ -8,13 +8,25 @@
 // run of whole terms; a term's list is decoded when a search asks for it. A snapshot's parts are
 // separate records read after the rest, so a restore waits only for the terms and the notes:
 // a search that needs a part not read yet has it read first (`takeMissing` tells which).
-import type { KeywordIndexData } from '../db/search-source';
-
 /** A part holds terms' postings up to about this many bytes. */
 export const partBytes = 1 << 20;
 
-/** The dictionary as a snapshot stores it, without the parts' bytes (fields: search-source.ts). */
-export type PackedTerms = Omit<KeywordIndexData, 'docs'>;
+/**
+ * The dictionary as searched, without the parts' bytes. A snapshot stores `terms` and `partAt` as
+ * they are and the rest in a smaller form (search-source.ts, snapshot-columns.ts).
+ */
+export interface PackedTerms {
+  /** The terms, sorted by code unit, each followed by '\n'. */
+  terms: string;
+  /** Where term i starts in `terms` (length terms + 1: the last is `terms.length`). */
+  termAt: Uint32Array;
+  /** Term i has postings (code = note number × 4 + field, frequency) offsets[i] .. offsets[i + 1]. */
+  offsets: Uint32Array;
+  /** Where term i's packed postings start, counting bytes across all parts (length terms + 1). */
+  byteAt: Uint32Array;
+  /** The first term of each part (length parts + 1: the last is the term count). */
+  partAt: Uint32Array;
+}
 
 export class SnapshotFormatError extends Error {
   override name = 'SnapshotFormatError';
