@@ -8,16 +8,27 @@
 // into a fresh persistent profile (Open, then Merge). Per step: bytes, seconds, MB/s, ratio to
 // the plain zip's, the peak used JS heap of the page and of every dedicated worker (CDP, sampled
 // every ~250 ms: the vault worker does the bundle work; peak of the sum and peak per target) and
-// the rise of this browser's own RSS (its process tree). Never asserts.
+// this browser's own memory (its process tree): the RSS rise, and PSS by process kind (browser,
+// renderer, GPU, utility services) split into anonymous, file and shared memory, with each
+// backup's timeline beside the page's progress phases and the download's marks, to tell where a
+// rise comes from. Never asserts.
 //
 //   npx vite build && HEARTH_BENCH_PORT=4350 node bench/backup-full.bench.mjs [outDir]
-//   BACKUP_FULL_NOTES, BACKUP_FULL_NOTE_BYTES (mean note size), BACKUP_FULL_MODEL_MIB: smaller runs.
+//   BACKUP_FULL_NOTES, BACKUP_FULL_NOTE_BYTES (mean note size), BACKUP_FULL_MODEL_MIB: smaller runs;
+//   BACKUP_FULL_RESTORE=0 stops after the two backups.
 // Writes bench/out/backup-full.json after every step, so a run cut short still leaves its figures.
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bigModel, browserPid, download, measured, openSettings } from './backup/steps.mjs';
-import { fixtureModule, guard, launchPersistent, machine, startPreview } from './harness.mjs';
+import {
+  fixtureModule,
+  guard,
+  launchPersistent,
+  machine,
+  startPreview,
+  withoutSavePicker,
+} from './harness.mjs';
 import { installLongTaskProbe } from './ingest/page-probes.mjs';
 import {
   generateModel,
@@ -34,6 +45,8 @@ export const backupFullConfig = {
   meanNoteBytes: null,
   seed: 21,
   modelMiB: 200,
+  /** Restore both backups into fresh profiles; false stops after the backups. */
+  restore: true,
   passphrase: 'bench-full-passphrase-1',
   timeoutMs: 2_700_000,
 };
@@ -41,12 +54,15 @@ export const backupFullConfig = {
 const log = (what) => console.error(`${new Date().toISOString()} [backup-full] ${what}`);
 const mbps = (bytes, ms) => round(bytes / 1e6 / (ms / 1000), 2);
 
-/** Runs `work` with this browser's RSS and every target's JS heap sampled every 250 ms. */
-async function step(page, root, work) {
+/**
+ * Runs `work` with this browser's memory (RSS and PSS by process kind) and every target's JS heap
+ * sampled every 250 ms; `timeline` keeps every memory sample.
+ */
+async function step(page, root, work, { timeline = false } = {}) {
   const heaps = await sampleHeaps(page, 250);
   let run;
   try {
-    run = await measured(root, work, 250);
+    run = await measured(root, work, 250, { timeline });
   } finally {
     run = { ...run, heap: await heaps.stop() };
   }
@@ -66,6 +82,41 @@ function row(bytes, run, baseline) {
     rssBeforeMB: run.rssBeforeMB,
     rssPeakMB: run.rssPeakMB,
     rssRiseMB: run.rssRiseMB,
+    rssAfterMB: run.rssAfterMB,
+    pssBeforeMB: run.pssBeforeMB,
+    pssPeakMB: run.pssPeakMB,
+    pssRiseMB: run.pssRiseMB,
+    pssAfterMB: run.pssAfterMB,
+    pssRiseByKindMB: run.pssRiseByKindMB,
+    atPssPeak: run.atPssPeak,
+  };
+}
+
+/**
+ * Records, in the page, when the backup's progress line changes (epoch ms and its phase), so the
+ * memory timeline can be read against the work: building the zip, checking it, encrypting.
+ */
+function recordPhases() {
+  const seen = [];
+  window.__backupPhases = seen;
+  const phase = () => {
+    const text = document.querySelector('[data-testid=backup-progress]')?.textContent ?? '';
+    return text.trim().replace(/\s*[\d.,]+\s*[kMG]?B of .*$/, '') || null;
+  };
+  new MutationObserver(() => {
+    const now = phase();
+    if (seen.at(-1)?.[1] !== now) seen.push([Date.now(), now]);
+  }).observe(document.body, { subtree: true, childList: true, characterData: true });
+}
+
+/** A step's memory timeline with the page's phases and the download's marks, in step seconds. */
+function timelineOf(run, phases, marks) {
+  const at = (ms) => Math.round((ms - run.startedAt) / 100) / 10;
+  return {
+    columns: ['s', 'rssMB', 'pssMB', 'pssMB by kind'],
+    samples: run.timeline,
+    phases: phases.map(([ms, phase]) => [at(ms), phase]),
+    marks: Object.fromEntries(Object.entries(marks).map(([name, ms]) => [name, at(ms)])),
   };
 }
 
@@ -107,17 +158,25 @@ async function backUp(page, url, root, { dir, passphrase, timeoutMs, baseline })
   const click = () => page.getByRole('button', { name: 'Back up everything' }).click();
   // A backup that fails shows an error instead of a download: stop there rather than time out.
   const failed = page.getByTestId('backup-error');
-  const run = await step(page, root, () => {
-    const saved = download(page, click, dir, name);
-    const error = failed.waitFor({ timeout: timeoutMs }).then(async () => {
-      throw new Error(`backup: ${await failed.innerText()}`);
-    });
-    saved.catch(() => {});
-    error.catch(() => {});
-    return Promise.race([saved, error]);
-  });
+  await page.evaluate(recordPhases);
+  const marks = {};
+  const run = await step(
+    page,
+    root,
+    () => {
+      const saved = download(page, click, dir, name, marks);
+      const error = failed.waitFor({ timeout: timeoutMs }).then(async () => {
+        throw new Error(`backup: ${await failed.innerText()}`);
+      });
+      saved.catch(() => {});
+      error.catch(() => {});
+      return Promise.race([saved, error]);
+    },
+    { timeline: true },
+  );
   const bytes = statSync(run.result).size;
-  return { file: run.result, carried, ...row(bytes, run, baseline) };
+  const timeline = timelineOf(run, await page.evaluate(() => window.__backupPhases), marks);
+  return { file: run.result, carried, timeline, ...row(bytes, run, baseline) };
 }
 
 async function restore(url, profileDir, file, { passphrase, timeoutMs, baseline }) {
@@ -178,7 +237,12 @@ async function restore(url, profileDir, file, { passphrase, timeoutMs, baseline 
 export async function benchBackupFull(port, config = backupFullConfig, outDir = undefined) {
   const started = Date.now();
   const work = mkdtempSync(join(tmpdir(), 'hearth-backup-full-'));
-  const out = { config: { ...config, passphrase: undefined }, loadAverage1m: {}, steps: {} };
+  const out = {
+    config: { ...config, passphrase: undefined },
+    loadAverage1m: {},
+    steps: {},
+    timelines: {},
+  };
   const save = () => {
     mkdirSync('bench/out', { recursive: true });
     writeFileSync('bench/out/backup-full.json', JSON.stringify(out, null, 2));
@@ -211,11 +275,7 @@ export async function benchBackupFull(port, config = backupFullConfig, outDir = 
     const blocked = await guard(source);
     const page = source.pages()[0] ?? (await source.newPage());
     await page.addInitScript(installLongTaskProbe);
-    // Chromium's "Save as" picker never answers headless: the backup is downloaded instead.
-    await page.addInitScript(() => {
-      delete window.showSaveFilePicker;
-      delete Window.prototype.showSaveFilePicker;
-    });
+    await withoutSavePicker(source);
     const cdp = await source.newCDPSession(page);
     await cdp.send('Performance.enable');
     const notes = await importNotes(page, server.url, vaultDir, timeoutMs);
@@ -243,16 +303,24 @@ export async function benchBackupFull(port, config = backupFullConfig, outDir = 
     log('back up, plain zip (baseline)');
     const options = { dir: work, timeoutMs };
     const plain = await backUp(page, server.url, root, { ...options, passphrase: null });
-    done('backUpPlain', { ...plain, file: undefined });
+    out.timelines.backUpPlain = plain.timeline;
+    done('backUpPlain', { ...plain, file: undefined, timeline: undefined });
     log('back up, encrypted');
     const sealed = await backUp(page, server.url, root, {
       ...options,
       passphrase: config.passphrase,
       baseline: plain,
     });
-    done('backUpEncrypted', { ...sealed, file: undefined });
+    out.timelines.backUpEncrypted = sealed.timeline;
+    done('backUpEncrypted', { ...sealed, file: undefined, timeline: undefined });
     await source.close();
     source = null;
+    if (!config.restore) {
+      out.blocked = blocked;
+      out.totalMs = Date.now() - started;
+      save();
+      return out;
+    }
 
     log('restore the plain zip into a fresh profile');
     const restorePlain = await restore(server.url, join(work, 'target-plain'), plain.file, {
@@ -286,6 +354,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     notes: env('BACKUP_FULL_NOTES', backupFullConfig.notes),
     meanNoteBytes: env('BACKUP_FULL_NOTE_BYTES', backupFullConfig.meanNoteBytes),
     modelMiB: env('BACKUP_FULL_MODEL_MIB', backupFullConfig.modelMiB),
+    restore: env('BACKUP_FULL_RESTORE', 1) !== 0,
   };
   const result = {
     machine: await machine(),

@@ -3,62 +3,36 @@
 // against the plain notes export (format 1) of the same vault in the same run; then "Restore from
 // backup…" of each into a fresh profile (open: decrypt and check everything; then merge). Reports
 // MB/s (bundle bytes over time from click to download, or from Open to the preview and from Merge
-// to done) and the browser's peak memory while each runs (all its processes' RSS, sampled every
-// 100 ms: the vault worker does the work, and its heap is not visible to the page). Never asserts.
-import { execFileSync } from 'node:child_process';
+// to done) and the browser's peak memory while each runs (the RSS of this bench's own browser's
+// processes, sampled every 100 ms: the vault worker does the work, and its heap is not visible to
+// the page). The page has no save dialog (withoutSavePicker), so backups are downloads. Never
+// asserts.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { download, openSettings } from './backup/steps.mjs';
-import { fixtureModule, guard, launch, machine, startPreview } from './harness.mjs';
+import { browserPid, download, measured, openSettings } from './backup/steps.mjs';
+import {
+  fixtureModule,
+  guard,
+  launch,
+  machine,
+  startPreview,
+  withoutSavePicker,
+} from './harness.mjs';
 import { importNotes, round } from './ingest/steps.mjs';
 
 export const bundleBenchConfig = { notes: 10_000, seed: 21, passphrase: 'bench-passphrase-1' };
 
-/** Sum of the resident memory of every Chromium process, in bytes. */
-function browserRss() {
-  try {
-    const out = execFileSync('ps', ['-C', 'chromium', '-o', 'rss='], { encoding: 'utf8' });
-    return out
-      .split('\n')
-      .map(Number)
-      .filter((kb) => kb > 0)
-      .reduce((sum, kb) => sum + kb * 1024, 0);
-  } catch {
-    return 0;
-  }
-}
-
-/** Runs `work` while sampling the browser's memory; returns its result, time and peak. */
-async function measured(work) {
-  const before = browserRss();
-  let peak = before;
-  const timer = setInterval(() => (peak = Math.max(peak, browserRss())), 100);
-  const started = performance.now();
-  try {
-    const result = await work();
-    return {
-      result,
-      ms: performance.now() - started,
-      rssBeforeMB: before / 1e6,
-      rssPeakMB: peak / 1e6,
-      rssRiseMB: (peak - before) / 1e6,
-    };
-  } finally {
-    clearInterval(timer);
-  }
-}
-
 const mbps = (bytes, ms) => round(bytes / 1e6 / (ms / 1000), 1);
 
-async function backUp(page, url, dir, passphrase) {
+async function backUp(page, url, root, dir, passphrase) {
   await openSettings(page, url);
   if (passphrase) {
     await page.getByTestId('backup-passphrase').fill(passphrase);
     await page.getByTestId('backup-passphrase-repeat').fill(passphrase);
   } else await page.getByRole('checkbox', { name: /Don't encrypt/ }).check();
   const name = passphrase ? 'backup.zip.age' : 'backup.zip';
-  const run = await measured(() =>
+  const run = await measured(root, () =>
     download(
       page,
       () => page.getByRole('button', { name: 'Back up everything' }).click(),
@@ -77,7 +51,7 @@ async function backUp(page, url, dir, passphrase) {
   };
 }
 
-async function restore(browser, url, file, passphrase) {
+async function restore(browser, root, url, file, passphrase) {
   const context = await browser.newContext({ acceptDownloads: true });
   const blocked = await guard(context);
   const page = await context.newPage();
@@ -86,7 +60,7 @@ async function restore(browser, url, file, passphrase) {
     await openSettings(page, url);
     await page.getByRole('button', { name: 'Restore from backup…' }).click();
     const dialog = page.getByTestId('restore-dialog');
-    const open = await measured(async () => {
+    const open = await measured(root, async () => {
       await dialog.getByTestId('restore-file').setInputFiles(file);
       if (passphrase) {
         await dialog.getByLabel('Passphrase').fill(passphrase);
@@ -94,7 +68,7 @@ async function restore(browser, url, file, passphrase) {
       }
       await dialog.getByTestId('restore-merge-summary').waitFor({ timeout: 1_800_000 });
     });
-    const merge = await measured(async () => {
+    const merge = await measured(root, async () => {
       await dialog.getByRole('button', { name: 'Merge' }).click();
       await dialog.getByTestId('restore-done').waitFor({ timeout: 1_800_000 });
     });
@@ -113,7 +87,7 @@ async function restore(browser, url, file, passphrase) {
   }
 }
 
-export async function benchBundle(port = 4198, config = bundleBenchConfig) {
+export async function benchBundle(port = 4198, config = bundleBenchConfig, outDir = undefined) {
   const started = Date.now();
   const work = mkdtempSync(join(tmpdir(), 'hearth-bundle-bench-'));
   const vaultDir = join(work, 'vault');
@@ -121,17 +95,19 @@ export async function benchBundle(port = 4198, config = bundleBenchConfig) {
     notes: config.notes,
     seed: config.seed,
   });
-  const server = await startPreview(port);
+  const server = await startPreview(port, { outDir });
   const browser = await launch();
+  const root = browserPid();
   const load = [loadavg()[0]];
   try {
     const context = await browser.newContext({ acceptDownloads: true });
+    await withoutSavePicker(context);
     const blocked = await guard(context);
     const page = await context.newPage();
     const imported = await importNotes(page, server.url, vaultDir, 1_800_000);
     // Baseline: the notes export (format 1), the same notes as a plain zip.
     await page.goto(server.url);
-    const plain = await measured(() =>
+    const plain = await measured(root, () =>
       download(
         page,
         () => page.getByRole('button', { name: 'Export', exact: true }).click(),
@@ -140,12 +116,12 @@ export async function benchBundle(port = 4198, config = bundleBenchConfig) {
       ),
     );
     const plainBytes = statSync(plain.result).size;
-    const bundle = await backUp(page, server.url, work, null);
-    const sealed = await backUp(page, server.url, work, config.passphrase);
+    const bundle = await backUp(page, server.url, root, work, null);
+    const sealed = await backUp(page, server.url, root, work, config.passphrase);
     await context.close();
     load.push(loadavg()[0]);
-    const restorePlain = await restore(browser, server.url, bundle.file, null);
-    const restoreSealed = await restore(browser, server.url, sealed.file, config.passphrase);
+    const restorePlain = await restore(browser, root, server.url, bundle.file, null);
+    const restoreSealed = await restore(browser, root, server.url, sealed.file, config.passphrase);
     load.push(loadavg()[0]);
     const leaked = [...blocked, ...restorePlain.blocked, ...restoreSealed.blocked];
     if (leaked.length) throw new Error(`requests left localhost: ${leaked}`);
@@ -181,7 +157,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const notes = Number(process.env.BUNDLE_BENCH_NOTES ?? bundleBenchConfig.notes);
   const result = {
     machine: await machine(),
-    bundle: await benchBundle(port, { ...bundleBenchConfig, notes }),
+    bundle: await benchBundle(port, { ...bundleBenchConfig, notes }, process.argv[2]),
   };
   mkdirSync('bench/out', { recursive: true });
   writeFileSync('bench/out/bundle.json', JSON.stringify(result, null, 2));

@@ -96,6 +96,19 @@ export async function guard(context) {
   return blocked;
 }
 
+/**
+ * Takes `showSaveFilePicker` away from every page of `context`, so "Back up everything" takes
+ * the download path. Headless Chromium offers the picker, but its dialog never answers: since
+ * a1eb2f4 a backup that asks for it waits for ever, with no download and no error. (Window is a
+ * [Global] interface, so the method lives on the window object; the prototype is cleared too.)
+ */
+export async function withoutSavePicker(context) {
+  await context.addInitScript(() => {
+    delete window.showSaveFilePicker;
+    delete Window.prototype.showSaveFilePicker;
+  });
+}
+
 /** Imports a folder through the app's folder input and waits for the report. */
 export async function importFolder(page, dir, timeoutMs = 900_000) {
   const started = Date.now();

@@ -4,14 +4,22 @@
 // then "Restore from backup…" of that file into a fresh profile. Reports each step's time and the
 // browser's resident memory: this browser's own processes only (its process tree, sampled every
 // 100 ms), so other browsers on a shared machine do not count. A writer or reader that held a
-// model file whole would raise the peak by at least the file's size. Never asserts.
+// model file whole would raise the peak by at least the file's size. The page has no save dialog
+// (withoutSavePicker), so the backup is a download. Never asserts.
 //
 //   npx vite build --outDir /tmp/dist-x && node bench/models-backup.bench.mjs /tmp/dist-x [port]
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bigModel, browserPid, measured, openSettings } from './backup/steps.mjs';
-import { guard, launchPersistent, machine, startPreview } from './harness.mjs';
+import {
+  fixtureModule,
+  guard,
+  launchPersistent,
+  machine,
+  startPreview,
+  withoutSavePicker,
+} from './harness.mjs';
 
 const passphrase = 'bench-models-passphrase';
 const round = (n) => Math.round(n);
@@ -26,8 +34,10 @@ export async function benchModelsBackup(outDir, port = 4292) {
   // far below a model's size (its put fails with "Unexpected internal error").
   let open = null;
   try {
-    const folder = await bigModel(work, modelBytes);
+    const tiny = await (await fixtureModule('tiny-llama')).generateTinyLlama(join(work, 'tl'));
+    const folder = await bigModel(work, modelBytes, tiny.dir);
     const source = (open = await launchPersistent(join(work, 'source'), { acceptDownloads: true }));
+    await withoutSavePicker(source);
     let root = browserPid();
     const blocked = await guard(source);
     const page = source.pages()[0] ?? (await source.newPage());

@@ -1,42 +1,12 @@
 // Shared steps of the backup benches (bundle, models-backup, backup-full): this bench's own
-// browser's resident memory from /proc, a model folder with a large external-data file, and the
+// browser's memory while a step runs (process-memory.mjs), a model folder with a large external-data file, and the
 // Settings page's backup controls as a user reaches them.
 import { createWriteStream, cpSync, readFileSync, readdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-
-const e2eTinyLlama = new URL('../../tests/fixtures/generated/e2e/tiny-llama', import.meta.url)
-  .pathname;
+import { sampleTree } from './process-memory.mjs';
 
 const parentOf = (stat) => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-
-/** Resident memory of `root` and every process under it, in bytes. */
-export function treeRss(root) {
-  const parent = new Map();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      parent.set(Number(name), parentOf(readFileSync(`/proc/${name}/stat`, 'utf8')));
-    } catch {
-      // The process ended while being read.
-    }
-  }
-  const inTree = (pid) => {
-    for (let p = pid; p > 1; p = parent.get(p) ?? 0) if (p === root) return true;
-    return false;
-  };
-  let bytes = 0;
-  for (const pid of parent.keys()) {
-    if (!inTree(pid)) continue;
-    try {
-      const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-      bytes += Number(kb ?? 0) * 1024;
-    } catch {
-      // Gone.
-    }
-  }
-  return bytes;
-}
 
 /** The Chromium this process launched: its child (a connected browser would get files uploaded). */
 export function browserPid() {
@@ -52,32 +22,28 @@ export function browserPid() {
   throw new Error('the launched Chromium was not found');
 }
 
-/** Runs `work` while sampling the RSS of the process tree under `root` every `everyMs`. */
-export async function measured(root, work, everyMs = 100) {
-  const round = (n) => Math.round(n);
-  const before = treeRss(root);
-  let peak = before;
-  const timer = setInterval(() => (peak = Math.max(peak, treeRss(root))), everyMs);
+/**
+ * Runs `work` while sampling the memory of the process tree under `root` every `everyMs`
+ * (process-memory.mjs): RSS before, at its peak and the rise, as before, plus PSS by process
+ * kind; `timeline` keeps every sample.
+ */
+export async function measured(root, work, everyMs = 100, { timeline = false } = {}) {
+  const sampler = sampleTree(root, everyMs, { timeline });
   const started = performance.now();
   try {
     const result = await work();
-    return {
-      result,
-      ms: round(performance.now() - started),
-      rssBeforeMB: round(before / 1e6),
-      rssPeakMB: round(peak / 1e6),
-      rssRiseMB: round((peak - before) / 1e6),
-    };
+    const ms = Math.round(performance.now() - started);
+    return { result, ms, startedAt: sampler.startedAt, ...sampler.stop() };
   } finally {
-    clearInterval(timer);
+    sampler.stop();
   }
 }
 
 /**
- * A copy of the tiny Llama folder (`tinyDir`, by default the e2e fixture) with
+ * A copy of the tiny Llama folder `tinyDir` (tests/fixtures/tiny-llama.ts writes one) with
  * `onnx/model.onnx_data` of `bytes` random bytes beside it.
  */
-export async function bigModel(dir, bytes, tinyDir = e2eTinyLlama) {
+export async function bigModel(dir, bytes, tinyDir) {
   const folder = join(dir, 'big-llama');
   cpSync(tinyDir, folder, { recursive: true });
   const out = createWriteStream(join(folder, 'onnx', 'model.onnx_data'));
@@ -95,11 +61,20 @@ export async function openSettings(page, url) {
   await page.getByRole('heading', { name: 'Backup and restore' }).waitFor();
 }
 
-/** Clicks what starts a download and saves it as `dir/name`; resolves to the file's path. */
-export async function download(page, click, dir, name) {
+/**
+ * Clicks what starts a download and saves it as `dir/name`; resolves to the file's path. `marks`,
+ * when given, gets the epoch ms when the download began (`downloadStarted`), when the browser had
+ * written it (`downloadDone`) and when the copy at `dir/name` was saved (`saved`).
+ */
+export async function download(page, click, dir, name, marks = {}) {
   const waiting = page.waitForEvent('download', { timeout: 1_800_000 });
   await click();
   const file = join(dir, name);
-  await (await waiting).saveAs(file);
+  const started = await waiting;
+  marks.downloadStarted = Date.now();
+  await started.path();
+  marks.downloadDone = Date.now();
+  await started.saveAs(file);
+  marks.saved = Date.now();
   return file;
 }
