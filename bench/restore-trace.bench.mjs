@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fixtureModule, guard, launchPersistent, median, startPreview } from './harness.mjs';
 import { idbTracer, idbTracerSource } from './scale/idb-tracer.mjs';
+import { waitIndexedAndSaved } from './scale/index-status.mjs';
 
 const env = process.env;
 const notes = Number(env.HEARTH_TRACE_NOTES ?? 100_000);
@@ -46,7 +47,7 @@ async function prepare(dir, url) {
     await page.getByTestId('import-added').waitFor({ timeout: 3_600_000 });
     const importMs = Date.now() - started;
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
-    await waitSaved(page);
+    await waitIndexedAndSaved(page, notes);
     const prepared = {
       notes,
       meanNoteBytes,
@@ -60,19 +61,6 @@ async function prepare(dir, url) {
     await context.close();
     rmSync(vaultDir, { recursive: true, force: true });
   }
-}
-
-/** Waits until the keyword index holds every note and has saved its snapshot. */
-async function waitSaved(page) {
-  await page.waitForFunction(
-    (prefix) => {
-      const el = document.querySelector('[data-testid=search-index-status]');
-      const text = (el?.textContent ?? '').trim();
-      return el?.dataset.snapshot === 'saved' && text.startsWith(prefix) && !/indexing/.test(text);
-    },
-    `Index: ${notes.toLocaleString('en-US')} notes`,
-    { timeout: 3_600_000, polling: 500 },
-  );
 }
 
 /**
@@ -89,7 +77,7 @@ async function prepareCopy(from, dir, url) {
     const started = Date.now();
     await page.goto(`${url}${startPath}`);
     await page.getByText(restoredText).waitFor({ timeout: 3_600_000 });
-    await waitSaved(page);
+    await waitIndexedAndSaved(page, notes);
     const status = (await page.getByTestId('search-index-status').textContent())?.trim();
     log(`rebuilt for this build in ${Date.now() - started} ms: ${status}`);
     writeFileSync(

@@ -23,6 +23,7 @@ import { runnerImport } from 'vite';
 import { guard, launch, machine, median, percentile, startPreview } from './harness.mjs';
 import { timeQueriesInPage } from './search/page-probes.mjs';
 import { heapsOf } from './scale/heap.mjs';
+import { waitIndexedAndSaved } from './scale/index-status.mjs';
 import { benchVector } from './vector.bench.mjs';
 
 const env = process.env;
@@ -52,18 +53,6 @@ async function importFolder(page, dir) {
   await page.getByTestId('import-added').waitFor({ timeout: 3_600_000 });
   const added = Number((await page.getByTestId('import-added').textContent()).replace(/\D/g, ''));
   return { added, ms: Date.now() - started };
-}
-
-async function waitIndexedAndSaved(page, notes) {
-  await page.waitForFunction(
-    (prefix) => {
-      const el = document.querySelector('[data-testid=search-index-status]');
-      const text = (el?.textContent ?? '').trim();
-      return el?.dataset.snapshot === 'saved' && text.startsWith(prefix) && !/indexing/.test(text);
-    },
-    `Index: ${notes.toLocaleString('en-US')} notes`,
-    { timeout: 3_600_000, polling: 500 },
-  );
 }
 
 /** Reloads and reads the app's own restore figure, with the load average at that moment. */
