@@ -9,6 +9,7 @@ import type { KeywordIndexData, StoredKeywordDoc } from '../db/search-source';
 import { TermTable, fieldCount, type Postings } from './term-table';
 import { partBytes, type PackedTerms } from './term-base';
 import { packDocs, packSteps, termStarts, unpackDocs, unpackSteps } from './snapshot-columns';
+import { putVarint } from './varint';
 
 /** The index as arrays in memory, postings unpacked: what `packIndex` stores. */
 export interface IndexArrays {
@@ -76,16 +77,6 @@ export async function encodeIndex(
   }
   offsets[kept.length] = at;
   return { docs: keptDocs, terms: kept.map(([term]) => term), offsets, postings };
-}
-
-/** Writes `value` 7 bits a byte, low bits first, the high bit set on all but the last byte. */
-function putVarint(out: Uint8Array, at: number, value: number): number {
-  while (value >= 0x80) {
-    out[at++] = (value & 0x7f) | 0x80;
-    value = Math.floor(value / 0x80);
-  }
-  out[at++] = value;
-  return at;
 }
 
 /** The arrays as stored: terms joined, postings packed and cut into parts between terms. */

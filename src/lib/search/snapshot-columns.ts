@@ -8,8 +8,9 @@ import type { NoteKind } from '../types';
 import type { StoredKeywordDoc, StoredKeywordDocs } from '../db/search-source';
 import { fieldCount } from './term-table';
 import { SnapshotFormatError } from './term-base';
+import { putVarint } from './varint';
 
-/** Appends `value` as 7-bit groups, low first, high bit on all but the last. */
+/** Appends numbers as `putVarint` writes them, growing as it goes. */
 class VarintWriter {
   #bytes = new Uint8Array(1_024);
   #at = 0;
@@ -20,11 +21,7 @@ class VarintWriter {
       grown.set(this.#bytes);
       this.#bytes = grown;
     }
-    while (value >= 0x80) {
-      this.#bytes[this.#at++] = (value & 0x7f) | 0x80;
-      value = Math.floor(value / 0x80);
-    }
-    this.#bytes[this.#at++] = value;
+    this.#at = putVarint(this.#bytes, this.#at, value);
   }
 
   done(): Uint8Array {
