@@ -192,25 +192,30 @@ describe('Indexer', () => {
     const [id] = await seed(3);
     const db = getDb();
     const bulkGet = db.notes.bulkGet.bind(db.notes);
-    const running: { indexer?: Indexer; armed: boolean } = { armed: false };
+    // Once only: the round that indexes the edit embeds again, and a second save in its check
+    // would make a third round, and so on (1 run in 3 ended with the job still queued).
+    const running: { indexer?: Indexer; step: 'waiting' | 'armed' | 'fired' } = { step: 'waiting' };
     const { embedder } = fixtureEmbedder(0, () => {
-      running.armed = true;
+      if (running.step === 'waiting') running.step = 'armed';
       return Promise.resolve();
     });
     db.notes.bulkGet = (async (keys: string[]) => {
       const rows = await bulkGet(keys);
-      if (running.armed && keys.includes(id!)) {
-        running.armed = false;
+      if (running.step === 'armed' && keys.includes(id!)) {
+        running.step = 'fired';
         await saveContent(id!, '# Note 0\n\nsaved after the check\n');
         await running.indexer!.queue([id!]);
       }
       return rows;
     }) as typeof bulkGet;
     try {
-      const { store, indexer } = await run(embedder);
+      const progress: IndexProgress[] = [];
+      const { store, indexer } = await run(embedder, progress);
       running.indexer = indexer;
       await indexer.syncWithVault();
       await indexer.settled();
+      expect(running.step).toBe('fired');
+      expect(progress.at(-1)).toMatchObject({ state: 'idle', error: null });
       const chunks = await expectConverged(store, 3);
       expect(chunks.filter((c) => c.noteId === id)).toHaveLength(1);
       const job = await db.jobs.get(repo.jobId(embedder.modelId, id!));
