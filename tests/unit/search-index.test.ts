@@ -8,7 +8,7 @@ import {
   type KeywordMatch,
 } from '../../src/lib/search/keyword-index';
 import { deriveMeta } from '../../src/lib/vault/derive';
-import { SnapshotFormatError } from '../../src/lib/search/term-base';
+import { SnapshotFormatError } from '../../src/lib/search/snapshot-error';
 
 async function roundTrip(index: KeywordIndex): Promise<KeywordIndex> {
   const { index: data, parts } = await index.serialize();

@@ -8,7 +8,7 @@ import {
   unpackDocs,
   unpackSteps,
 } from '../../src/lib/search/snapshot-columns';
-import { SnapshotFormatError } from '../../src/lib/search/term-base';
+import { SnapshotFormatError } from '../../src/lib/search/snapshot-error';
 import type { StoredKeywordDoc } from '../../src/lib/db/search-source';
 
 const docs: StoredKeywordDoc[] = [

@@ -9,7 +9,7 @@
 // milliseconds, so a search is never queued behind more than one slice, and answers from what is
 // indexed so far while `status` says how much that is.
 import { KeywordIndex } from './keyword-index';
-import { SnapshotFormatError } from './term-base';
+import { SnapshotFormatError } from './snapshot-error';
 import { onVaultChange, type VaultChange } from '../vault/changes';
 import { HearthError, errorMessage } from '../errors';
 import * as source from '../db/search-source';

@@ -7,8 +7,8 @@
 import type { NoteKind } from '../types';
 import type { StoredKeywordDoc, StoredKeywordDocs } from '../db/search-source';
 import { fieldCount } from './term-table';
-import { SnapshotFormatError } from './term-base';
-import { putVarint } from './varint';
+import { SnapshotFormatError } from './snapshot-error';
+import { putVarint, VarintReader } from './varint';
 
 /** Appends numbers as `putVarint` writes them, growing as it goes. */
 class VarintWriter {
@@ -26,26 +26,6 @@ class VarintWriter {
 
   done(): Uint8Array {
     return this.#bytes.slice(0, this.#at);
-  }
-}
-
-class VarintReader {
-  #at = 0;
-  constructor(readonly bytes: Uint8Array) {}
-
-  next(): number {
-    let value = 0;
-    for (let scale = 1; ; scale *= 0x80) {
-      const byte = this.bytes[this.#at++];
-      if (byte === undefined)
-        throw new SnapshotFormatError('The keyword index snapshot is cut short.');
-      value += (byte & 0x7f) * scale;
-      if (byte < 0x80) return value;
-    }
-  }
-
-  get atEnd(): boolean {
-    return this.#at === this.bytes.length;
   }
 }
 

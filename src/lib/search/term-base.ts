@@ -8,6 +8,9 @@
 // run of whole terms; a term's list is decoded when a search asks for it. A snapshot's parts are
 // separate records read after the rest, so a restore waits only for the terms and the notes:
 // a search that needs a part not read yet has it read first (`takeMissing` tells which).
+import { SnapshotFormatError } from './snapshot-error';
+import { VarintReader } from './varint';
+
 /** A part holds terms' postings up to about this many bytes. */
 export const partBytes = 1 << 20;
 
@@ -26,10 +29,6 @@ export interface PackedTerms {
   byteAt: Uint32Array;
   /** The first term of each part (length parts + 1: the last is the term count). */
   partAt: Uint32Array;
-}
-
-export class SnapshotFormatError extends Error {
-  override name = 'SnapshotFormatError';
 }
 
 /** Reads part `i` of the snapshot this base came from. */
@@ -232,26 +231,16 @@ export class TermBase {
     const end = partAt[part + 1]!;
     if (bytes.length !== byteAt[end]! - byteAt[first]!)
       throw new SnapshotFormatError('The keyword index snapshot is cut short.');
-    let at = 0;
-    const next = (): number => {
-      let value = 0;
-      for (let scale = 1; ; scale *= 0x80) {
-        const byte = bytes[at++];
-        if (byte === undefined)
-          throw new SnapshotFormatError('The keyword index snapshot is cut short.');
-        value += (byte & 0x7f) * scale;
-        if (byte < 0x80) return value;
-      }
-    };
+    const reader = new VarintReader(bytes);
     for (let i = first; i < end; i++) {
       let code = 0;
       for (let p = offsets[i]!; p < offsets[i + 1]!; p++) {
-        code += next();
+        code += reader.next();
         if (code >= this.#codeLimit)
           throw new SnapshotFormatError('The keyword index snapshot names a missing note.');
-        next();
+        reader.next();
       }
-      if (at !== byteAt[i + 1]! - byteAt[first]!)
+      if (reader.position !== byteAt[i + 1]! - byteAt[first]!)
         throw new SnapshotFormatError('The keyword index snapshot is inconsistent.');
     }
   }
