@@ -1,6 +1,6 @@
-// Keeps the keyword index in step with the vault: restores the snapshot (or starts empty),
-// reconciles it with IndexedDB, applies every change announced on the vault channel, and saves a
-// snapshot a little after the last change rather than on every one.
+// Keeps the keyword index in step with the vault: restores the snapshot (or starts empty) and
+// reconciles it with IndexedDB (keyword-snapshot.ts), applies every change announced on the vault
+// channel, and saves a snapshot a little after the last change rather than on every one.
 //
 // The index is searchable as soon as the snapshot's terms and notes are read; its postings are
 // read in parts after that (term-base.ts), a search reading first any part it needs. Until then
@@ -9,34 +9,23 @@
 // milliseconds, so a search is never queued behind more than one slice, and answers from what is
 // indexed so far while `status` says how much that is.
 import { KeywordIndex } from './keyword-index';
-import { SnapshotFormatError } from './snapshot-error';
 import { onVaultChange, type VaultChange } from '../vault/changes';
 import { HearthError, errorMessage } from '../errors';
 import * as source from '../db/search-source';
 import { TimeSlicer } from './time-slice';
 import { Watermark } from './watermark';
-import { derivedTagsVersion } from '../db/derived-tags-repo';
-import { readNoteMetadata } from '../db/memory-repo';
-import { censusAgrees } from './restore-check';
+import {
+  compareIds,
+  restoreKeywordIndex,
+  saveKeywordSnapshot,
+  snapshotFormatVersion,
+  type RestoreCheck,
+} from './keyword-snapshot';
+import type { IndexKeeperEvents, IndexStatus } from './keeper-status';
 
-/**
- * A snapshot also records which tag rules (derived-tags-repo.ts) the vault followed when this
- * keeper started. Re-deriving tags (rederive-tags.ts) changes them without touching `updatedAt`,
- * so the watermark cannot see it: when the rules differ from the snapshot's, the tags of every
- * note are compared with the indexed ones once (metadata only) and the notes that differ are
- * indexed again. Older snapshots have no version (0).
- */
-type KeeperSnapshot = source.SearchSnapshot & {
-  tagsVersion?: number;
-  /** The newest trash time among notes the index read (restore-check.ts); absent before. */
-  deletedMark?: number;
-};
+export { snapshotFormatVersion };
+export type { IndexKeeperEvents, IndexStatus };
 
-const sameTags = (a: readonly string[], b: readonly string[]) =>
-  a.length === b.length && a.every((tag, i) => tag === b[i]);
-
-/** Bump when the tokenizer or index format change, so older snapshots are rebuilt. */
-export const snapshotFormatVersion = 5;
 /** Notes read from IndexedDB at a time; the next batch is read while this one is indexed. */
 const readBatchSize = 48;
 /** Longest stretch of indexing between two chances for a search to run. */
@@ -57,56 +46,8 @@ export class SearchUnavailableError extends HearthError {
   override name = 'SearchUnavailableError';
 }
 
-export interface IndexStatus {
-  ready: boolean;
-  documentCount: number;
-  /** Notes whose current text is indexed: what a search covers fully right now. */
-  indexedCount: number;
-  /** Notes the index will hold once it has caught up (indexed plus waiting). */
-  noteCount: number;
-  /** True while notes wait to be indexed. */
-  indexing: boolean;
-  restoredFromSnapshot: boolean;
-  /** From worker start to a searchable index (restored or empty, reconciled with the vault). */
-  restoreMs: number;
-  /**
-   * Where `restoreMs` went: reading the snapshot (its terms and notes), opening it, and finding
-   * the notes changed since (IndexedDB key reads).
-   */
-  restorePhases: { readMs: number; openMs: number; reconcileMs: number };
-  /** Size of the last snapshot saved or restored, 0 if none yet. */
-  snapshotBytes: number;
-  /** True while changes wait to be saved in a snapshot. */
-  persistPending: boolean;
-  /** Notes (re-)indexed at start because the snapshot lacked them or had an older version. */
-  reindexedOnStart: number;
-  /**
-   * How the restore found what changed while no index was listening: a few counts (then the ids
-   * are compared after the index is searchable), or every note's id; 'none' without a snapshot.
-   */
-  restoreCheck: 'counts' | 'ids' | 'none';
-}
-
-export interface IndexKeeperEvents {
-  status: (status: IndexStatus) => void;
-  error: (message: string) => void;
-  /** A note was indexed: its text without frontmatter, for snippets. */
-  indexed?: (id: string, body: string) => void;
-}
-
-const utf8Bytes = (text: string) => new TextEncoder().encode(text).byteLength;
-
-function snapshotBytes(data: source.KeywordIndexData, parts: number): number {
-  const { pairCounts, byteCounts, partAt, docs } = data;
-  const arrays = pairCounts.byteLength + byteCounts.byteLength + partAt.byteLength;
-  const docBytes = docs.lengths.byteLength + docs.fieldLengths.byteLength + utf8Bytes(docs.text);
-  return arrays + parts + utf8Bytes(data.terms) + docBytes;
-}
-
 /** Set only by tests (before the worker's code runs), to search while a restore is held. */
 const testHold = () => (globalThis as { __hearthHoldRestore?: Promise<void> }).__hearthHoldRestore;
-
-const newStamp = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 
 export class IndexKeeper {
   index = KeywordIndex.create();
@@ -118,12 +59,12 @@ export class IndexKeeper {
     snapshotBytes: 0,
     persistPending: false,
     reindexedOnStart: 0,
-    restoreCheck: 'none' as IndexStatus['restoreCheck'],
+    restoreCheck: 'none' as RestoreCheck,
   };
   #watermark = new Watermark();
   /** The newest trash time among notes read: see restore-check.ts. */
   #deletedMark = 0;
-  /** The tag rules the vault followed when this keeper loaded (see KeeperSnapshot). */
+  /** The tag rules the vault followed when this keeper loaded (keyword-snapshot.ts). */
   #tagsVersion = 0;
   /** Notes to (re-)index, and those read and being indexed right now. */
   #pending = new Set<string>();
@@ -222,98 +163,21 @@ export class IndexKeeper {
 
   async #load(): Promise<void> {
     await testHold();
-    // Marks, so that a trace of start-up (bench/restore-trace.bench.mjs) can place the phases.
-    const startedMs = performance.mark('keyword-restore:start').startTime;
-    // The tag rules are read before the notes: a re-derivation finishing meanwhile is seen at
-    // the next start.
-    const [snapshot, tagsVersion]: [KeeperSnapshot | undefined, number] = await Promise.all([
-      source.loadSearchSnapshot(),
-      derivedTagsVersion(),
-    ]);
-    this.#tagsVersion = tagsVersion;
-    const readMs = performance.mark('keyword-restore:read').startTime;
-    let carried: string[] = [];
-    // Older formats (3: postings in the same record; 4: notes as objects, three arrays of
-    // numbers per term) are rebuilt from the notes, and the first save replaces them.
-    if (snapshot?.formatVersion === snapshotFormatVersion) {
-      try {
-        const { stamp } = snapshot;
-        this.index = KeywordIndex.restore(snapshot.index, async (parts) => {
-          const read = await source.loadSearchSnapshotParts(parts, stamp);
-          return read.map((bytes) => {
-            if (!bytes) throw new SnapshotFormatError('A part of the keyword index is missing.');
-            return bytes;
-          });
-        });
-        this.#watermark = new Watermark(snapshot.watermark, snapshot.watermarkIds);
-        carried = snapshot.pendingIds;
-        this.#base.restoredFromSnapshot = true;
-        // Measured when it was saved: encoding the terms again here cost 100-400 ms.
-        this.#base.snapshotBytes = snapshot.sizeBytes;
-      } catch (error) {
-        this.#events.error(
-          `The saved search index was unreadable and is being rebuilt: ${errorMessage(error)}`,
-        );
-        this.index = KeywordIndex.create();
-      }
-    }
-    const openMs = performance.mark('keyword-restore:open').startTime;
-    const retagCheck =
-      this.#base.restoredFromSnapshot && (snapshot?.tagsVersion ?? 0) !== this.#tagsVersion;
-    const retagged = retagCheck ? await this.#retagged() : [];
-    const census =
-      this.#base.restoredFromSnapshot && snapshot
-        ? await source.notesCensus(this.#watermark.ms)
-        : undefined;
-    let stale: Set<string>;
-    let gone: string[] = [];
-    if (census && snapshot && censusAgrees(census, snapshot, this.index)) {
-      // Notes waiting or found stale are read again, and those no longer live dropped then.
-      stale = new Set([...census.after, ...carried, ...retagged]);
-      this.#deletedMark = snapshot.deletedMark!;
-      this.#toVerify = { watermark: this.#watermark.copy(), queued: new Set(stale) };
-      this.#base.restoreCheck = 'counts';
-    } else {
-      ({ stale, gone } = await this.#compareIds(this.#watermark, [...carried, ...retagged]));
-      if (this.#base.restoredFromSnapshot) this.#base.restoreCheck = 'ids';
-      // Saved again even with nothing changed, so that the next start can trust the counts.
-      if (census) this.#schedulePersist();
-    }
-    this.index.remove(gone);
-    performance.mark('keyword-restore:reconciled');
-    this.#base.reindexedOnStart = stale.size;
-    this.#base.restorePhases = {
-      readMs: readMs - startedMs,
-      openMs: openMs - readMs,
-      reconcileMs: performance.now() - openMs,
-    };
-    for (const id of stale) this.#pending.add(id);
-    // After a check of the tags, saved even when no note differed: otherwise the snapshot keeps
-    // its older version and every start reads every note again (issue 13: 0.8-1.2 s of a 10k
-    // restore, and the likeliest cause of the 6 s at 100k).
-    if (gone.length > 0 || stale.size > 0 || retagCheck) this.#schedulePersist();
-  }
-
-  /**
-   * Every live note's id against the index (trash and restore do not touch `updatedAt`), and the
-   * notes written since the watermark: what is stale (including `also`, if live) and what is gone.
-   */
-  async #compareIds(
-    watermark: Watermark,
-    also: string[],
-  ): Promise<{ stale: Set<string>; gone: string[] }> {
-    const [live, written] = await Promise.all([
-      source.liveNotes(),
-      source.noteIdsWrittenSince(watermark.ms),
-    ]);
-    this.#deletedMark = Math.max(this.#deletedMark, live.newestDeletedAt);
-    const changed = [...written.after, ...written.at.filter((id) => !watermark.has(id))];
-    const liveSet = new Set(live.ids);
-    const stale = new Set([
-      ...[...changed, ...also].filter((id) => liveSet.has(id)),
-      ...live.ids.filter((id) => !this.index.has(id)),
-    ]);
-    return { stale, gone: this.index.ids().filter((id) => !liveSet.has(id)) };
+    const restored = await restoreKeywordIndex((message) => this.#events.error(message));
+    this.index = restored.index;
+    this.#watermark = restored.watermark;
+    this.#tagsVersion = restored.tagsVersion;
+    this.#deletedMark = restored.deletedMark;
+    this.#toVerify = restored.toVerify;
+    Object.assign(this.#base, {
+      restoredFromSnapshot: restored.restoredFromSnapshot,
+      snapshotBytes: restored.snapshotBytes,
+      restoreCheck: restored.restoreCheck,
+      restorePhases: restored.phases,
+      reindexedOnStart: restored.stale.size,
+    });
+    for (const id of restored.stale) this.#pending.add(id);
+    if (restored.saveSoon) this.#schedulePersist();
   }
 
   /**
@@ -325,9 +189,10 @@ export class IndexKeeper {
     const check = this.#toVerify;
     this.#toVerify = undefined;
     if (!check) return;
-    let found: { stale: Set<string>; gone: string[] };
+    let found: Awaited<ReturnType<typeof compareIds>>;
     try {
-      found = await this.#compareIds(check.watermark, []);
+      found = await compareIds(this.index, check.watermark, []);
+      this.#deletedMark = Math.max(this.#deletedMark, found.newestDeletedAt);
     } catch (error) {
       this.#events.error(`The search index could not check the notes: ${errorMessage(error)}`);
       return;
@@ -363,15 +228,6 @@ export class IndexKeeper {
       for (const id of await source.liveNoteIds()) this.#pending.add(id);
       this.#kick();
     }
-  }
-
-  /** Indexed notes whose stored tags differ from those they were indexed with. */
-  async #retagged(): Promise<string[]> {
-    const notes = await readNoteMetadata();
-    return notes.flatMap((note) => {
-      const indexed = this.index.tagsOf(note.id);
-      return indexed && !sameTags(indexed, note.tags) ? [note.id] : [];
-    });
   }
 
   #onChange(change: VaultChange): void {
@@ -501,24 +357,15 @@ export class IndexKeeper {
     this.#dirtySinceMs = 0;
     // Only the loop changes the index, and it waits here: index, watermark and the waiting ids
     // agree even though serializing pauses for searches.
-    const watermark = this.#watermark.toJSON();
-    const pendingIds = [...this.#pending, ...this.#inFlight];
-    const deletedMark = this.#deletedMark;
+    const marks = {
+      watermark: this.#watermark.copy(),
+      pendingIds: [...this.#pending, ...this.#inFlight],
+      tagsVersion: this.#tagsVersion,
+      deletedMark: this.#deletedMark,
+    };
     try {
-      const { index, parts } = await this.index.serialize(this.#slicer.pause);
-      const partBytes = parts.reduce((sum, part) => sum + part.byteLength, 0);
-      const snapshot: KeeperSnapshot = {
-        formatVersion: snapshotFormatVersion,
-        index,
-        sizeBytes: snapshotBytes(index, partBytes),
-        stamp: newStamp(),
-        ...watermark,
-        pendingIds,
-        tagsVersion: this.#tagsVersion,
-        deletedMark,
-      };
-      await source.saveSearchSnapshot(snapshot, parts);
-      this.#base.snapshotBytes = snapshot.sizeBytes;
+      const sizeBytes = await saveKeywordSnapshot(this.index, marks, this.#slicer.pause);
+      this.#base.snapshotBytes = sizeBytes;
       this.#base.persistPending = this.#dirtySinceMs > 0;
       this.#emitStatus();
     } catch (error) {
