@@ -8,9 +8,9 @@
 // the width it settled on, recall@10 on 100 new shifted queries and on the in-distribution ones,
 // and p50, each timed in turns with the exact float scan of the same run.
 import { BqInt8Index, bqInt8Factory } from '../../src/lib/search/bq-index';
-import { queryCapacity, unseenFloor } from '../../src/lib/search/recall-check';
+import { queryCapacity, unseenFloor } from '../../src/lib/search/recall-queries';
 import { queryShifts, shiftQueries } from '../../tests/fixtures/clustered-vectors';
-import type { RecallReport } from '../../src/lib/search/recall-check';
+import type { RecallReport } from '../../src/lib/search/recall-report';
 import { d, recall, round, timeTogether, type Search } from './measure';
 
 const fresh = 100;

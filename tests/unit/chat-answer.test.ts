@@ -7,7 +7,8 @@ import {
   appendMessage,
   buildMessage,
 } from '../../src/lib/db/conversations-repo';
-import { getDb, type MessageRecord } from '../../src/lib/db/db';
+import { getDb } from '../../src/lib/db/db';
+import type { MessageRecord } from '../../src/lib/db/chat-records';
 import { runAnswer, type AnswerJob } from '../../src/lib/state/chat-answer';
 import type { AnswerStream } from '../../src/lib/state/answer-stream';
 import { buildPrompt } from '../../src/lib/llm/chat-prompt';

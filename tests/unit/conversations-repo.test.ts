@@ -13,7 +13,8 @@ import {
   updateConversation,
   updateMessage,
 } from '../../src/lib/db/conversations-repo';
-import { getDb, type ConversationRecord } from '../../src/lib/db/db';
+import { getDb } from '../../src/lib/db/db';
+import type { ConversationRecord } from '../../src/lib/db/chat-records';
 
 beforeEach(async () => {
   const db = getDb();

@@ -9,10 +9,10 @@ import {
   promptTokens,
   PromptTooLongError,
   type LayoutInput,
-  type LayoutPassage,
   type LayoutTurn,
   type PromptLayout,
 } from '../../src/lib/assistant/prompt-layout';
+import type { LayoutPassage } from '../../src/lib/assistant/prompt-text';
 import {
   counterFrom,
   messageOverheadTokens,

@@ -5,13 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { BqInt8Index, bqInt8Factory } from '../../src/lib/search/bq-index';
 import { FlatF32Index } from '../../src/lib/search/flat-index';
-import {
-  minQueries,
-  queryCapacity,
-  recallGoal,
-  sampleGoal,
-  unseenFloor,
-} from '../../src/lib/search/recall-check';
+import { recallGoal, sampleGoal } from '../../src/lib/search/recall-check';
+import { minQueries, queryCapacity, unseenFloor } from '../../src/lib/search/recall-queries';
 import {
   queryShifts,
   sequentialLabels,

@@ -3,7 +3,7 @@
 // saves once disposed, and rebuilds from the stored vectors a snapshot of the first bq-int8 format.
 import { describe, expect, it } from 'vitest';
 import { VectorStore } from '../../src/lib/search/vector-store';
-import type { RecallReport } from '../../src/lib/search/recall-check';
+import type { RecallReport } from '../../src/lib/search/recall-report';
 import { quantizeInt8 } from '../../src/lib/search/quantize';
 import { packSections } from '../../src/lib/search/index-bytes';
 import { saveEmbedded, type VectorRecord } from '../../src/lib/db/memory-repo';

@@ -10,13 +10,12 @@ import type { AnswerContext, ChatGrounding, GroundingNotice } from './grounding-
 import { filtersFor, retrievalQuery } from './grounding-scope';
 import type { ParsedDate } from './date-phrases';
 import {
-  attachmentHeaderTokens,
   layoutPrompt,
   type LayoutInput,
-  type LayoutPassage,
   type LayoutTurn,
   type PromptLayout,
 } from './prompt-layout';
+import { attachmentHeaderTokens, type LayoutPassage } from './prompt-text';
 import {
   attachmentItemId,
   sourcesOf,

@@ -4,7 +4,8 @@
 // it: whole sources are dropped from the lowest-ranked up, never cut. A reflection whose own entry
 // does not fit is refused with the sizes, rather than reflecting on the wrong text.
 import { HearthError } from '../errors';
-import { layoutPrompt, type LayoutPassage, type PromptLayout } from './prompt-layout';
+import { layoutPrompt, type PromptLayout } from './prompt-layout';
+import type { LayoutPassage } from './prompt-text';
 import type { TokenCounter } from './token-count';
 import type { ReflectionSource } from './reflection-sources';
 

@@ -25,7 +25,8 @@ import {
   readModelsPart,
   type CarriedModel,
 } from './models-part';
-import type { ChatAttachmentDocRecord, MessageRecord, RequestRecord } from '../db/db';
+import type { ChatAttachmentDocRecord, RequestRecord } from '../db/db';
+import type { MessageRecord } from '../db/chat-records';
 import {
   attachmentRowSchema,
   bundlePaths,

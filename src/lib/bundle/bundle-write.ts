@@ -7,12 +7,11 @@ import type {
   AttachmentRecord,
   ChatAttachmentDocRecord,
   ChatAttachmentRecord,
-  ConversationRecord,
   DraftRecord,
   MemoryRecord,
-  MessageRecord,
   RequestRecord,
 } from '../db/db';
+import type { ConversationRecord, MessageRecord } from '../db/chat-records';
 import type { InstalledModel } from '../llm/types';
 import { ZipBlobWriter } from '../vault/zip-writer';
 import {

@@ -13,12 +13,11 @@ import type {
   ChatAttachmentChunkRecord,
   ChatAttachmentDocRecord,
   ChatAttachmentRecord,
-  ConversationRecord,
   DraftRecord,
   MemoryRecord,
-  MessageRecord,
   RequestRecord,
 } from '../db/db';
+import type { ConversationRecord, MessageRecord } from '../db/chat-records';
 import type { NoteWithContent } from '../types';
 import { buildNote } from '../vault/note-record';
 import { buildConflictCopy } from '../vault/conflict-copy';

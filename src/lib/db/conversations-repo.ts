@@ -3,7 +3,8 @@
 // `createdAt`, which is kept strictly increasing per conversation so two writes in the same
 // millisecond still come back in the order they were made.
 import { liveQuery } from 'dexie';
-import { getDb, type ConversationRecord, type MessageRecord, type VersionFields } from './db';
+import { getDb } from './db';
+import type { ConversationRecord, MessageRecord, VersionFields } from './chat-records';
 import { withAnswerPatch, withNewVersion, withVersion } from './message-versions';
 import { NotFoundError } from '../errors';
 import { guardQuota } from './quota';

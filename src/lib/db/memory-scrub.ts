@@ -1,7 +1,7 @@
 // Forgetting (or rewriting) a memory also takes its text out of the answers that were given it:
 // each answer keeps the exact request the model saw, for the context inspector, and lists its
 // memories as sources. Without this, a forgotten memory would live on in every chat that used it.
-import type { MessageRecord } from './db';
+import type { MessageRecord } from './chat-records';
 import type { AnswerContext } from '../assistant/grounding-types';
 
 /** What an answer's stored request and sources show where a removed memory's text was. */

@@ -3,7 +3,12 @@
 // with the rest of the conversation that followed it, so flipping back (‹ 1/2 ›) restores exactly
 // what was there. Nothing is deleted: the conversation after a message lives either in the table
 // (the shown version's) or inside a set-aside version.
-import { versionFields, type MessageRecord, type MessageVersion, type VersionFields } from './db';
+import {
+  versionFields,
+  type MessageRecord,
+  type MessageVersion,
+  type VersionFields,
+} from './chat-records';
 
 function fieldsOf(message: MessageRecord): VersionFields & { content: string } {
   const fields: VersionFields & { content: string } = { content: message.content };

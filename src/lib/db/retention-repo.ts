@@ -3,7 +3,7 @@
 // come back the same way, so the caller can offer Undo; ledger rows are history and simply go.
 import type { RetentionRules } from '../retention/retention-rules';
 import { cutoff, expiredConversations } from '../retention/retention-rules';
-import type { ConversationRecord } from './db';
+import type { ConversationRecord } from './chat-records';
 import { getDb } from './db';
 import { deleteChat, restoreChat, type DeletedChat } from './chat-delete';
 

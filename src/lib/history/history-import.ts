@@ -6,9 +6,8 @@ import type {
   ChatAttachmentChunkRecord,
   ChatAttachmentDocRecord,
   ChatAttachmentRecord,
-  ConversationRecord,
-  MessageRecord,
 } from '../db/db';
+import type { ConversationRecord, MessageRecord } from '../db/chat-records';
 import { HearthError } from '../errors';
 import { readZipBlob } from '../vault/zip-slices';
 import { isChatGptExport, readChatGptConversation } from './chatgpt-history';

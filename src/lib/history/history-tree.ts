@@ -4,7 +4,7 @@
 // forked, with the messages that followed it there (Hearth's ‹ 1/2 › versions). Nothing the user
 // or the assistant wrote is dropped here; what the formats' readers leave out (tool calls, images)
 // they leave out before.
-import type { MessageRecord, MessageVersion } from '../db/db';
+import type { MessageRecord, MessageVersion } from '../db/chat-records';
 
 export interface HistoryNode {
   id: string;

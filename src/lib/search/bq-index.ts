@@ -12,7 +12,8 @@ import type { VectorHit, VectorIndex, VectorIndexFactory } from './vector-index'
 import { IndexSnapshotError, packSections, settle, unpackSections } from './index-bytes';
 import { Int8Block } from './int8-block';
 import { SignCodes, sumWords } from './sign-codes';
-import { RecallCheck, type CheckTarget, type RecallReport } from './recall-check';
+import { RecallCheck, type CheckTarget } from './recall-check';
+import type { RecallReport } from './recall-report';
 import { exactBelow, keepFor, poolFor, searchLevels } from './search-levels';
 import { selectTop } from './select-top';
 import { quantizeInt8 } from './quantize';

@@ -3,8 +3,7 @@
 // (a Web Lock decides); the others restore the same index and follow its writes.
 import type { InstalledModel, TransformersSpec } from '../llm/types';
 import type { TextEmbedder } from './embedding-types';
-import { EmbedQueue } from './embed-queue';
-import { VectorStore } from './vector-store';
+import { ModelSlots, type Slot } from './model-slots';
 import { Indexer, type IndexProgress } from './indexer';
 import type { MemoryModel, MemoryStatus } from './memory-types';
 import * as repo from '../db/memory-repo';
@@ -32,15 +31,9 @@ export interface MemoryServiceDeps {
   acquireWriterLock(onAcquired: () => void, onLost: () => void): void;
 }
 
-interface Slot {
-  modelId: string;
-  queue: EmbedQueue;
-  store: VectorStore;
-}
-
 export class MemoryService {
   #deps: MemoryServiceDeps;
-  #slots = new Map<string, Promise<Slot>>();
+  #slots: ModelSlots;
   #indexer: Indexer | undefined;
   #writer = false;
   #channel: MemoryChannel;
@@ -78,6 +71,17 @@ export class MemoryService {
 
   constructor(deps: MemoryServiceDeps) {
     this.#deps = deps;
+    this.#slots = new ModelSlots(
+      (spec) => this.#deps.loadEmbedder(spec),
+      (modelId) => ({
+        onError: (message) => this.#update({ error: message }),
+        // Only the indexing tab saves snapshots: a follower's copy may lag behind the rows.
+        mayPersist: () => this.#writer,
+        onCheck: (recall) => {
+          if (this.status.servingModel === modelId) this.#update({ recall });
+        },
+      }),
+    );
     this.#channel = new MemoryChannel((message) => void this.#onMessage(message));
     this.#unsubscribe = onVaultChange((change) => {
       void this.notes.apply(change);
@@ -167,7 +171,7 @@ export class MemoryService {
         evicted: choice.phase === 'evicted' ? choice.evicted : null,
       });
       await this.#stopIndexer();
-      await this.#dropSlotsExcept([]);
+      await this.#slots.dropExcept([]);
       this.#update({ phase: choice.phase, progress: null, error: null });
       return;
     }
@@ -179,7 +183,7 @@ export class MemoryService {
       phase: 'loading-model',
       error: null,
     });
-    await this.#dropSlotsExcept([target, serving]);
+    await this.#slots.dropExcept([target, serving]);
     const servingSlot = await this.#loadOrEvicted(serving, installed);
     if (!servingSlot) return;
     const info = servingSlot.store.info;
@@ -232,11 +236,11 @@ export class MemoryService {
   async #loadOrEvicted(modelId: string, installed: InstalledModel[]): Promise<Slot | null> {
     const model = installed.find((m) => m.key === modelId)!;
     try {
-      return await this.#slot(modelId, model.spec as TransformersSpec);
+      return await this.#slots.open(modelId, model.spec as TransformersSpec);
     } catch (error) {
       if (await this.#deps.filesPresent(model)) throw error;
       await this.#stopIndexer();
-      await this.#dropSlotsExcept([]);
+      await this.#slots.dropExcept([]);
       this.#update({
         phase: 'evicted',
         evicted: { key: model.key, name: model.name, source: model.source },
@@ -246,39 +250,6 @@ export class MemoryService {
         error: null,
       });
       return null;
-    }
-  }
-
-  async #slot(modelId: string, spec: TransformersSpec): Promise<Slot> {
-    let slot = this.#slots.get(modelId);
-    if (!slot) {
-      slot = (async () => {
-        const embedder = await this.#deps.loadEmbedder(spec);
-        const store = await VectorStore.open(modelId, embedder.dimensions, {
-          onError: (message) => this.#update({ error: message }),
-          // Only the indexing tab saves snapshots: a follower's copy may lag behind the rows.
-          mayPersist: () => this.#writer,
-          onCheck: (recall) => {
-            if (this.status.servingModel === modelId) this.#update({ recall });
-          },
-        });
-        return { modelId, queue: new EmbedQueue(embedder), store };
-      })();
-      this.#slots.set(modelId, slot);
-      slot.catch(() => this.#slots.delete(modelId));
-    }
-    return slot;
-  }
-
-  async #dropSlotsExcept(keep: string[]): Promise<void> {
-    for (const [key, pending] of this.#slots) {
-      if (keep.includes(key)) continue;
-      this.#slots.delete(key);
-      const slot = await pending.catch(() => null);
-      if (!slot) continue;
-      await slot.store.persist();
-      slot.store.dispose();
-      await slot.queue.embedder.dispose();
     }
   }
 
@@ -344,7 +315,7 @@ export class MemoryService {
 
   /** Every open index re-reads its model's rows (they were written elsewhere). */
   async #reconcileSlots(): Promise<void> {
-    for (const pending of this.#slots.values()) {
+    for (const pending of this.#slots.all()) {
       const slot = await pending.catch(() => null);
       if (!slot) continue;
       await slot.store.reconcile();
@@ -356,7 +327,7 @@ export class MemoryService {
   async #onMessage(message: MemoryMessage): Promise<void> {
     if (message.type === 'config') {
       // Another tab switched models or wiped: a follower re-reads its indexes from the rows.
-      if (!this.#writer) await this.#dropSlotsExcept([]);
+      if (!this.#writer) await this.#slots.dropExcept([]);
       return this.reconfigure();
     }
     if (this.#writer) return;
@@ -386,7 +357,7 @@ export class MemoryService {
   async wipeAndRebuild(): Promise<void> {
     await this.#configuring;
     await this.#stopIndexer();
-    await this.#dropSlotsExcept([]);
+    await this.#slots.dropExcept([]);
     for (const modelId of await repo.modelsWithData()) await repo.wipeModel(modelId);
     await writeSetting(SERVING_SETTING, null);
     this.#channel.post({ type: 'config' });
@@ -397,7 +368,7 @@ export class MemoryService {
   /** Saves every index snapshot that has unsaved changes. */
   async flush(): Promise<void> {
     await this.#configuring;
-    for (const pending of this.#slots.values()) await (await pending).store.persist();
+    for (const pending of this.#slots.all()) await (await pending).store.persist();
   }
 
   /** Stops indexing and following changes, saving snapshots first; the service is unusable after. */
@@ -406,7 +377,7 @@ export class MemoryService {
     this.#channel.close();
     await this.#configuring;
     await this.#stopIndexer();
-    await this.#dropSlotsExcept([]);
+    await this.#slots.dropExcept([]);
   }
 
   /** Resolves when the indexer has nothing left to do (tests and benchmarks wait on it). */

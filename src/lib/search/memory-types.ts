@@ -2,7 +2,7 @@
 import type { NoteKind, SearchFilters, SnippetPart } from '../types';
 import type { ModelSource } from '../llm/types';
 import type { IndexProgress } from './indexer';
-import type { RecallReport } from './recall-check';
+import type { RecallReport } from './recall-report';
 
 export type { IndexProgress, RecallReport };
 

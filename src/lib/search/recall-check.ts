@@ -5,62 +5,21 @@
 // incrementally (new vectors are scored against it, a removed neighbour makes it recompute), so a
 // check after 10 % of growth costs a tenth of a full one, and a restored index re-checks without
 // rescanning. Runs at build, at restore and after every 10 % of change (see vector-store.ts).
-//
-// Stored vectors are passages; e5 and bge embed a query with a prefix (`query: `) that moves it
-// by an offset the passages do not share, and an offset query can need a wider search than any
-// stored vector does (20k `mean` vectors: 0.995 on the sample at the cheapest width, 0.67 for
-// queries offset by 0.8). So the check also keeps a small reservoir of real query embeddings the
-// index was asked (in memory only: a query says what the user looked for, so it is never saved)
-// and measures them against an exact scan too; a width passes only if both reach the goal. The
-// check runs again once 16 and 64 queries were seen, so the width follows the queries; the width
-// queries last needed is saved (a number, nothing of the queries) as a floor until they are
-// measured again. Before any query was ever measured, the width is at least `unseenFloor`.
-import type { VectorHit } from './vector-index';
+// Real queries the index was asked are measured too, and a width must hold for them as well
+// (recall-queries.ts).
 import { IndexSnapshotError } from './index-bytes';
+import { QuerySample, recallK as k, type QueryTarget } from './recall-queries';
+import type { LevelRecall, RecallReport } from './recall-report';
 import { exactBelow, exactLevel, poolFor, searchLevels } from './search-levels';
 import { TopK } from './top-k';
 
 /** What the check needs from an index: exact int8 scores, and searches at a chosen level. */
-export interface CheckTarget {
+export interface CheckTarget extends QueryTarget {
   readonly size: number;
   has(label: number): boolean;
   labelAt(position: number): number;
   vectorOf(label: number): Float32Array;
-  scoreAll(query: Float32Array, top: TopK): void;
   scoreLabels(query: Float32Array, labels: ArrayLike<number>, top: TopK): void;
-  searchAt(query: Float32Array, k: number, level: number): VectorHit[];
-}
-
-export interface LevelRecall {
-  level: number;
-  recall: number;
-  /** Median search time of the sample at this level, ms. */
-  searchMs: number;
-}
-
-export interface RecallReport extends LevelRecall {
-  /** The recall the check widens the search for. */
-  goal: number;
-  /** Sample queries measured (stored vectors, each searched with itself left out). */
-  sampleSize: number;
-  /** The chosen level scans every vector exactly (a small index, or nothing cheaper passed). */
-  exact: boolean;
-  /** Vectors rescored by int8 cosine per search of 10 at the chosen level. */
-  rescored: number;
-  /** Vectors in the index when measured. */
-  vectors: number;
-  /** The whole check's time, ms. */
-  checkMs: number;
-  /** Samples whose exact top 10 had to be rescanned (0 when the saved sample was current). */
-  rescanned: number;
-  /** Every level measured on the way, in the order tried. */
-  tried: LevelRecall[];
-  /** Recall@10 of the remembered queries at the chosen level (null: too few to measure yet). */
-  queryRecall: number | null;
-  /** Remembered queries measured (0 below `minQueries`). */
-  querySamples: number;
-  /** The narrowest level this check allowed: what queries last needed, or `unseenFloor`. */
-  floor: number;
 }
 
 /** The goal, recall@10 against an exact scan. */
@@ -73,23 +32,6 @@ export const recallGoal = 0.95;
  */
 export const sampleGoal = 0.98;
 export const sampleSize = 64;
-/** Query embeddings remembered (in memory only) for the check. */
-export const queryCapacity = 64;
-/** Queries needed before they are measured: fewer estimate recall too roughly to widen on. */
-export const minQueries = 16;
-/** Queries seen (since the worker started) at which the check runs again. */
-const queryCheckpoints = [minQueries, queryCapacity];
-/**
- * The narrowest level while no query was ever measured. Measured on 20k vectors with 200 held-out
- * queries offset by 0.4 / 0.8 (recall@10 against exact float cosine, levels 0–4): `mean` 0.919 /
- * 0.670, 0.941 / 0.740, 0.972 / 0.859, 0.985 / 0.926, 0.986 / 0.969; `loose` needs level 2 for 0.8
- * (0.901, 0.924, 0.966); `tight` passes at level 0 and `uniform` needs level 6 anyway. Level 4 is
- * the first that holds both offsets on every shape; at 100k it costs about 4.0–4.4 ms p50 against
- * 2.4–2.8 ms at level 0 (bench/README.md, width 5 against width 1), and only until `minQueries`
- * queries were measured: after that the queries themselves set the width.
- */
-export const unseenFloor = 4;
-const k = 10;
 /** The sample vector itself plus its 10 nearest others. */
 const truthK = k + 1;
 /** A check is due after this share of change since the last (and at least `minChanges`). */
@@ -128,14 +70,8 @@ export class RecallCheck {
   #disposed = false;
   #sliceStartMs = 0;
   #rescanned = 0;
-  /** Reservoir of query embeddings searched (never saved). */
-  #queries: Float32Array[] = [];
-  #queriesSeen = 0;
-  #queriesChecked = 0;
-  /** The level the queries needed when last measured (saved), or -1 if never. */
-  #queryLevel = -1;
-  /** The remembered queries and their exact top 10, taken at the start of a run. */
-  #queryTruths: { query: Float32Array; truth: Set<number> }[] = [];
+  /** Queries the index was asked: in memory only, never in `toSections`. */
+  #queries = new QuerySample();
   report: RecallReport | null = null;
 
   #rand(): number {
@@ -150,25 +86,13 @@ export class RecallCheck {
   due(size: number): boolean {
     if (size === 0) return false;
     if (!this.report) return true;
-    const checkpoint = queryCheckpoints.find((c) => c > this.#queriesChecked);
-    if (checkpoint !== undefined && this.#queriesSeen >= checkpoint) return true;
+    if (this.#queries.due()) return true;
     return this.#changes >= Math.max(minChanges, changeShare * this.#checkedSize);
   }
 
   /** Remembers a query the index was asked (a copy, in memory only), for the next check. */
   noteQuery(query: Float32Array): void {
-    this.#queriesSeen++;
-    const slot =
-      this.#queries.length < queryCapacity
-        ? this.#queries.length
-        : Math.floor(this.#rand() * this.#queriesSeen);
-    if (slot < queryCapacity) this.#queries[slot] = query.slice();
-  }
-
-  /** The narrowest level a check may choose: what queries last needed, or a margin if never. */
-  #floor(measuringQueries: boolean): number {
-    if (measuringQueries) return 0;
-    return this.#queryLevel >= 0 ? this.#queryLevel : unseenFloor;
+    this.#queries.note(query, () => this.#rand());
   }
 
   added(label: number, replaced: boolean): void {
@@ -310,7 +234,12 @@ export class RecallCheck {
     }
     times.sort((a, b) => a - b);
     const searchMs = times.length ? times[Math.floor(times.length / 2)]! : 0;
-    const queries = await this.#measureQueries(target, level, pause);
+    const queries = await this.#queries.measure(
+      target,
+      level,
+      () => this.#yield(pause),
+      () => this.#disposed,
+    );
     return {
       level,
       recall: total ? found / total : 1,
@@ -318,32 +247,6 @@ export class RecallCheck {
       samples: times.length,
       queryRecall: queries,
     };
-  }
-
-  async #measureQueries(target: CheckTarget, level: number, pause: () => Promise<void>) {
-    if (this.#queryTruths.length === 0) return null;
-    let found = 0;
-    let total = 0;
-    for (const { query, truth } of this.#queryTruths) {
-      if (this.#disposed) break;
-      const hits = target.searchAt(query, k, level);
-      found += hits.filter((h) => truth.has(h.label)).length;
-      total += truth.size;
-      await this.#yield(pause);
-    }
-    return total ? found / total : 1;
-  }
-
-  /** Exact top 10 of each remembered query, by a full int8 scan (when there are enough). */
-  async #takeQueries(target: CheckTarget, pause: () => Promise<void>): Promise<void> {
-    this.#queryTruths = [];
-    if (this.#queries.length < minQueries) return;
-    for (const query of this.#queries.slice()) {
-      const top = new TopK(k);
-      target.scoreAll(query, top);
-      this.#queryTruths.push({ query, truth: new Set(top.labels.subarray(0, top.count)) });
-      await this.#yield(pause);
-    }
   }
 
   /** Runs the check; `pause` lets other work (searches, writes) in between samples. */
@@ -356,10 +259,9 @@ export class RecallCheck {
       this.#sync(s, target);
       await this.#yield(pause);
     }
-    const queriesSeen = this.#queriesSeen;
-    await this.#takeQueries(target, pause);
-    const measuringQueries = this.#queryTruths.length > 0;
-    const floor = Math.min(this.#floor(measuringQueries), exactLevel);
+    const queriesSeen = this.#queries.seen;
+    const measuringQueries = await this.#queries.take(target, () => this.#yield(pause));
+    const floor = Math.min(this.#queries.floor(measuringQueries), exactLevel);
     const tried: LevelRecall[] = [];
     const measureLevel = async (level: number) => {
       const result = await this.#measure(target, level, pause);
@@ -392,11 +294,7 @@ export class RecallCheck {
     else while (!chosen.ok && level < exactLevel) chosen = await passes(++level);
     const passed = chosen.level;
     if (chosen.level < floor) chosen = await passes(floor);
-    if (measuringQueries) {
-      this.#queryLevel = passed;
-      this.#queriesChecked = queriesSeen;
-    }
-    this.#queryTruths = [];
+    this.#queries.finish(measuringQueries, passed, queriesSeen);
     const size = target.size;
     const pool = poolFor(searchLevels[chosen.level]!, k);
     this.#trimLog();
@@ -415,7 +313,7 @@ export class RecallCheck {
       rescanned: this.#rescanned,
       tried,
       queryRecall: chosen.queryRecall,
-      querySamples: measuringQueries ? this.#queries.length : 0,
+      querySamples: measuringQueries ? this.#queries.count : 0,
       floor,
     };
     return this.report;
@@ -437,7 +335,7 @@ export class RecallCheck {
         random: this.#random,
         changes: this.#changes,
         checkedSize: this.#checkedSize,
-        queryLevel: this.#queryLevel,
+        queryLevel: this.#queries.level,
         report: this.report,
       },
       sections: {
@@ -478,7 +376,7 @@ export class RecallCheck {
     check.#random = saved.random ?? check.#random;
     check.#changes = saved.changes ?? 0;
     check.#checkedSize = saved.checkedSize ?? 0;
-    check.#queryLevel = saved.queryLevel ?? -1;
+    check.#queries = new QuerySample(saved.queryLevel ?? -1);
     check.report = saved.report ?? null;
     return check;
   }

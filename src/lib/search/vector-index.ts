@@ -2,7 +2,7 @@
 // Vectors are L2-normalized, so cosine similarity is a dot product; ids are the chunks' numeric
 // labels (ChunkRecord.label). Operations are synchronous once the index exists: the memory worker
 // calls them between embedding batches, and a search must never wait on a promise chain.
-import type { RecallReport } from './recall-check';
+import type { RecallReport } from './recall-report';
 
 export interface VectorHit {
   label: number;

@@ -5,7 +5,7 @@
 // its own recall after a build, after a restore and after every 10 % of change, in the background
 // (recall-check.ts); the store also knows which note each vector belongs to, for filters.
 import type { VectorIndex } from './vector-index';
-import type { RecallReport } from './recall-check';
+import type { RecallReport } from './recall-report';
 import { LabelNotes, noteOfChunk } from './label-notes';
 import { indexFactories, defaultIndexKind, type IndexKind } from './index-registry';
 import { dequantizeInt8 } from './quantize';

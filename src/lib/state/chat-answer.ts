@@ -1,7 +1,7 @@
 // Writing one answer: route the user's message (task, then model), load the model, stream the
 // answer and record how it ended. Every outcome lands on the assistant message itself: done
 // (with stats), stopped (with what was shown) or error (with a message the user can act on).
-import type { ConversationRecord, MessageRecord, VersionFields } from '../db/db';
+import type { ConversationRecord, MessageRecord, VersionFields } from '../db/chat-records';
 import {
   saveMessage,
   saveNewVersion,

@@ -1,7 +1,7 @@
 // The open conversation: its messages, sending, streaming, stop, regenerate and edit. One answer
 // streams at a time. Each answer is routed (task -> model), the model is loaded on demand through
 // the models manager, and the answer is saved while it streams so a reload keeps what was shown.
-import type { ConversationRecord, MessageRecord } from '../db/db';
+import type { ConversationRecord, MessageRecord } from '../db/chat-records';
 import {
   buildConversation,
   buildMessage,

@@ -14,38 +14,23 @@ import {
   renameNote,
   saveContent,
   setTags,
-  trashNote,
-  type ConflictCopy,
   type SaveOptions,
   type SaveOutcome,
 } from '../vault/notes';
 import { onVaultChange, type VaultChange } from '../vault/changes';
-import { recoverDrafts, type Recovery } from '../vault/draft-recovery';
-import { retitledCopy } from '../vault/conflict-copy';
-import { readFrontmatter, setFrontmatterFields } from '../vault/frontmatter';
-import { DraftWriter, migrateLegacyDrafts } from '../storage/drafts';
-import { holdTabLock, isTabAlive, tabId } from '../storage/tab-lock';
-import {
-  NotFoundError,
-  StorageFullError,
-  errorMessage,
-  isConnectionClosed,
-  isRefusedWrite,
-} from '../errors';
+import type { Recovery } from '../vault/draft-recovery';
+import { setFrontmatterFields } from '../vault/frontmatter';
+import { DraftWriter } from '../storage/drafts';
+import { holdTabLock, tabId } from '../storage/tab-lock';
+import { NotFoundError, StorageFullError, errorMessage, isRefusedWrite } from '../errors';
+import { settleConflict, type Conflict, type Keep } from './editor-conflicts';
 import { reportConflict, reportRecovery, reportPersistence } from './editor-notices';
+import { recoverOnOpen } from './note-opening';
 import { storageStatus } from './storage.svelte';
 import { toasts } from './toasts.svelte';
 import { vaultLoss } from './vault-loss.svelte';
 
 export type SaveStatus = 'loading' | 'missing' | 'saved' | 'pending' | 'saving' | 'error';
-/** How the user settles a conflict: which text stays (both: the note and its copy). */
-export type Keep = 'mine' | 'theirs' | 'both';
-/**
- * A conflict as this editor shows it. Usually this tab's save put its text (`mine`) in the note and
- * the other text in the copy; with `mineInCopy`, another tab saved over the text this tab had saved,
- * which is now the copy, and the editor follows the note (`theirs`).
- */
-export type Conflict = ConflictCopy & { mineInCopy?: boolean };
 
 const saveDelayMs = 400;
 
@@ -126,29 +111,7 @@ export class EditorSession {
   }
 
   async #load(): Promise<void> {
-    try {
-      await migrateLegacyDrafts();
-    } catch (error) {
-      toasts.error(`Couldn't move older unsaved drafts into storage: ${errorMessage(error)}`);
-    }
-    const recover = () =>
-      recoverDrafts(
-        this.id,
-        async (draft) => draft.tabId === tabId || !(await isTabAlive(draft.tabId)),
-      );
-    // Opening a note just after the disk filled met a connection the browser had closed (it
-    // closes them again at each refused write): "Couldn't open this note", although a later read
-    // opens it.
-    let recovery: Recovery;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        recovery = await recover();
-        break;
-      } catch (error) {
-        if (!isConnectionClosed(error) || attempt === 4) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
-      }
-    }
+    const recovery = await recoverOnOpen(this.id);
     if (this.#closed) return;
     this.#adopt(recovery);
     this.#stopObserving = observeNote(this.id, (meta) => void this.#onExternalChange(meta?.hash));
@@ -275,75 +238,9 @@ export class EditorSession {
     }
   }
 
-  /**
-   * Settles a conflict. Keeping the note's text trashes the copy; keeping the copy's text puts it
-   * in the note and the editor's text (as it is now, with anything typed since) in the copy, which
-   * goes to the trash only once both are saved; `both` keeps both notes.
-   */
-  async settle(conflict: Conflict, keep: Keep): Promise<void> {
-    if (keep === 'both') {
-      this.#forget(conflict);
-      return;
-    }
-    if (keep === (conflict.mineInCopy ? 'mine' : 'theirs')) {
-      await this.#takeCopy(conflict);
-      return;
-    }
-    this.#forget(conflict);
-    await this.#trashCopy(conflict);
-  }
-
-  async #takeCopy(conflict: Conflict): Promise<void> {
-    const copy = await getNote(conflict.id);
-    if (!copy) {
-      this.#forget(conflict);
-      toasts.error(`“${conflict.title}” no longer exists, so the note was left as it is.`);
-      return;
-    }
-    if (copy.updatedAt !== copy.createdAt) {
-      toasts.error(
-        `“${copy.title}” was changed after the conflict, so nothing was swapped: copy what you ` +
-          'need from one into the other.',
-      );
-      return;
-    }
-    const current = this.content;
-    const incoming = conflict.mineInCopy ? conflict.mine : conflict.theirs;
-    this.edit(incoming);
-    await this.flush();
-    // Not saved: the editor shows why, and the copy stays as it is.
-    if (this.status === 'error') return;
-    try {
-      if (current !== incoming)
-        await saveContent(
-          copy.id,
-          retitledCopy(current, copy.title, () => readFrontmatter(current)['kind']),
-          copy.hash,
-        );
-    } catch (error) {
-      // The text it replaced must not live only in memory: back into the note (and its draft).
-      this.edit(current);
-      toasts.error(
-        `Couldn't keep your text in “${copy.title}”, so nothing was swapped: ${errorMessage(error)}`,
-      );
-      return;
-    }
-    this.#forget(conflict);
-    const swapped = conflict.mineInCopy
-      ? 'Put your text back in the note'
-      : 'Put the other version in the note';
-    await this.#trashCopy(conflict);
-    toasts.show(`${swapped}; the text it replaced is in the trash as “${copy.title}”.`, {
-      action: { label: 'Undo', run: () => this.edit(current) },
-    });
-  }
-
-  async #trashCopy(conflict: Conflict): Promise<void> {
-    try {
-      await trashNote(conflict.id);
-    } catch (error) {
-      toasts.error(`Couldn't move “${conflict.title}” to the trash: ${errorMessage(error)}`);
-    }
+  /** Settles a conflict (editor-conflicts.ts says how each choice goes). */
+  settle(conflict: Conflict, keep: Keep): Promise<void> {
+    return settleConflict(this, conflict, keep, (c) => this.#forget(c));
   }
 
   #forget(conflict: Conflict): void {
