@@ -7,7 +7,7 @@
  * - bodies         each note's exact file text, keyed by note id (kept apart so lists stay light).
  * - meta           small key/value records: the keyword-index snapshot, settings, storage status.
  * Ready for the next features (empty until they land):
- * - conversations  chat threads; messages: one row per chat message.
+ * - conversations  chat threads; messages: one row per chat message (their rows: chat-records.ts).
  * - memories       facts the assistant keeps across chats, which the user can see, edit and forget
  *                  (see version 5).
  * - chunks         pieces of notes for semantic search; vectors: one embedding per chunk and model.

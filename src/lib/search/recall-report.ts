@@ -27,8 +27,8 @@ export interface RecallReport extends LevelRecall {
   tried: LevelRecall[];
   /** Recall@10 of the remembered queries at the chosen level (null: too few to measure yet). */
   queryRecall: number | null;
-  /** Remembered queries measured (0 below `minQueries`). */
+  /** Remembered queries measured (0 below `minQueries`, recall-queries.ts). */
   querySamples: number;
-  /** The narrowest level this check allowed: what queries last needed, or `unseenFloor`. */
+  /** The narrowest level this check allowed: what queries last needed, or `unseenFloor` (recall-queries.ts). */
   floor: number;
 }
