@@ -278,9 +278,12 @@ describe('ZipBlobWriter', () => {
   it('writes notes and binary attachments that any zip reader, and ours, reads back exactly', async () => {
     const writer = new ZipBlobWriter();
     const png = noise(70_000, 7);
-    writer.add('notes/日本語.md', utf8('# 見出し\r\n'), { compress: true, modifiedAt: 0 });
-    writer.add('assets/My photo.png', png, { compress: false, modifiedAt: Date.UTC(2024, 1, 2) });
-    writer.add('empty.txt', new Uint8Array(), { compress: true });
+    await writer.add('notes/日本語.md', utf8('# 見出し\r\n'), { compress: true, modifiedAt: 0 });
+    await writer.add('assets/My photo.png', png, {
+      compress: false,
+      modifiedAt: Date.UTC(2024, 1, 2),
+    });
+    await writer.add('empty.txt', new Uint8Array(), { compress: true });
     const blob = writer.finish();
     expect(blob.type).toBe('application/zip');
     const bytes = new Uint8Array(await blob.arrayBuffer());

@@ -90,7 +90,7 @@ export async function writeBundle(
   const entries: BundleManifest['entries'] = [];
   const add = async (path: string, bytes: Uint8Array, compress: boolean, modifiedAt?: number) => {
     options.signal?.throwIfAborted();
-    zip.add(path, bytes, { compress, modifiedAt });
+    await zip.add(path, bytes, { compress, modifiedAt });
     entries.push({ path, bytes: bytes.length, sha256: await sha256Bytes(bytes) });
     options.onProgress?.(entries.length);
   };
@@ -175,7 +175,7 @@ export async function writeBundle(
     counts,
     entries,
   };
-  zip.add(manifestPath, encoder.encode(`${JSON.stringify(manifest, null, 2)}\n`), {
+  await zip.add(manifestPath, encoder.encode(`${JSON.stringify(manifest, null, 2)}\n`), {
     compress: true,
   });
   return { blob: zip.finish(), manifest };

@@ -13,9 +13,9 @@ export async function exportVaultZip(): Promise<Blob> {
   const encoder = new TextEncoder();
   const zip = new ZipBlobWriter();
   const manifest = `${JSON.stringify(buildManifest(notes.length, attachments.length), null, 2)}\n`;
-  zip.add(manifestName, encoder.encode(manifest), { compress: true });
+  await zip.add(manifestName, encoder.encode(manifest), { compress: true });
   for (const note of notes) {
-    zip.add(note.path, encoder.encode(note.content), {
+    await zip.add(note.path, encoder.encode(note.content), {
       modifiedAt: note.updatedAt,
       compress: true,
     });
@@ -24,7 +24,7 @@ export async function exportVaultZip(): Promise<Blob> {
     const blob = await readAttachmentBlob(attachment.id);
     // A record without bytes cannot be exported faithfully: say so rather than write an empty file.
     if (!blob) throw new Error(`The bytes of “${attachment.path}” are missing from storage.`);
-    zip.add(attachment.path, new Uint8Array(await blob.arrayBuffer()), {
+    await zip.add(attachment.path, new Uint8Array(await blob.arrayBuffer()), {
       modifiedAt: attachment.updatedAt,
       compress: isCompressible(attachment.mime),
     });

@@ -1,13 +1,13 @@
-// Zip archives out, written here byte by byte (fflate only deflates): each entry goes out as soon
-// as it is added and the output is gathered into a Blob as it grows, so an export of a vault with
-// hundreds of MB of attachments never holds the whole archive (or every attachment) in memory. A
-// large stored file (a model's, from Cache Storage) joins the output as the Blob it is: read once
-// a slice at a time for its CRC-32, never copied.
+// Zip archives out, written here byte by byte (deflate-raw.ts compresses): each entry goes out as
+// soon as it is added and the output is gathered into a Blob as it grows, so an export of a vault
+// with hundreds of MB of attachments never holds the whole archive (or every attachment) in
+// memory. A large stored file (a model's, from Cache Storage) joins the output as the Blob it is:
+// read once a slice at a time for its CRC-32, never copied.
 // Zip64 records are written when an archive needs them (more than 65,534 entries, sizes or
 // offsets from 4 GiB up): fflate's writer has none, and wrapped its counts and offsets silently.
 // Layout: PKWARE APPNOTE.TXT 6.3, sections 4.3.7 to 4.3.16 and 4.5.3.
-import { deflateSync } from 'fflate';
 import { crc32 } from './crc32';
+import { deflateRaw } from './deflate-raw';
 
 /** Output gathered before it is folded into the Blob (which the browser may keep on disk). */
 const foldBytes = 16 * 1024 * 1024;
@@ -83,8 +83,10 @@ export class ZipBlobWriter {
     this.#force = options.forceZip64 ?? false;
   }
 
-  add(path: string, bytes: Uint8Array, options: ZipAddOptions): void {
-    const data = options.compress ? deflateSync(bytes, { level: 6 }) : bytes;
+  /** Adds an entry; await each call before the next (entries go out in the order they end). */
+  async add(path: string, bytes: Uint8Array, options: ZipAddOptions): Promise<void> {
+    if (this.#finished) throw new Error('The zip is finished; nothing more can be added.');
+    const data = options.compress ? await deflateRaw(bytes) : bytes;
     const entry = this.#entry(path, options, crc32(bytes), bytes.length, data.length);
     this.#emit(this.#localHeader(entry));
     this.#emit(data as Uint8Array<ArrayBuffer>);
