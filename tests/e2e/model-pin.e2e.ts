@@ -244,6 +244,12 @@ test('a model recorded before pinning is hashed on its first load, then checked 
   await expect(row.getByTestId('model-hashes')).toHaveText(
     'SHA-256 of its files is recorded on its next load',
   );
+  // Without hashes a backup cannot carry it, and Settings says so rather than offering nothing.
+  const leftOut = page.getByTestId('backup-models-left-out');
+  await page.goto('/settings');
+  await expect(leftOut).toContainText('1 model is left out of the backup');
+  await expect(page.getByTestId('backup-include-models')).toHaveCount(0);
+  await models.open();
 
   await row.getByRole('button', { name: 'Load', exact: true }).click();
   await expect(row.getByTestId('model-loaded')).toHaveText('Loaded', { timeout: patient(60_000) });
@@ -252,5 +258,8 @@ test('a model recorded before pinning is hashed on its first load, then checked 
   );
   const [pinned] = await readAll<StoredModel>(page, 'models');
   expect(pinned?.pin?.how).toBe('first-load');
+  await page.goto('/settings');
+  await expect(page.getByTestId('backup-include-models')).toBeVisible();
+  await expect(leftOut).toHaveCount(0);
   expect(new Map(pinned?.pin?.files.map((f) => [f.path, f.sha256])).get(ONNX)).toBe(sha256Of(ONNX));
 });
