@@ -45,6 +45,7 @@ async function workers(): Promise<EngineWorkers> {
 
 class Models {
   #installed = $state.raw<InstalledModel[]>([]);
+  #listed = $state(false);
   #loaded = $state.raw<InstalledModel | null>(null);
   /** What the engine reported for the model in `#loaded` (read only while one is loaded). */
   #loadedThreads = $state<number | null>(null);
@@ -80,9 +81,21 @@ class Models {
   get installed(): InstalledModel[] {
     if (!this.#watching) {
       this.#watching = true;
-      observeInstalledModels((rows) => (this.#installed = rows));
+      observeInstalledModels((rows) => {
+        this.#installed = rows;
+        this.#listed = true;
+      });
     }
     return this.#installed;
+  }
+
+  /**
+   * False until the stored list was read once: before that, an empty `installed` means "not read
+   * yet", and saying "No models yet" then misleads (a user, and a test, once took it for real).
+   */
+  get listed(): boolean {
+    void this.installed;
+    return this.#listed;
   }
   /** Installed models that can answer (embedding models serve semantic memory instead). */
   get chatModels(): InstalledModel[] {
