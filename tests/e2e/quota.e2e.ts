@@ -254,7 +254,8 @@ test('a full disk fails a note save with Retry; the typed text stays and saves o
     const list = page.getByRole('navigation', { name: 'Notes' });
     await list.getByRole('link', { name: /^Kept safe/ }).click();
     const kept = notes.leaveDialog.getByText('A backup is kept in this browser');
-    const onlyHere = notes.leaveDialog.getByText(/exists only in this tab/);
+    // A regex is matched against the raw text, line breaks of the markup included.
+    const onlyHere = notes.leaveDialog.getByText(/exists only in this\s+tab/);
     // Or the note itself is gone, when Chromium discarded the database: then the dialog offers
     // to save the text as a new note, and the loss notice says what happened.
     const noteGone = notes.leaveDialog.getByText('Save it as a new note now');
