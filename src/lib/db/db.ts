@@ -56,6 +56,7 @@
  */
 import Dexie, { type EntityTable } from 'dexie';
 import { DB_NAME } from './db-name';
+import { reopenAfterAbortedOpen } from './reopen-after-abort';
 import type { Note, NoteBody } from '../types';
 import type { GenerationStats, InstalledModel, Task } from '../llm/types';
 import type { AnswerContext, ChatGrounding } from '../assistant/grounding-types';
@@ -412,6 +413,9 @@ let shared: HearthDb | undefined;
 
 /** The app-wide database handle (one per window or worker). */
 export function getDb(): HearthDb {
-  shared ??= new HearthDb();
+  if (!shared) {
+    shared = new HearthDb();
+    reopenAfterAbortedOpen(shared);
+  }
   return shared;
 }
