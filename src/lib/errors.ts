@@ -52,8 +52,11 @@ export function isQuotaError(error: unknown): boolean {
  */
 export function isRefusedWrite(error: unknown): boolean {
   if (isQuotaError(error)) return true;
-  const e = error as { name?: string; failures?: unknown } | null;
+  const e = error as { name?: string; failures?: unknown; inner?: unknown } | null;
   if (e?.name === 'AbortError' || e?.name === 'UnknownError') return true;
+  // The same abort met by Dexie's open (the browser closes every connection at a refused write):
+  // Dexie then answers each call with it, inside a DatabaseClosedError, until it opens again.
+  if (e?.name === 'DatabaseClosedError') return e.inner != null && isRefusedWrite(e.inner);
   if (e?.name !== 'BulkError' && e?.name !== 'ModifyError') return false;
   // A unique-path clash is a BulkError too; it is not a full disk.
   const failures = Array.isArray(e.failures) ? (e.failures as unknown[]) : [];

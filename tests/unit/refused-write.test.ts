@@ -17,6 +17,8 @@ describe('isRefusedWrite', () => {
     expect(isRefusedWrite(named('QuotaExceededError'))).toBe(true);
     expect(isRefusedWrite(named('AbortError'))).toBe(true);
     expect(isRefusedWrite(named('UnknownError'))).toBe(true);
+    const abortedOpen = named('AbortError', { message: 'The connection was closed.' });
+    expect(isRefusedWrite(named('DatabaseClosedError', { inner: abortedOpen }))).toBe(true);
     expect(isRefusedWrite(new Error('Failed to write blobs (IOError)'))).toBe(true);
     const aborts = [named('UnknownError'), named('AbortError'), named('AbortError')];
     expect(isRefusedWrite(named('BulkError', { failures: aborts }))).toBe(true);
@@ -29,6 +31,7 @@ describe('isRefusedWrite', () => {
     const mixed = [named('AbortError'), named('ConstraintError')];
     expect(isRefusedWrite(named('BulkError', { failures: mixed }))).toBe(false);
     expect(isRefusedWrite(named('DataError'))).toBe(false);
+    expect(isRefusedWrite(named('DatabaseClosedError'))).toBe(false);
     expect(isRefusedWrite(null)).toBe(false);
   });
 

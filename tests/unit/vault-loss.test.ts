@@ -1,5 +1,6 @@
 // A vault the browser discarded is reported in every tab, even when the full disk that made the
 // browser discard it also refused the record of the loss; and a Dismiss in one tab holds in all.
+// The tab it happens under finds it by itself, even when nothing else reads the database after.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 const disk = vi.hoisted(() => {
@@ -23,7 +24,15 @@ const disk = vi.hoisted(() => {
   return state;
 });
 
+// The real reads, which a test can make fail once.
+vi.mock('../../src/lib/db/vault-identity', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/lib/db/vault-identity')>();
+  return { ...real, readVaultId: vi.fn(real.readVaultId) };
+});
+
+import { forceCloseDatabase } from 'fake-indexeddb';
 import { getDb } from '../../src/lib/db/db';
+import { readVaultId } from '../../src/lib/db/vault-identity';
 import { VaultLoss } from '../../src/lib/state/vault-loss.svelte';
 
 const seenKey = 'hearth:vault-seen';
@@ -43,6 +52,19 @@ async function knownVaultThenDiscarded(notes: number): Promise<VaultLoss> {
   // A discarded database comes back without its id, as a new one.
   await getDb().settings.delete('vault-id');
   return new VaultLoss();
+}
+
+/**
+ * What Chromium does to a database it judges corrupt: closes the page's connection with a 'close'
+ * event (no versionchange) and deletes it.
+ */
+async function browserDiscards(): Promise<void> {
+  forceCloseDatabase(getDb().backendDB() as unknown as Parameters<typeof forceCloseDatabase>[0]);
+  await new Promise<void>((resolve, reject) => {
+    const request = indexedDB.deleteDatabase('hearth');
+    request.onsuccess = () => resolve();
+    request.onerror = () => reject(request.error ?? new Error('delete failed'));
+  });
 }
 
 beforeEach(async () => {
@@ -94,5 +116,28 @@ describe('vault loss', () => {
     await finder.recordCount(0);
     expect(disk.stored.has(lostKey)).toBe(false);
     expect(new VaultLoss().lost).toBeNull();
+  });
+
+  it('a discard is found from the closed connection alone, with nothing else reading after', async () => {
+    const tab = new VaultLoss();
+    await tab.check();
+    await tab.recordCount(4);
+    await browserDiscards();
+    await vi.waitFor(() => expect(tab.lost).toMatchObject({ notes: 4 }), { timeout: 5_000 });
+    expect(tab.discardedHere).toBe(true);
+    expect(new VaultLoss().lost).toMatchObject({ notes: 4 });
+  });
+
+  it('a recheck that could not read the database looks again', async () => {
+    const tab = new VaultLoss();
+    await tab.check();
+    await tab.recordCount(2);
+    // The read made as the browser closes the connection fails; the database comes back new.
+    vi.mocked(readVaultId).mockRejectedValueOnce(new Error('The connection was closed.'));
+    await getDb().settings.delete('vault-id');
+    expect(await tab.recheck()).toBe(false);
+    expect(tab.lost).toBeNull();
+    await vi.waitFor(() => expect(tab.lost).toMatchObject({ notes: 2 }), { timeout: 10_000 });
+    expect(tab.discardedHere).toBe(true);
   });
 });

@@ -56,6 +56,7 @@
  */
 import Dexie, { type EntityTable } from 'dexie';
 import { DB_NAME } from './db-name';
+import { reopenAfterAbortedOpen } from './reopen-after-abort';
 import type { Note, NoteBody } from '../types';
 import type { InstalledModel } from '../llm/types';
 import type { ConversationRecord, MessageRecord } from './chat-records';
@@ -338,6 +339,9 @@ let shared: HearthDb | undefined;
 
 /** The app-wide database handle (one per window or worker). */
 export function getDb(): HearthDb {
-  shared ??= new HearthDb();
+  if (!shared) {
+    shared = new HearthDb();
+    reopenAfterAbortedOpen(shared);
+  }
   return shared;
 }

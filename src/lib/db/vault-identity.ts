@@ -21,3 +21,16 @@ export async function readVaultId(): Promise<string | null> {
   const row = await getDb().settings.get(key);
   return typeof row?.value === 'string' ? row.value : null;
 }
+
+/**
+ * Calls `listener` `afterMs` after each time this page's connection is closed under it: by the
+ * browser when it discards a database it judges corrupt (no versionchange, just a 'close') or at
+ * a write a full disk refused, or for another tab's delete or upgrade. The next read reopens it
+ * (Dexie fires the event before it allows that, so never call back at once).
+ */
+export function onDatabaseClosed(listener: () => void, afterMs: number): () => void {
+  const db = getDb();
+  const later = () => void setTimeout(listener, afterMs);
+  db.on('close', later);
+  return () => db.on.close.unsubscribe(later);
+}
