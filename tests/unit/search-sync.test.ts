@@ -1,9 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  IndexKeeper,
-  snapshotFormatVersion,
-  type IndexStatus,
-} from '../../src/lib/search/index-keeper';
+import { IndexKeeper } from '../../src/lib/search/index-keeper';
+import type { IndexStatus } from '../../src/lib/search/keeper-status';
+import { snapshotFormatVersion } from '../../src/lib/search/keyword-snapshot';
 import { createNote, restoreNote, saveContent, trashNote, wipeVault } from '../fixtures/notes';
 import {
   loadSearchSnapshot,

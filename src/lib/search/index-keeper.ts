@@ -18,13 +18,9 @@ import {
   compareIds,
   restoreKeywordIndex,
   saveKeywordSnapshot,
-  snapshotFormatVersion,
   type RestoreCheck,
 } from './keyword-snapshot';
 import type { IndexKeeperEvents, IndexStatus } from './keeper-status';
-
-export { snapshotFormatVersion };
-export type { IndexKeeperEvents, IndexStatus };
 
 /** Notes read from IndexedDB at a time; the next batch is read while this one is indexed. */
 const readBatchSize = 48;

@@ -1,6 +1,7 @@
 // The search worker's handler map: keyword search with snippets, index status, folders, rebuild.
 import type { SearchFilters, SearchHit } from '../types';
-import { IndexKeeper, type IndexStatus } from './index-keeper';
+import { IndexKeeper } from './index-keeper';
+import type { IndexStatus } from './keeper-status';
 import { buildSnippet } from './snippet';
 import { BodyCache, type BodyCacheStatus } from './body-cache';
 import { RestoreScan } from './restore-scan';
