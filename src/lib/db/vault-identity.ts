@@ -28,9 +28,6 @@ export async function readVaultId(): Promise<string | null> {
  * a write a full disk refused, or for another tab's delete or upgrade. The next read reopens it
  * (Dexie fires the event before it allows that, so never call back at once).
  */
-export function onDatabaseClosed(listener: () => void, afterMs: number): () => void {
-  const db = getDb();
-  const later = () => void setTimeout(listener, afterMs);
-  db.on('close', later);
-  return () => db.on.close.unsubscribe(later);
+export function onDatabaseClosed(listener: () => void, afterMs: number): void {
+  getDb().on('close', () => void setTimeout(listener, afterMs));
 }

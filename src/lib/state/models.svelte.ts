@@ -78,14 +78,18 @@ class Models {
       }),
   });
 
+  /** The stored list is read (and followed) from the first time anyone asks for it. */
+  #watch(): void {
+    if (this.#watching) return;
+    this.#watching = true;
+    observeInstalledModels((rows) => {
+      this.#installed = rows;
+      this.#listed = true;
+    });
+  }
+
   get installed(): InstalledModel[] {
-    if (!this.#watching) {
-      this.#watching = true;
-      observeInstalledModels((rows) => {
-        this.#installed = rows;
-        this.#listed = true;
-      });
-    }
+    this.#watch();
     return this.#installed;
   }
 
@@ -94,7 +98,7 @@ class Models {
    * yet", and saying "No models yet" then misleads (a user, and a test, once took it for real).
    */
   get listed(): boolean {
-    void this.installed;
+    this.#watch();
     return this.#listed;
   }
   /** Installed models that can answer (embedding models serve semantic memory instead). */
