@@ -30,6 +30,7 @@ function answer(ids: string[], over: Partial<SearchResponse> = {}): SearchRespon
     indexedCount: 10,
     noteCount: 10,
     restoring: false,
+    checking: false,
     superseded: false,
     phases: { rankMs: 0, readMs: 0, snippetMs: 0 },
     ...over,
@@ -170,11 +171,16 @@ describe('SearchManager', () => {
     // An older run of the query in the box is still its answer: it ends the wait.
     expect(manager).toMatchObject({
       pending: false,
-      coverage: { indexedCount: 4, noteCount: 10, restoring: false },
+      coverage: { indexedCount: 4, noteCount: 10, restoring: false, checking: false },
     });
     await respond('canvas', answer(['a', 'b'], { indexedCount: 10 }));
     expect(shown(manager)).toEqual(['a', 'b']);
-    expect(manager.coverage).toEqual({ indexedCount: 10, noteCount: 10, restoring: false });
+    expect(manager.coverage).toEqual({
+      indexedCount: 10,
+      noteCount: 10,
+      restoring: false,
+      checking: false,
+    });
 
     // The other way round: the newer run answers first, the older one is dropped.
     void manager.run();

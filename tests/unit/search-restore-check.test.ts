@@ -124,9 +124,8 @@ describe('keyword index restore check', () => {
     await deleteNotes([deleted]);
     await restoreNote(back);
     const keeper = startKeeper();
-    await keeper.ready;
-    expect(keeper.status.restoreCheck).toBe('counts');
     await keeper.settled();
+    expect(keeper.status.restoreCheck).toBe('counts');
     expect(keeper.status.reindexedOnStart).toBe(2);
     expect(find(keeper, 'lanterns')).toEqual([kept, back].sort());
   });

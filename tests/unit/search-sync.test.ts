@@ -367,6 +367,45 @@ describe('search handlers', () => {
     }
   });
 
+  it('answer from the restored index while it checks for changes made meanwhile, saying so', async () => {
+    await storeNotes(20, (i) => `Body ${i} about ${i % 2 === 0 ? 'walruses' : 'otters'}.`);
+    const first = startKeeper();
+    await first.settled();
+    await first.dispose();
+    // Edited with no index listening: only the check after the restore can find it.
+    await saveContent('bulk-0004', 'Now about narwhals.');
+    const hooks = globalThis as { __hearthHoldCheck?: Promise<void> };
+    let release = () => {};
+    hooks.__hearthHoldCheck = new Promise<void>((resolve) => (release = resolve));
+    try {
+      const handlers = createSearchHandlers(emit);
+      await expect.poll(() => handlers.status().ready).toBe(true);
+      expect(handlers.status()).toMatchObject({ checking: true, restoredFromSnapshot: true });
+      // The index as saved: the old text still matches, the new one not yet, and it says so.
+      expect(await handlers.search({ query: 'walruses' })).toMatchObject({
+        restoring: false,
+        checking: true,
+        total: 10,
+      });
+      expect(await handlers.search({ query: 'narwhals' })).toMatchObject({
+        checking: true,
+        total: 0,
+      });
+      release();
+      await expect.poll(() => handlers.status().checking).toBe(false);
+      await expect.poll(async () => (await handlers.search({ query: 'narwhals' })).total).toBe(1);
+      expect(await handlers.search({ query: 'walruses' })).toMatchObject({
+        checking: false,
+        total: 9,
+      });
+      expect(handlers.status()).toMatchObject({ restoreCheck: 'counts', reindexedOnStart: 1 });
+      expect(handlers.status().checkedMs).toBeGreaterThanOrEqual(handlers.status().restoreMs);
+    } finally {
+      release();
+      delete hooks.__hearthHoldCheck;
+    }
+  });
+
   it('list the folders that hold notes, with their ancestors', async () => {
     await storeNotes(1, () => 'x');
     await getDb().notes.update('bulk-0000', { path: 'en/Plugins/Core/Canvas.md' });

@@ -15,9 +15,12 @@ import * as source from '../db/search-source';
 import { TimeSlicer } from './time-slice';
 import { Watermark } from './watermark';
 import {
+  checkRestoredIndex,
   compareIds,
-  restoreKeywordIndex,
+  openKeywordIndex,
   saveKeywordSnapshot,
+  type CheckedIndex,
+  type OpenedIndex,
   type RestoreCheck,
 } from './keyword-snapshot';
 import type { IndexKeeperEvents, IndexStatus } from './keeper-status';
@@ -42,15 +45,20 @@ export class SearchUnavailableError extends HearthError {
   override name = 'SearchUnavailableError';
 }
 
-/** Set only by tests (before the worker's code runs), to search while a restore is held. */
-const testHold = () => (globalThis as { __hearthHoldRestore?: Promise<void> }).__hearthHoldRestore;
+/** Set only by tests (before the worker's code runs), to search while a restore or check is held. */
+const testHold = (step: 'Restore' | 'Check') =>
+  (globalThis as { [hold: `__hearthHold${string}`]: Promise<void> | undefined })[
+    `__hearthHold${step}`
+  ];
 
 export class IndexKeeper {
   index = KeywordIndex.create();
   #base = {
     ready: false,
+    checking: false,
     restoredFromSnapshot: false,
     restoreMs: 0,
+    checkedMs: 0,
     restorePhases: { readMs: 0, openMs: 0, reconcileMs: 0 },
     snapshotBytes: 0,
     persistPending: false,
@@ -83,8 +91,11 @@ export class IndexKeeper {
   readonly ready: Promise<void>;
   /** Settles once a restored index has read all its postings parts (or was rebuilt). */
   #partsRead: Promise<void> = Promise.resolve();
-  /** Settles once a restore trusted on counts has also compared the notes' ids. */
-  #verified: Promise<void> = Promise.resolve();
+  /**
+   * Settles once a restored index has been checked for changes made while no index was
+   * listening and, after a check trusted on counts, has also compared the notes' ids.
+   */
+  #checked: Promise<void> = Promise.resolve();
   /** Set by a restore trusted on counts: what the comparison by ids after it must not repeat. */
   #toVerify: { watermark: Watermark; queued: Set<string> } | undefined;
   loadError: SearchUnavailableError | undefined;
@@ -94,13 +105,12 @@ export class IndexKeeper {
     this.#unsubscribe = onVaultChange((change) => this.#onChange(change));
     const startedMs = performance.now();
     this.ready = this.#load().then(
-      () => {
+      (opened) => {
         this.#base.ready = true;
         this.#base.restoreMs = performance.now() - startedMs;
         this.#emitStatus();
-        this.#kick();
+        this.#checked = this.#check(opened, startedMs);
         this.#partsRead = this.#readParts();
-        this.#verified = this.#verify();
       },
       (error: unknown) => {
         this.loadError = new SearchUnavailableError(
@@ -133,7 +143,7 @@ export class IndexKeeper {
   async settled(): Promise<void> {
     await this.ready;
     await this.#partsRead;
-    await this.#verified;
+    await this.#checked;
     while (this.#running) await this.#running;
   }
 
@@ -157,23 +167,68 @@ export class IndexKeeper {
     await this.settled();
   }
 
-  async #load(): Promise<void> {
-    await testHold();
-    const restored = await restoreKeywordIndex((message) => this.#events.error(message));
-    this.index = restored.index;
-    this.#watermark = restored.watermark;
-    this.#tagsVersion = restored.tagsVersion;
-    this.#deletedMark = restored.deletedMark;
-    this.#toVerify = restored.toVerify;
+  /**
+   * The index, searchable. A restored one is checked against the vault after this (`#check`),
+   * while searches are answered and say so; one started empty has nothing to answer from, so it
+   * learns which notes to index before it is called ready.
+   */
+  async #load(): Promise<OpenedIndex | undefined> {
+    await testHold('Restore');
+    const opened = await openKeywordIndex((message) => this.#events.error(message));
+    this.index = opened.index;
+    this.#watermark = opened.watermark;
+    this.#tagsVersion = opened.tagsVersion;
     Object.assign(this.#base, {
-      restoredFromSnapshot: restored.restoredFromSnapshot,
-      snapshotBytes: restored.snapshotBytes,
-      restoreCheck: restored.restoreCheck,
-      restorePhases: restored.phases,
-      reindexedOnStart: restored.stale.size,
+      restoredFromSnapshot: opened.restoredFromSnapshot,
+      snapshotBytes: opened.snapshotBytes,
+      restorePhases: { ...opened.phases, reconcileMs: 0 },
     });
-    for (const id of restored.stale) this.#pending.add(id);
-    if (restored.saveSoon) this.#schedulePersist();
+    if (opened.restoredFromSnapshot) {
+      this.#base.checking = true;
+      return opened;
+    }
+    this.#takeCheck(await checkRestoredIndex(opened));
+    return undefined;
+  }
+
+  /**
+   * Checks a restored index for what changed while no index was listening, then lets indexing
+   * start. Until then changes wait in `#pending`: the check reads the watermark the loop moves.
+   * A failed check (IndexedDB refused a read) is tried again; searches keep their answers.
+   */
+  async #check(opened: OpenedIndex | undefined, startedMs: number): Promise<void> {
+    if (opened) {
+      await testHold('Check');
+      for (;;) {
+        try {
+          this.#takeCheck(await checkRestoredIndex(opened));
+          break;
+        } catch (error) {
+          this.#events.error(
+            `The search index could not check for notes changed since the last start: ${errorMessage(error)}`,
+          );
+          await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
+          if (this.#disposed) return;
+        }
+      }
+      this.#base.checking = false;
+      this.#base.checkedMs = performance.now() - startedMs;
+      this.#emitStatus();
+    } else {
+      this.#base.checkedMs = this.#base.restoreMs;
+    }
+    this.#kick();
+    await this.#verify();
+  }
+
+  #takeCheck(checked: CheckedIndex): void {
+    this.#deletedMark = checked.deletedMark;
+    this.#toVerify = checked.toVerify;
+    this.#base.restoreCheck = checked.restoreCheck;
+    this.#base.restorePhases.reconcileMs = checked.reconcileMs;
+    this.#base.reindexedOnStart = checked.stale.size;
+    for (const id of checked.stale) this.#pending.add(id);
+    if (checked.saveSoon) this.#schedulePersist();
   }
 
   /**
@@ -240,7 +295,7 @@ export class IndexKeeper {
   }
 
   #kick(): void {
-    if (this.#running || this.#failing || this.loadError) return;
+    if (this.#running || this.#failing || this.loadError || this.#base.checking) return;
     this.#running = this.#loop().finally(() => {
       this.#running = undefined;
       if (this.#hasWork()) this.#kick();

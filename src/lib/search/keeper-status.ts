@@ -10,12 +10,20 @@ export interface IndexStatus {
   noteCount: number;
   /** True while notes wait to be indexed. */
   indexing: boolean;
-  restoredFromSnapshot: boolean;
-  /** From worker start to a searchable index (restored or empty, reconciled with the vault). */
-  restoreMs: number;
   /**
-   * Where `restoreMs` went: reading the snapshot (its terms and notes), opening it, and finding
-   * the notes changed since (IndexedDB key reads).
+   * True from the moment a restored index answers searches until it has checked the vault for
+   * notes changed while no index was listening (a few counts, or every note's id): answers given
+   * meanwhile may miss those changes, and say so.
+   */
+  checking: boolean;
+  restoredFromSnapshot: boolean;
+  /** From worker start to a searchable index (restored, or empty and knowing what to index). */
+  restoreMs: number;
+  /** From worker start to the end of that check (0 until it ends). */
+  checkedMs: number;
+  /**
+   * Where the restore went: reading the snapshot (its terms and notes) and opening it (both in
+   * `restoreMs`), then finding the notes changed since (IndexedDB key reads; in `checkedMs`).
    */
   restorePhases: RestorePhases;
   /** Size of the last snapshot saved or restored, 0 if none yet. */

@@ -37,27 +37,43 @@ export type RestoreCheck = 'counts' | 'ids' | 'none';
 export interface RestorePhases {
   readMs: number;
   openMs: number;
+  /** The check for changes made while no index was listening; 0 until it has run. */
   reconcileMs: number;
 }
 
-/** What a start found, for the keeper to take over. */
-export interface RestoredIndex {
+/** What the snapshot recorded beside the index, for the check that follows the restore. */
+interface RestoredMarks {
+  tagsVersion: number;
+  deletedMark: number | undefined;
+  watermarkIds: readonly string[];
+  pendingIds: readonly string[];
+}
+
+/** A start's index, searchable, not yet checked against the vault (`checkRestoredIndex`). */
+export interface OpenedIndex {
   index: KeywordIndex;
   watermark: Watermark;
   /** The tag rules the vault followed when this start read them. */
   tagsVersion: number;
-  deletedMark: number;
   restoredFromSnapshot: boolean;
   /** Measured when the snapshot was saved (0 without one). */
   snapshotBytes: number;
+  phases: Omit<RestorePhases, 'reconcileMs'>;
+  /** Undefined without a usable snapshot. */
+  marks: RestoredMarks | undefined;
+}
+
+/** What the check found, for the keeper to take over. */
+export interface CheckedIndex {
+  deletedMark: number;
   restoreCheck: RestoreCheck;
-  phases: RestorePhases;
   /** Notes to index (again) now: changed, waiting in the snapshot, or missing from it. */
   stale: Set<string>;
-  /** Set when the counts were trusted: the ids are compared once the index is searchable. */
+  /** Set when the counts were trusted: the ids are compared once more afterwards. */
   toVerify: { watermark: Watermark; queued: Set<string> } | undefined;
   /** The snapshot is out of date even if nothing is stale: save a new one soon. */
   saveSoon: boolean;
+  reconcileMs: number;
 }
 
 const utf8Bytes = (text: string) => new TextEncoder().encode(text).byteLength;
@@ -107,10 +123,12 @@ export async function saveKeywordSnapshot(
 const sameTags = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((tag, i) => tag === b[i]);
 
-/** Restores the saved index, or starts an empty one; `onError` hears of an unreadable snapshot. */
-export async function restoreKeywordIndex(
-  onError: (message: string) => void,
-): Promise<RestoredIndex> {
+/**
+ * Restores the saved index, or starts an empty one; `onError` hears of an unreadable snapshot.
+ * The index is searchable when this resolves; what changed in the vault meanwhile is found by
+ * `checkRestoredIndex`, which the keeper runs while searches are already answered.
+ */
+export async function openKeywordIndex(onError: (message: string) => void): Promise<OpenedIndex> {
   // Marks, so that a trace of start-up (bench/restore-trace.bench.mjs) can place the phases.
   const startedMs = performance.mark('keyword-restore:start').startTime;
   // The tag rules are read before the notes: a re-derivation finishing meanwhile is seen at
@@ -120,69 +138,85 @@ export async function restoreKeywordIndex(
     derivedTagsVersion(),
   ]);
   const readMs = performance.mark('keyword-restore:read').startTime;
-  let index = KeywordIndex.create();
-  let watermark = new Watermark();
-  let restored = false;
-  let carried: string[] = [];
+  const opened: OpenedIndex = {
+    index: KeywordIndex.create(),
+    watermark: new Watermark(),
+    tagsVersion,
+    restoredFromSnapshot: false,
+    snapshotBytes: 0,
+    phases: { readMs: readMs - startedMs, openMs: 0 },
+    marks: undefined,
+  };
   // Older formats (3: postings in the same record; 4: notes as objects, three arrays of
   // numbers per term) are rebuilt from the notes, and the first save replaces them.
   if (snapshot?.formatVersion === snapshotFormatVersion) {
     try {
       const { stamp } = snapshot;
-      index = KeywordIndex.restore(snapshot.index, async (parts) => {
+      opened.index = KeywordIndex.restore(snapshot.index, async (parts) => {
         const read = await source.loadSearchSnapshotParts(parts, stamp);
         return read.map((bytes) => {
           if (!bytes) throw new SnapshotFormatError('A part of the keyword index is missing.');
           return bytes;
         });
       });
-      watermark = new Watermark(snapshot.watermark, snapshot.watermarkIds);
-      carried = snapshot.pendingIds;
-      restored = true;
+      opened.watermark = new Watermark(snapshot.watermark, snapshot.watermarkIds);
+      opened.restoredFromSnapshot = true;
+      // Measured when it was saved: encoding the terms again here cost 100-400 ms.
+      opened.snapshotBytes = snapshot.sizeBytes;
+      opened.marks = {
+        tagsVersion: snapshot.tagsVersion ?? 0,
+        deletedMark: snapshot.deletedMark,
+        watermarkIds: snapshot.watermarkIds,
+        pendingIds: snapshot.pendingIds,
+      };
     } catch (error) {
       onError(`The saved search index was unreadable and is being rebuilt: ${errorMessage(error)}`);
-      index = KeywordIndex.create();
+      opened.index = KeywordIndex.create();
     }
   }
-  const openMs = performance.mark('keyword-restore:open').startTime;
-  const retagCheck = restored && (snapshot?.tagsVersion ?? 0) !== tagsVersion;
+  opened.phases.openMs = performance.mark('keyword-restore:open').startTime - readMs;
+  return opened;
+}
+
+/**
+ * Finds what changed in the vault while no index was listening, and drops from the index the
+ * notes that are gone. Changes nothing else, so a failed check can simply be run again.
+ */
+export async function checkRestoredIndex(opened: OpenedIndex): Promise<CheckedIndex> {
+  const startedMs = performance.now();
+  const { index, watermark, tagsVersion, marks } = opened;
+  const retagCheck = !!marks && marks.tagsVersion !== tagsVersion;
   const retagged = retagCheck ? await retaggedNotes(index) : [];
-  const census = restored && snapshot ? await source.notesCensus(watermark.ms) : undefined;
-  const result: RestoredIndex = {
-    index,
-    watermark,
-    tagsVersion,
+  const census = marks ? await source.notesCensus(watermark.ms) : undefined;
+  const result: CheckedIndex = {
     deletedMark: 0,
-    restoredFromSnapshot: restored,
-    // Measured when it was saved: encoding the terms again here cost 100-400 ms.
-    snapshotBytes: restored ? snapshot!.sizeBytes : 0,
     restoreCheck: 'none',
-    phases: { readMs: readMs - startedMs, openMs: openMs - readMs, reconcileMs: 0 },
     stale: new Set(),
     toVerify: undefined,
     // After a check of the tags, saved even when no note differed: otherwise the snapshot keeps
     // its older version and every start reads every note again (issue 13: 0.8-1.2 s of a 10k
     // restore, and the likeliest cause of the 6 s at 100k).
     saveSoon: retagCheck,
+    reconcileMs: 0,
   };
   let gone: string[] = [];
-  if (census && snapshot && censusAgrees(census, snapshot, index)) {
+  if (census && marks && censusAgrees(census, marks, index)) {
     // Notes waiting or found stale are read again, and those no longer live dropped then.
-    result.stale = new Set([...census.after, ...carried, ...retagged]);
-    result.deletedMark = snapshot.deletedMark!;
+    result.stale = new Set([...census.after, ...marks.pendingIds, ...retagged]);
+    result.deletedMark = marks.deletedMark!;
     result.toVerify = { watermark: watermark.copy(), queued: new Set(result.stale) };
     result.restoreCheck = 'counts';
   } else {
-    const found = await compareIds(index, watermark, [...carried, ...retagged]);
+    const found = await compareIds(index, watermark, [...(marks?.pendingIds ?? []), ...retagged]);
     ({ stale: result.stale, gone } = found);
     result.deletedMark = found.newestDeletedAt;
-    if (restored) result.restoreCheck = 'ids';
+    if (marks) result.restoreCheck = 'ids';
     // Saved again even with nothing changed, so that the next start can trust the counts.
     if (census) result.saveSoon = true;
   }
   index.remove(gone);
   performance.mark('keyword-restore:reconciled');
-  result.phases.reconcileMs = performance.now() - openMs;
+  result.reconcileMs = performance.now() - startedMs;
   if (gone.length > 0 || result.stale.size > 0) result.saveSoon = true;
   return result;
 }

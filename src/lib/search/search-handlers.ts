@@ -35,6 +35,11 @@ export interface SearchResponse {
    * (restore-scan.ts), and `indexedCount` is 0.
    */
   restoring: boolean;
+  /**
+   * True when the restored index answered before it had checked the vault for notes changed
+   * while no index was listening (index-keeper.ts): those may be missing or out of date.
+   */
+  checking: boolean;
   superseded: boolean;
   /** Where `tookMs` went: ranking in the index, reading bodies, building snippets. */
   phases: { rankMs: number; readMs: number; snippetMs: number };
@@ -83,7 +88,8 @@ export function createSearchService(
     if (keeper.loadError) throw keeper.loadError;
   }
 
-  type Ranked = KeywordResults & Pick<SearchResponse, 'indexedCount' | 'noteCount' | 'restoring'>;
+  type Ranked = KeywordResults &
+    Pick<SearchResponse, 'indexedCount' | 'noteCount' | 'restoring' | 'checking'>;
 
   /** From the index once it is restored; until then from titles, tags and paths. */
   async function rank(query: string, filters: SearchFilters, limit: number): Promise<Ranked> {
@@ -91,15 +97,15 @@ export function createSearchService(
       try {
         const found = await restoreScan.find(query, filters, limit);
         const noteCount = await restoreScan.noteCount();
-        return { ...found, indexedCount: 0, noteCount, restoring: true };
+        return { ...found, indexedCount: 0, noteCount, restoring: true, checking: false };
       } catch {
         // The notes could not be read beside the restore: the restore itself says why, or ends.
       }
     }
     await ready();
     const found = await keeper.index.findRead(query, filters, limit);
-    const { indexedCount, noteCount } = keeper.status;
-    return { ...found, indexedCount, noteCount, restoring: false };
+    const { indexedCount, noteCount, checking } = keeper.status;
+    return { ...found, indexedCount, noteCount, restoring: false, checking };
   }
 
   const handlers = {
@@ -112,7 +118,7 @@ export function createSearchService(
       const startedMs = performance.now();
       if (seq !== undefined) newestSeq = Math.max(newestSeq, seq);
       const rankStartMs = performance.now();
-      const { matches, total, indexedCount, noteCount, restoring } = await rank(
+      const { matches, total, indexedCount, noteCount, restoring, checking } = await rank(
         query,
         filters,
         limit,
@@ -120,7 +126,7 @@ export function createSearchService(
       const readStartMs = performance.now();
       const bodies = await bodyCache.get(matches.map((m) => m.id));
       const snippetStartMs = performance.now();
-      const answer = { total, indexedCount, noteCount, restoring };
+      const answer = { total, indexedCount, noteCount, restoring, checking };
       if (seq !== undefined && seq < newestSeq) {
         const phases = {
           rankMs: readStartMs - rankStartMs,

@@ -41,6 +41,8 @@ export interface Coverage {
   noteCount: number;
   /** Only titles, tags and paths were searched: the index was still being restored. */
   restoring: boolean;
+  /** The restored index had not yet checked for notes changed since the last start. */
+  checking: boolean;
 }
 
 /** The two workers and a timer, passed in so the ordering rules can be tested without them. */
@@ -270,6 +272,7 @@ export class SearchManager {
             indexedCount: keyword.response.indexedCount,
             noteCount: keyword.response.noteCount,
             restoring: keyword.response.restoring,
+            checking: keyword.response.checking,
           }
         : null;
     if (this.mode === 'keyword') this.semanticOff = null;
