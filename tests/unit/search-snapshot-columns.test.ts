@@ -1,13 +1,7 @@
 // The keyword snapshot's compact fields (snapshot-columns.ts): what is packed comes back as it
 // was, and a field cut or shifted is refused rather than misread.
 import { describe, expect, it } from 'vitest';
-import {
-  packDocs,
-  packSteps,
-  termStarts,
-  unpackDocs,
-  unpackSteps,
-} from '../../src/lib/search/snapshot-columns';
+import { packDocs, unpackDocs } from '../../src/lib/search/snapshot-columns';
 import { SnapshotFormatError } from '../../src/lib/search/snapshot-error';
 import type { StoredKeywordDoc } from '../../src/lib/db/search-source';
 
@@ -49,20 +43,5 @@ describe('keyword snapshot columns', () => {
     expect(() => unpackDocs({ ...packed, lengths: packed.lengths.slice(0, -1) })).toThrow(
       SnapshotFormatError,
     );
-  });
-
-  it('stores non-decreasing arrays as steps, large ones included', () => {
-    const values = Uint32Array.from([0, 1, 1, 130, 20_000, 2 ** 31, 2 ** 32 - 1]);
-    const packed = packSteps(values);
-    expect(packed.length).toBeLessThan(values.byteLength);
-    expect(unpackSteps(packed, values.length - 1)).toEqual(values);
-    expect(() => unpackSteps(packed, values.length)).toThrow(SnapshotFormatError);
-    expect(() => unpackSteps(packed, values.length - 2)).toThrow(SnapshotFormatError);
-  });
-
-  it("finds each term's start from the newlines", () => {
-    expect(termStarts('')).toEqual(Uint32Array.from([0]));
-    expect(termStarts('a\nbc\n東京\n')).toEqual(Uint32Array.from([0, 2, 5, 8]));
-    expect(() => termStarts('a\nbc')).toThrow(SnapshotFormatError);
   });
 });

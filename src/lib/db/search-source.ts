@@ -55,6 +55,8 @@ export interface KeywordIndexData {
   pairCounts: Uint8Array;
   /** Each term's packed postings, counted in bytes. */
   byteCounts: Uint8Array;
+  /** Where each page of terms starts in the four fields above (term-pages.ts). */
+  pageAnchors: Uint32Array;
   /** The first term of each part (length parts + 1: the last is the term count). */
   partAt: Uint32Array;
 }

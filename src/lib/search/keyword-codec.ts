@@ -8,7 +8,8 @@
 import type { KeywordIndexData, StoredKeywordDoc } from '../db/search-source';
 import { TermTable, fieldCount, type Postings } from './term-table';
 import { partBytes, type PackedTerms } from './term-base';
-import { packDocs, packSteps, termStarts, unpackDocs, unpackSteps } from './snapshot-columns';
+import { packDocs, packSteps, unpackDocs } from './snapshot-columns';
+import { TermPages, pageAnchors } from './term-pages';
 import { putVarint } from './varint';
 
 /** The index as arrays in memory, postings unpacked: what `packIndex` stores. */
@@ -122,30 +123,32 @@ export async function packIndex(
   byteAt[count] = at;
   if (at > partStart || parts.length === 0) cut(count);
   else partStarts[partStarts.length - 1] = count;
+  const termAt = new Uint32Array(count + 1);
+  for (let i = 0; i < count; i++) termAt[i + 1] = termAt[i]! + terms[i]!.length + 1;
   const index: KeywordIndexData = {
     docs: packDocs(arrays.docs),
     terms: count === 0 ? '' : `${terms.join('\n')}\n`,
     pairCounts: packSteps(offsets),
     byteCounts: packSteps(byteAt),
+    pageAnchors: pageAnchors(termAt, offsets, byteAt),
     partAt: Uint32Array.from(partStarts),
   };
   return { index, parts };
 }
 
-/** A stored index as searched (term-base.ts): the arrays the snapshot leaves out, found again. */
+/**
+ * A stored index as searched (term-base.ts). The terms' and postings' starts are left packed:
+ * they are decoded a page at a time as lookups need them (term-pages.ts).
+ */
 export function unpackIndex(data: KeywordIndexData): {
   docs: StoredKeywordDoc[];
   packed: PackedTerms;
 } {
-  const { terms, partAt } = data;
-  const termAt = termStarts(terms);
-  const count = termAt.length - 1;
-  const packed = {
-    terms,
-    termAt,
-    offsets: unpackSteps(data.pairCounts, count),
-    byteAt: unpackSteps(data.byteCounts, count),
-    partAt,
-  };
-  return { docs: unpackDocs(data.docs), packed };
+  const { terms, partAt, pairCounts, byteCounts, pageAnchors: anchors } = data;
+  const count = partAt[partAt.length - 1] ?? -1;
+  const pages = new TermPages(
+    { terms, pairSteps: pairCounts, byteSteps: byteCounts, anchors },
+    count,
+  );
+  return { docs: unpackDocs(data.docs), packed: { pages, partAt } };
 }

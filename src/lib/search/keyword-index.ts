@@ -108,7 +108,7 @@ export class KeywordIndex {
     this.clear();
     this.#table = new TermTable(base);
     docs.forEach((doc, num) => this.#commitRecord(doc, num));
-    this.#livePostings = base.packed.offsets[base.size]!;
+    this.#livePostings = base.totalPairs;
   }
 
   get documentCount(): number {

@@ -26,7 +26,7 @@ export type KeeperSnapshot = source.SearchSnapshot & {
 };
 
 /** Bump when the tokenizer or index format change, so older snapshots are rebuilt. */
-export const snapshotFormatVersion = 5;
+export const snapshotFormatVersion = 6;
 
 /**
  * How the restore found what changed while no index was listening: a few counts (then the ids
@@ -79,8 +79,9 @@ export interface CheckedIndex {
 const utf8Bytes = (text: string) => new TextEncoder().encode(text).byteLength;
 
 function snapshotBytes(data: source.KeywordIndexData, parts: number): number {
-  const { pairCounts, byteCounts, partAt, docs } = data;
-  const arrays = pairCounts.byteLength + byteCounts.byteLength + partAt.byteLength;
+  const { pairCounts, byteCounts, pageAnchors, partAt, docs } = data;
+  const arrays =
+    pairCounts.byteLength + byteCounts.byteLength + pageAnchors.byteLength + partAt.byteLength;
   const docBytes = docs.lengths.byteLength + docs.fieldLengths.byteLength + utf8Bytes(docs.text);
   return arrays + parts + utf8Bytes(data.terms) + docBytes;
 }
@@ -148,7 +149,8 @@ export async function openKeywordIndex(onError: (message: string) => void): Prom
     marks: undefined,
   };
   // Older formats (3: postings in the same record; 4: notes as objects, three arrays of
-  // numbers per term) are rebuilt from the notes, and the first save replaces them.
+  // numbers per term; 5: no page anchors) are rebuilt from the notes, and the first save
+  // replaces them.
   if (snapshot?.formatVersion === snapshotFormatVersion) {
     try {
       const { stamp } = snapshot;

@@ -3,7 +3,7 @@
 // three arrays of 32-bit numbers per term. Measured in the page at 10k notes: the note records
 // took 175 ms to clone as objects and 65 ms as columns; the term arrays (790k numbers each) were
 // most of the rest. What can be found again from another field is not stored at all: where each
-// term starts is found by scanning the terms for their newlines.
+// term starts is found by scanning the terms for their newlines (term-pages.ts).
 import type { NoteKind } from '../types';
 import type { StoredKeywordDoc, StoredKeywordDocs } from '../db/search-source';
 import { fieldCount } from './term-table';
@@ -34,28 +34,6 @@ export function packSteps(values: Uint32Array): Uint8Array {
   const out = new VarintWriter();
   for (let i = 1; i < values.length; i++) out.put(values[i]! - values[i - 1]!);
   return out.done();
-}
-
-/** `packSteps` undone: `count` steps, so `count + 1` values from 0. */
-export function unpackSteps(bytes: Uint8Array, count: number): Uint32Array {
-  const values = new Uint32Array(count + 1);
-  const reader = new VarintReader(bytes);
-  for (let i = 0; i < count; i++) values[i + 1] = values[i]! + reader.next();
-  if (!reader.atEnd) throw new SnapshotFormatError('The keyword index snapshot is inconsistent.');
-  return values;
-}
-
-/** Where each term starts in `terms` (each term followed by '\n'), and the end: terms + 1 values. */
-export function termStarts(terms: string): Uint32Array {
-  let count = 0;
-  for (let at = terms.indexOf('\n'); at >= 0; at = terms.indexOf('\n', at + 1)) count++;
-  const starts = new Uint32Array(count + 1);
-  let i = 0;
-  for (let at = terms.indexOf('\n'); at >= 0; at = terms.indexOf('\n', at + 1))
-    starts[++i] = at + 1;
-  if (starts[count] !== terms.length)
-    throw new SnapshotFormatError('The keyword index snapshot is inconsistent.');
-  return starts;
 }
 
 export function packDocs(docs: readonly StoredKeywordDoc[]): StoredKeywordDocs {

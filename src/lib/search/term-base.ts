@@ -3,13 +3,15 @@
 // 790,000 terms out of one string took 115–210 ms and decoding every posting 250–300 ms, on top
 // of reading 29 MB from IndexedDB).
 //
-// Terms stay one sorted string with their start positions beside it; a lookup compares code
-// units in place. Postings stay packed (keyword-codec.ts) in parts of about a megabyte, each a
+// Terms stay one sorted string; a lookup compares code units in place. Where each term and its
+// postings start is decoded a page of terms at a time, when a lookup first needs it
+// (term-pages.ts). Postings stay packed (keyword-codec.ts) in parts of about a megabyte, each a
 // run of whole terms; a term's list is decoded when a search asks for it. A snapshot's parts are
 // separate records read after the rest, so a restore waits only for the terms and the notes:
 // a search that needs a part not read yet has it read first (`takeMissing` tells which).
 import { SnapshotFormatError } from './snapshot-error';
 import { VarintReader } from './varint';
+import { TermPages, pageTerms } from './term-pages';
 
 /** A part holds terms' postings up to about this many bytes. */
 export const partBytes = 1 << 20;
@@ -19,14 +21,12 @@ export const partBytes = 1 << 20;
  * they are and the rest in a smaller form (search-source.ts, snapshot-columns.ts).
  */
 export interface PackedTerms {
-  /** The terms, sorted by code unit, each followed by '\n'. */
-  terms: string;
-  /** Where term i starts in `terms` (length terms + 1: the last is `terms.length`). */
-  termAt: Uint32Array;
-  /** Term i has postings (code = note number × 4 + field, frequency) offsets[i] .. offsets[i + 1]. */
-  offsets: Uint32Array;
-  /** Where term i's packed postings start, counting bytes across all parts (length terms + 1). */
-  byteAt: Uint32Array;
+  /**
+   * The terms, sorted by code unit, each followed by '\n'; term i starts at `termAt(i)`, has
+   * postings (code = note number × 4 + field, frequency) `offset(i)` .. `offset(i + 1)`, and its
+   * packed postings start at byte `byteAt(i)`, counting across all parts.
+   */
+  pages: TermPages;
   /** The first term of each part (length parts + 1: the last is the term count). */
   partAt: Uint32Array;
 }
@@ -36,15 +36,11 @@ export type PartReader = (parts: number[]) => Promise<Uint8Array[]>;
 
 /** Checks the shapes that every lookup relies on; the parts are checked as they are read. */
 export function checkPackedTerms(p: PackedTerms): void {
-  const count = p.termAt.length - 1;
   const fits =
-    count >= 0 &&
-    p.offsets.length === count + 1 &&
-    p.byteAt.length === count + 1 &&
     p.partAt.length >= 1 &&
     p.partAt[0] === 0 &&
-    p.partAt[p.partAt.length - 1] === count &&
-    p.termAt[count] === p.terms.length;
+    p.partAt[p.partAt.length - 1] === p.pages.count &&
+    p.partAt.every((v, i) => i === 0 || v >= p.partAt[i - 1]!);
   if (!fits) throw new SnapshotFormatError('The keyword index snapshot is inconsistent.');
 }
 
@@ -75,51 +71,70 @@ export class TermBase {
   }
 
   static empty(): TermBase {
-    const zero = () => new Uint32Array(1);
-    const packed = { terms: '', termAt: zero(), offsets: zero(), byteAt: zero(), partAt: zero() };
-    return new TermBase(packed, 0, []);
+    return new TermBase({ pages: TermPages.empty(), partAt: new Uint32Array(1) }, 0, []);
   }
 
   get size(): number {
-    return this.#p.termAt.length - 1;
+    return this.#p.pages.count;
   }
 
   get packed(): PackedTerms {
     return this.#p;
   }
 
+  /** Postings in all (removed notes' included), in pairs. */
+  get totalPairs(): number {
+    return this.#p.pages.totalPairs;
+  }
+
+  /** Where term i starts in the terms string, and where it ends (before its newline). */
+  #span(i: number): [number, number] {
+    const { page, at } = this.#p.pages.page(i);
+    return [page.termAt[at]!, page.termAt[at + 1]! - 1];
+  }
+
   term(i: number): string {
-    return this.#p.terms.slice(this.#p.termAt[i], this.#p.termAt[i + 1]! - 1);
+    const [start, end] = this.#span(i);
+    return this.#p.pages.stored.terms.slice(start, end);
   }
 
   termLength(i: number): number {
-    return this.#p.termAt[i + 1]! - this.#p.termAt[i]! - 1;
+    const [start, end] = this.#span(i);
+    return end - start;
   }
 
   /** Term i against `key` by code unit, as `<` orders strings, without slicing the term. */
   compare(i: number, key: string): number {
-    const { terms, termAt } = this.#p;
-    const start = termAt[i]!;
-    const length = termAt[i + 1]! - 1 - start;
-    const n = Math.min(length, key.length);
-    for (let k = 0; k < n; k++) {
-      const d = terms.charCodeAt(start + k) - key.charCodeAt(k);
-      if (d !== 0) return d;
-    }
-    return length - key.length;
+    const [start, end] = this.#span(i);
+    return compareAt(this.#p.pages.stored.terms, start, end, key);
   }
 
   startsWith(i: number, prefix: string): boolean {
-    const { terms, termAt } = this.#p;
-    const start = termAt[i]!;
-    if (termAt[i + 1]! - 1 - start < prefix.length) return false;
-    return terms.startsWith(prefix, start);
+    const [start, end] = this.#span(i);
+    if (end - start < prefix.length) return false;
+    return this.#p.pages.stored.terms.startsWith(prefix, start);
   }
 
-  /** First index whose term is not below `key`. */
+  /**
+   * First index whose term is not below `key`: the page by its first term (read in place, so
+   * pages passed over are not decoded), then the term within it.
+   */
   lowerBound(key: string): number {
+    const { pages } = this.#p;
+    const terms = pages.stored.terms;
+    // The last page whose first term is below `key`; none: the answer is 0.
     let lo = 0;
-    let hi = this.size;
+    let hi = pages.pageCount;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const start = pages.firstTermAt(mid);
+      if (compareAt(terms, start, terms.indexOf('\n', start), key) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === 0) return 0;
+    const first = (lo - 1) * pageTerms;
+    lo = first + 1;
+    hi = Math.min(first + pageTerms, this.size);
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (this.compare(mid, key) < 0) lo = mid + 1;
@@ -135,7 +150,8 @@ export class TermBase {
 
   /** Documents (fields counted apart) term i has postings in: its weight for prefixes. */
   pairs(i: number): number {
-    return this.#p.offsets[i + 1]! - this.#p.offsets[i]!;
+    const { page, at } = this.#p.pages.page(i);
+    return page.offsets[at + 1]! - page.offsets[at]!;
   }
 
   /**
@@ -149,9 +165,9 @@ export class TermBase {
       this.#missing.add(part);
       return new Uint32Array(0);
     }
-    const { offsets, byteAt, partAt } = this.#p;
-    const out = new Uint32Array((offsets[i + 1]! - offsets[i]!) * 2);
-    let at = byteAt[i]! - byteAt[partAt[part]!]!;
+    const { page, at: t } = this.#p.pages.page(i);
+    const out = new Uint32Array((page.offsets[t + 1]! - page.offsets[t]!) * 2);
+    let at = page.byteAt[t]! - this.#byteAt(this.#p.partAt[part]!);
     const next = (): number => {
       let value = 0;
       for (let scale = 1; ; scale *= 0x80) {
@@ -226,22 +242,40 @@ export class TermBase {
    * one pass over the part (a few ms a megabyte) instead of trusting it on every later lookup.
    */
   #checkPart(part: number, bytes: Uint8Array): void {
-    const { offsets, byteAt, partAt } = this.#p;
+    const { partAt, pages } = this.#p;
     const first = partAt[part]!;
     const end = partAt[part + 1]!;
-    if (bytes.length !== byteAt[end]! - byteAt[first]!)
+    const firstByte = this.#byteAt(first);
+    if (bytes.length !== this.#byteAt(end) - firstByte)
       throw new SnapshotFormatError('The keyword index snapshot is cut short.');
     const reader = new VarintReader(bytes);
     for (let i = first; i < end; i++) {
+      const { page, at } = pages.page(i);
       let code = 0;
-      for (let p = offsets[i]!; p < offsets[i + 1]!; p++) {
+      for (let p = page.offsets[at]!; p < page.offsets[at + 1]!; p++) {
         code += reader.next();
         if (code >= this.#codeLimit)
           throw new SnapshotFormatError('The keyword index snapshot names a missing note.');
         reader.next();
       }
-      if (reader.position !== byteAt[i + 1]! - byteAt[first]!)
+      if (reader.position !== page.byteAt[at + 1]! - firstByte)
         throw new SnapshotFormatError('The keyword index snapshot is inconsistent.');
     }
   }
+
+  #byteAt(i: number): number {
+    const { page, at } = this.#p.pages.page(i);
+    return page.byteAt[at]!;
+  }
+}
+
+/** `terms.slice(start, end)` against `key` by code unit, as `<` orders strings. */
+function compareAt(terms: string, start: number, end: number, key: string): number {
+  const length = end - start;
+  const n = Math.min(length, key.length);
+  for (let k = 0; k < n; k++) {
+    const d = terms.charCodeAt(start + k) - key.charCodeAt(k);
+    if (d !== 0) return d;
+  }
+  return length - key.length;
 }

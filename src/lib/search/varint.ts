@@ -15,8 +15,14 @@ export function putVarint(out: Uint8Array, at: number, value: number): number {
 
 /** Reads what `putVarint` wrote, in order; stored bytes that end mid-number are a format error. */
 export class VarintReader {
-  #at = 0;
-  constructor(readonly bytes: Uint8Array) {}
+  #at: number;
+  /** Reads from `at` on. */
+  constructor(
+    readonly bytes: Uint8Array,
+    at = 0,
+  ) {
+    this.#at = at;
+  }
 
   next(): number {
     let value = 0;
