@@ -24,3 +24,25 @@ export function searchClient(): SearchClient {
 export function warmSearch(): void {
   searchClient();
 }
+
+/**
+ * Resolves once the keyword index answers searches, or after `timeoutMs` (a failed or slow
+ * restore must not hold back what waits on it).
+ */
+export function searchIndexReady(timeoutMs: number): Promise<void> {
+  const search = searchClient();
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      off();
+      clearTimeout(timer);
+      resolve();
+    };
+    const off = search.on('status', (status) => {
+      if (status.ready) done();
+    });
+    const timer = setTimeout(done, timeoutMs);
+    search.call('status', undefined).then((status) => {
+      if (status.ready) done();
+    }, done);
+  });
+}
