@@ -406,6 +406,16 @@ describe('search handlers', () => {
     }
   });
 
+  it('list the tags of the notes out of the trash, each once, sorted for people', async () => {
+    await storeNotes(4, () => 'x');
+    const db = getDb();
+    await db.notes.update('bulk-0000', { tags: ['zebra', 'Éclair', 'apple'] });
+    await db.notes.update('bulk-0001', { tags: ['apple', 'work/client'] });
+    await db.notes.update('bulk-0002', { tags: ['trashed-only'], deletedAt: Date.now() });
+    const handlers = createSearchHandlers(emit);
+    await expect.poll(() => handlers.tags()).toEqual(['apple', 'Éclair', 'work/client', 'zebra']);
+  });
+
   it('list the folders that hold notes, with their ancestors', async () => {
     await storeNotes(1, () => 'x');
     await getDb().notes.update('bulk-0000', { path: 'en/Plugins/Core/Canvas.md' });

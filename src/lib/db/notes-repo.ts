@@ -130,8 +130,3 @@ export function observeNote(id: string, onChange: (note: Note | undefined) => vo
   });
   return () => subscription.unsubscribe();
 }
-
-export async function allTags(): Promise<string[]> {
-  const keys = await getDb().notes.orderBy('tags').uniqueKeys();
-  return keys.map(String).sort((a, b) => a.localeCompare(b));
-}

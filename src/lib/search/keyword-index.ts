@@ -129,6 +129,13 @@ export class KeywordIndex {
     return num === undefined ? undefined : this.#docs[num]?.tags;
   }
 
+  /** Tags of the indexed notes, each once, sorted for people. */
+  tags(): string[] {
+    const out = new Set<string>();
+    for (const doc of this.#docs) for (const tag of doc?.tags ?? []) out.add(tag);
+    return [...out].sort((a, b) => a.localeCompare(b));
+  }
+
   /** Folders holding notes, each with all its ancestors, sorted. */
   folders(): string[] {
     const out = new Set<string>();

@@ -163,6 +163,16 @@ export function createSearchService(
       return bodyCache.status;
     },
 
+    /**
+     * Tags of the notes (not in the trash), for the tag filter: from the index, not IndexedDB,
+     * whose distinct tags take a cursor step each (243 steps, 270-620 ms at 10k notes, beside
+     * the restore at start).
+     */
+    async tags(): Promise<string[]> {
+      await ready();
+      return keeper.index.tags();
+    },
+
     /** Folders that hold notes (each with its ancestors), for the folder filter. */
     async folders(): Promise<string[]> {
       await ready();

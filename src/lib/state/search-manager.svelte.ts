@@ -88,6 +88,7 @@ export class SearchManager {
   coverage = $state.raw<Coverage | null>(null);
   status = $state.raw<IndexStatus | null>(null);
   folders = $state.raw<string[]>([]);
+  tags = $state.raw<string[]>([]);
   error = $state<string | null>(null);
   /** The key (query, mode, filters) of the shown results. */
   #answeredKey = $state('');
@@ -137,10 +138,14 @@ export class SearchManager {
     this.#connect();
   }
 
-  /** The vault's folders, for the folder filter. */
-  async loadFolders(): Promise<void> {
+  /** The vault's folders and tags, for the filters. */
+  async loadFilters(): Promise<void> {
     try {
-      this.folders = await this.#connect().call('folders', undefined);
+      const client = this.#connect();
+      [this.folders, this.tags] = await Promise.all([
+        client.call('folders', undefined),
+        client.call('tags', undefined),
+      ]);
     } catch (error) {
       this.error = errorMessage(error);
     }
