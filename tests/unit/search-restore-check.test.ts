@@ -10,6 +10,7 @@ import {
   saveSearchSnapshot,
 } from '../../src/lib/db/search-source';
 import { deleteNotes } from '../../src/lib/db/notes-write';
+import { getDb } from '../../src/lib/db/db';
 
 const keepers: IndexKeeper[] = [];
 const errors: string[] = [];
@@ -128,6 +129,23 @@ describe('keyword index restore check', () => {
     expect(keeper.status.restoreCheck).toBe('counts');
     expect(keeper.status.reindexedOnStart).toBe(2);
     expect(find(keeper, 'lanterns')).toEqual([kept, back].sort());
+  });
+
+  it('rebuilds when the id lists belong to another save, saying so', async () => {
+    // Another tab saved between this start's reads: the lists it finds are not its snapshot's.
+    const kept = await addNote('Kept', 'Lanterns here.');
+    await indexAndClose();
+    const db = getDb();
+    const marks = await db.meta.get('search-index/marks');
+    expect(marks).toBeDefined();
+    await db.meta.put({ ...marks!, value: { ...(marks!.value as object), stamp: 'another-save' } });
+    const edited = await addNote('Later', 'Lanterns later.');
+    const keeper = startKeeper();
+    await keeper.settled();
+    expect(errors).toEqual([expect.stringMatching(/replaced .* and is being rebuilt/)]);
+    errors.length = 0;
+    expect(keeper.status).toMatchObject({ restoredFromSnapshot: false, documentCount: 2 });
+    expect(find(keeper, 'lanterns')).toEqual([kept, edited].sort());
   });
 
   it('compares ids for a snapshot saved before the check, then saves one it can trust', async () => {

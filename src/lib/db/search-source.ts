@@ -8,11 +8,23 @@ const SNAPSHOT_KEY = 'search-index';
 /** The postings parts sort after the snapshot's own key and nothing else: `search-index/part/7`. */
 const PART_PREFIX = `${SNAPSHOT_KEY}/part/`;
 const partKey = (part: number) => `${PART_PREFIX}${part}`;
+/**
+ * The snapshot's lists of note ids, in a record of their own: a restore needs them only for its
+ * check after the index answers, and after an import they name every note (100,000 ids at 100k).
+ */
+const MARKS_KEY = `${SNAPSHOT_KEY}/marks`;
 
 interface PartRecord {
   stamp: string;
   bytes: Uint8Array;
 }
+
+/** The ids a snapshot keeps beside its index. */
+export type SnapshotIdLists = Pick<SearchSnapshot, 'watermarkIds' | 'pendingIds'>;
+type MarksRecord = SnapshotIdLists & { stamp: string };
+
+/** A snapshot without its id lists: what a restore reads before it can search. */
+export type SearchSnapshotHead = Omit<SearchSnapshot, keyof SnapshotIdLists>;
 
 /** What the keyword index keeps of a note: shown fields and the term count of each field. */
 export interface StoredKeywordDoc {
@@ -89,9 +101,23 @@ export interface SearchSnapshot {
 
 export type NoteForIndex = Note & { content: string };
 
-export async function loadSearchSnapshot(): Promise<SearchSnapshot | undefined> {
+export async function loadSearchSnapshotHead(): Promise<SearchSnapshotHead | undefined> {
   const record = await getDb().meta.get(SNAPSHOT_KEY);
-  return record?.value as SearchSnapshot | undefined;
+  return record?.value as SearchSnapshotHead | undefined;
+}
+
+/** The id lists of the snapshot named `stamp`; undefined when missing or of another save. */
+export async function loadSearchSnapshotIds(stamp: string): Promise<SnapshotIdLists | undefined> {
+  const record = (await getDb().meta.get(MARKS_KEY))?.value as MarksRecord | undefined;
+  if (record?.stamp !== stamp) return undefined;
+  return { watermarkIds: record.watermarkIds, pendingIds: record.pendingIds };
+}
+
+/** The whole snapshot, id lists included (undefined without both parts of one save). */
+export async function loadSearchSnapshot(): Promise<SearchSnapshot | undefined> {
+  const head = await loadSearchSnapshotHead();
+  const ids = head && (await loadSearchSnapshotIds(head.stamp));
+  return head && ids && { ...head, ...ids };
 }
 
 /**
@@ -116,6 +142,7 @@ export async function saveSearchSnapshot(
 ): Promise<void> {
   const db = getDb();
   const updatedAt = Date.now();
+  const { watermarkIds, pendingIds, ...head } = snapshot;
   try {
     await db.transaction('rw', db.meta, async () => {
       await db.meta
@@ -124,7 +151,8 @@ export async function saveSearchSnapshot(
         .filter((record) => Number(record.key.slice(PART_PREFIX.length)) >= parts.length)
         .delete();
       await db.meta.bulkPut([
-        { key: SNAPSHOT_KEY, value: snapshot, updatedAt },
+        { key: SNAPSHOT_KEY, value: head, updatedAt },
+        { key: MARKS_KEY, value: { stamp: head.stamp, watermarkIds, pendingIds }, updatedAt },
         ...parts.map((bytes, i) => ({
           key: partKey(i),
           value: { stamp: snapshot.stamp, bytes } satisfies PartRecord,

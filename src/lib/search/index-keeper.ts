@@ -222,6 +222,15 @@ export class IndexKeeper {
   }
 
   #takeCheck(checked: CheckedIndex): void {
+    this.#watermark = checked.watermark;
+    if (checked.unreadable) {
+      // Every live note is in `stale`: the index is built again from them.
+      this.#events.error(
+        'The saved search index was replaced (by another tab) while it was read, and is being rebuilt.',
+      );
+      this.index = KeywordIndex.create();
+      this.#base.restoredFromSnapshot = false;
+    }
     this.#deletedMark = checked.deletedMark;
     this.#toVerify = checked.toVerify;
     this.#base.restoreCheck = checked.restoreCheck;

@@ -19,11 +19,13 @@ import { censusAgrees } from './restore-check';
  * note are compared with the indexed ones once (metadata only) and the notes that differ are
  * indexed again. Older snapshots have no version (0).
  */
-export type KeeperSnapshot = source.SearchSnapshot & {
+export type KeeperSnapshot = source.SearchSnapshot & KeeperMarks;
+type KeeperHead = source.SearchSnapshotHead & KeeperMarks;
+interface KeeperMarks {
   tagsVersion?: number;
   /** The newest trash time among notes the index read (restore-check.ts); absent before. */
   deletedMark?: number;
-};
+}
 
 /** Bump when the tokenizer or index format change, so older snapshots are rebuilt. */
 export const snapshotFormatVersion = 6;
@@ -41,17 +43,20 @@ export interface RestorePhases {
   reconcileMs: number;
 }
 
-/** What the snapshot recorded beside the index, for the check that follows the restore. */
+/**
+ * What the snapshot recorded beside the index, for the check that follows the restore; its id
+ * lists are read by the check (search-source.ts says why).
+ */
 interface RestoredMarks {
+  stamp: string;
   tagsVersion: number;
   deletedMark: number | undefined;
-  watermarkIds: readonly string[];
-  pendingIds: readonly string[];
 }
 
 /** A start's index, searchable, not yet checked against the vault (`checkRestoredIndex`). */
 export interface OpenedIndex {
   index: KeywordIndex;
+  /** Its time only: the ids written at that time come with the check. */
   watermark: Watermark;
   /** The tag rules the vault followed when this start read them. */
   tagsVersion: number;
@@ -65,6 +70,13 @@ export interface OpenedIndex {
 
 /** What the check found, for the keeper to take over. */
 export interface CheckedIndex {
+  /** The snapshot's watermark with the ids written at its time. */
+  watermark: Watermark;
+  /**
+   * The snapshot's id lists were missing or of another save (another tab saved in between): the
+   * notes it had waiting are unknown, so the index must be built again.
+   */
+  unreadable: boolean;
   deletedMark: number;
   restoreCheck: RestoreCheck;
   /** Notes to index (again) now: changed, waiting in the snapshot, or missing from it. */
@@ -134,8 +146,8 @@ export async function openKeywordIndex(onError: (message: string) => void): Prom
   const startedMs = performance.mark('keyword-restore:start').startTime;
   // The tag rules are read before the notes: a re-derivation finishing meanwhile is seen at
   // the next start.
-  const [snapshot, tagsVersion]: [KeeperSnapshot | undefined, number] = await Promise.all([
-    source.loadSearchSnapshot(),
+  const [snapshot, tagsVersion]: [KeeperHead | undefined, number] = await Promise.all([
+    source.loadSearchSnapshotHead(),
     derivedTagsVersion(),
   ]);
   const readMs = performance.mark('keyword-restore:read').startTime;
@@ -161,15 +173,14 @@ export async function openKeywordIndex(onError: (message: string) => void): Prom
           return bytes;
         });
       });
-      opened.watermark = new Watermark(snapshot.watermark, snapshot.watermarkIds);
+      opened.watermark = new Watermark(snapshot.watermark);
       opened.restoredFromSnapshot = true;
       // Measured when it was saved: encoding the terms again here cost 100-400 ms.
       opened.snapshotBytes = snapshot.sizeBytes;
       opened.marks = {
+        stamp,
         tagsVersion: snapshot.tagsVersion ?? 0,
         deletedMark: snapshot.deletedMark,
-        watermarkIds: snapshot.watermarkIds,
-        pendingIds: snapshot.pendingIds,
       };
     } catch (error) {
       onError(`The saved search index was unreadable and is being rebuilt: ${errorMessage(error)}`);
@@ -186,11 +197,17 @@ export async function openKeywordIndex(onError: (message: string) => void): Prom
  */
 export async function checkRestoredIndex(opened: OpenedIndex): Promise<CheckedIndex> {
   const startedMs = performance.now();
-  const { index, watermark, tagsVersion, marks } = opened;
+  const { index, tagsVersion, marks } = opened;
   const retagCheck = !!marks && marks.tagsVersion !== tagsVersion;
-  const retagged = retagCheck ? await retaggedNotes(index) : [];
-  const census = marks ? await source.notesCensus(watermark.ms) : undefined;
+  const [ids, retagged, census] = await Promise.all([
+    marks && source.loadSearchSnapshotIds(marks.stamp),
+    retagCheck ? retaggedNotes(index) : [],
+    marks && source.notesCensus(opened.watermark.ms),
+  ]);
+  const watermark = new Watermark(opened.watermark.ms, ids?.watermarkIds);
   const result: CheckedIndex = {
+    watermark,
+    unreadable: !!marks && !ids,
     deletedMark: 0,
     restoreCheck: 'none',
     stale: new Set(),
@@ -202,14 +219,21 @@ export async function checkRestoredIndex(opened: OpenedIndex): Promise<CheckedIn
     reconcileMs: 0,
   };
   let gone: string[] = [];
-  if (census && marks && censusAgrees(census, marks, index)) {
+  if (result.unreadable) {
+    result.stale = new Set(await source.liveNoteIds());
+    result.watermark = new Watermark();
+    result.saveSoon = true;
+    return result;
+  }
+  const pendingIds = ids?.pendingIds ?? [];
+  if (census && marks && ids && censusAgrees(census, { ...marks, ...ids }, index)) {
     // Notes waiting or found stale are read again, and those no longer live dropped then.
-    result.stale = new Set([...census.after, ...marks.pendingIds, ...retagged]);
+    result.stale = new Set([...census.after, ...pendingIds, ...retagged]);
     result.deletedMark = marks.deletedMark!;
     result.toVerify = { watermark: watermark.copy(), queued: new Set(result.stale) };
     result.restoreCheck = 'counts';
   } else {
-    const found = await compareIds(index, watermark, [...(marks?.pendingIds ?? []), ...retagged]);
+    const found = await compareIds(index, watermark, [...pendingIds, ...retagged]);
     ({ stale: result.stale, gone } = found);
     result.deletedMark = found.newestDeletedAt;
     if (marks) result.restoreCheck = 'ids';
