@@ -36,7 +36,8 @@ function checkChunks(
     expect(chunk.text.trim()).toBe(chunk.text);
     expect(chunk.text.length).toBeGreaterThan(0);
     expect(chunk.embedText.endsWith(chunk.text)).toBe(true);
-    expect(chunk.tokenCount).toBe(count(chunk.embedText));
+    // An upper bound, or the real count where the bound did not fit.
+    expect(chunk.tokenCount).toBeGreaterThanOrEqual(count(chunk.embedText));
     expect(chunk.tokenCount).toBeLessThanOrEqual(maxTokens);
     const previous = chunks[i - 1];
     if (previous) {
@@ -267,12 +268,61 @@ describe('chunkNote: long text', () => {
     const fenced = chunkNote(fence, { maxTokens: 64, overlapTokens: 8, countTokens: counted });
     checkChunks(fence, fenced, 64, count);
     expect(calls).toBeLessThan(2 * lines.length);
-    // A counter that charges extra for any long text forces pieces to be cut again.
-    const lumpy = (text: string) => countTokens(text) * (text.length > 40 ? 2 : 1);
+    // A counter that charges for every space (as byte-level BPE may) makes pieces joined from
+    // words too long once counted whole, so they are cut again.
+    const spaced = (text: string) => countTokens(text) + (text.match(/ /g)?.length ?? 0);
     const long = 'word '.repeat(200).trim();
-    const cut = chunkNote(long, { maxTokens: 30, overlapTokens: 0, countTokens: lumpy });
-    checkChunks(long, cut, 30, lumpy);
+    const cut = chunkNote(long, { maxTokens: 30, overlapTokens: 0, countTokens: spaced });
+    checkChunks(long, cut, 30, spaced);
     expect(covered(cut, 0, long.length, long)).toBe(true);
+  });
+
+  it('bounds a chunk by its pieces and the whitespace between them, else counts it whole', () => {
+    // Each case breaks one part of the bound, so a chunk would be too long if that part were
+    // missing: the whitespace between blocks, between words joined into a piece (in bytes), inside
+    // an overlap; markup between blocks that no block holds; pieces of a word, cut where they touch.
+    const newlines = (text: string) => countTokens(text) + (text.match(/\n/g)?.length ?? 0);
+    const spaces = (text: string) => countTokens(text) + (text.match(/ /g)?.length ?? 0);
+    const stars = (text: string) => countTokens(text) + 6 * (text.match(/\*/g)?.length ?? 0);
+    /** Whitespace costs a token a character where a word follows it (as in byte-level BPE). */
+    const attached = (text: string) =>
+      countTokens(text) + (text.match(/\s+(?=\S)/g) ?? []).join('').length;
+    /** An ideographic space is 3 bytes of UTF-8: a byte-level tokenizer may spend 3 tokens on it. */
+    const wide = (text: string) => countTokens(text) + 3 * (text.match(/\u3000/g)?.length ?? 0);
+    /** A token a character, and three more for a word of over 4 characters. */
+    const runs = (text: string) =>
+      (text.match(/\S+/g) ?? []).reduce((n, w) => n + w.length + (w.length > 4 ? 3 : 0), 0);
+    const items = Array.from({ length: 40 }, (_, i) => `- item ${i} here`).join('\n\n');
+    const sentences = Array.from({ length: 40 }, (_, i) => `Point ${i} is here.`).join(' ');
+    const ruled = Array.from({ length: 30 }, (_, i) => `step ${i}`).join('\n\n***\n\n');
+    const cases: [string, (text: string) => number, number, number][] = [
+      [`# Title\n\n${items}`, newlines, 40, 8],
+      ['word '.repeat(300).trim(), spaces, 30, 0],
+      ['word\u3000'.repeat(300).trim(), wide, 30, 0],
+      [`# Essay\n\n${sentences}`, spaces, 40, 12],
+      [ruled, stars, 24, 0],
+      [`# Title\n\n${items}`, attached, 40, 8],
+      ['abcdefghij'.repeat(40), runs, 12, 6],
+    ];
+    for (const [full, count, maxTokens, overlapTokens] of cases) {
+      const chunks = chunkNote(full, { maxTokens, overlapTokens, countTokens: count });
+      expect(chunks.length).toBeGreaterThan(1);
+      checkChunks(full, chunks, maxTokens, count);
+    }
+  });
+
+  it('counts a chunk whole only when its bound does not fit', () => {
+    // Short blocks well under the budget: one count each, none for the chunk they make.
+    const counted: string[] = [];
+    const full = `# Title\n\n${['- one', '- two', '- three'].join('\n\n')}`;
+    const chunks = chunkNote(full, {
+      maxTokens: 64,
+      overlapTokens: 8,
+      countTokens: (text) => (counted.push(text), countTokens(text)),
+    });
+    expect(chunks).toHaveLength(1);
+    expect(counted).not.toContain(chunks[0]!.embedText);
+    expect(chunks[0]!.tokenCount).toBeGreaterThanOrEqual(countTokens(chunks[0]!.embedText));
   });
 
   it('rejects nonsense options', () => {

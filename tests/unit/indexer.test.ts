@@ -225,6 +225,46 @@ describe('Indexer', () => {
     }
   });
 
+  it('plans the next round while the last batch embeds; a note edited meanwhile is indexed again', async () => {
+    await seed(40);
+    const db = getDb();
+    const bulkGet = db.bodies.bulkGet.bind(db.bodies);
+    let embedding = false;
+    let readsDuringEmbed = 0;
+    const running: { indexer?: Indexer; edited?: string } = {};
+    db.bodies.bulkGet = (async (keys: string[]) => {
+      const during = embedding;
+      const rows = await bulkGet(keys);
+      if (during) readsDuringEmbed++;
+      // Edit a note of the round just planned ahead, once, before that round is taken.
+      if (during && !running.edited && keys.length > 0) {
+        running.edited = keys[0]!;
+        await saveContent(running.edited, '# Edited\n\nplanned ahead, then edited\n');
+        await running.indexer!.queue([running.edited]);
+      }
+      return rows;
+    }) as typeof bulkGet;
+    try {
+      const { embedder } = fixtureEmbedder(0, async () => {
+        embedding = true;
+        await new Promise((r) => setTimeout(r, 5));
+        embedding = false;
+      });
+      const { store, indexer } = await run(embedder);
+      running.indexer = indexer;
+      await indexer.syncWithVault();
+      await indexer.settled();
+      expect(readsDuringEmbed).toBeGreaterThan(0);
+      const chunks = await expectConverged(store, 40);
+      const edited = chunks.filter((c) => c.noteId === running.edited);
+      expect(edited).toHaveLength(1);
+      const job = await db.jobs.get(repo.jobId(embedder.modelId, running.edited!));
+      expect(job?.payload).toMatchObject({ noteHash: (await db.notes.get(running.edited!))!.hash });
+    } finally {
+      db.bodies.bulkGet = bulkGet;
+    }
+  });
+
   it('a refused write stops indexing with the error shown; resumed, it converges', async () => {
     await seed(20);
     const db = getDb();

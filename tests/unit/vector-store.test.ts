@@ -1,6 +1,7 @@
 // The vector store runs the index's recall self-check at build, at restore (from the saved sample,
-// without rescanning) and after each 10 % of growth, saves the result with the snapshot, never
-// saves once disposed, and rebuilds from the stored vectors a snapshot of the first bq-int8 format.
+// without rescanning) and after each 10 % of growth once writes pause, saves the result with the
+// snapshot, never saves once disposed, and rebuilds from the stored vectors a snapshot of the first
+// bq-int8 format.
 import { describe, expect, it } from 'vitest';
 import { VectorStore } from '../../src/lib/search/vector-store';
 import type { RecallReport } from '../../src/lib/search/recall-report';
@@ -76,6 +77,30 @@ describe('vector store recall self-check', () => {
     expect((await loadIndexSnapshot(modelId))!.header.savedAt).toBe(savedAt);
     expect(restored.store.labelNotes.labelsOf(['note-660'])).toHaveLength(1);
     restored.store.dispose();
+  });
+
+  it('holds a check that writes made due until they pause, however many fell due', async () => {
+    const modelId = 'test:bulk';
+    const source = vectorSource(3000, { dimensions: d, seed: 24, shape: 'loose' });
+    await saveEmbedded(modelId, [], rows(modelId, source.batch(1000), 1));
+    const { store, reports } = await open(modelId);
+    expect(reports).toHaveLength(1);
+    // Writes of 5-10 % each, as bulk indexing makes them: checked back to back, these took more
+    // of the worker than the indexing. (One may start, if the machine stalls for the whole delay
+    // between two writes.)
+    const more = rows(modelId, source.batch(2000), 1001);
+    for (let i = 0; i < 20; i++) {
+      const add = more.slice(i * 100, (i + 1) * 100);
+      await store.write(() => Promise.resolve({ add }));
+      // A batch's embedding, during which a check made due would run.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(reports.length).toBeLessThanOrEqual(2);
+    const before = reports.length;
+    await store.checked();
+    expect(reports).toHaveLength(before + 1);
+    expect(reports.at(-1)!.vectors).toBe(3000);
+    store.dispose();
   });
 
   it('never saves once disposed, even when a check finishes afterwards', async () => {

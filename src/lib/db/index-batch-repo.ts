@@ -77,9 +77,12 @@ export async function saveBatch(
   const live = await liveHashes(ids);
   return guardQuota('the semantic index', () =>
     db.transaction('rw', [db.chunks, db.vectors, db.jobs, db.meta], async () => {
-      const [labelRow, generationRow] = await db.meta.bulkGet([
-        labelKey(modelId),
-        generationKey(modelId),
+      // Two steps, reads then writes, each with all its requests in flight at once: every step is
+      // a turn of the worker's thread, which the model holds for a whole call, so a batch saved
+      // while the next one is embedded commits after as few calls as possible.
+      const [[labelRow, generationRow], jobs] = await Promise.all([
+        db.meta.bulkGet([labelKey(modelId), generationKey(modelId)]),
+        db.jobs.bulkGet(ids.map((noteId) => jobId(modelId, noteId))),
       ]);
       const first = (labelRow?.value as number | undefined) ?? 1;
       const chunks = embedded.map((e, i) => ({ ...e.record, label: first + i }));
@@ -91,29 +94,8 @@ export async function saveBatch(
         scale: e.scale,
       }));
       const dropped = finished.flatMap((n) => n.dropped);
-      const [jobs] = await Promise.all([
-        db.jobs.bulkGet(ids.map((noteId) => jobId(modelId, noteId))),
-        db.chunks.bulkPut([...chunks, ...finished.flatMap((n) => n.moved)]),
-        db.vectors.bulkPut(added),
-        db.chunks.bulkDelete(dropped.map((c) => c.id)),
-        db.vectors.bulkDelete(dropped.map((c) => c.id)),
-      ]);
       const now = Date.now();
       const changed = added.length > 0 || dropped.length > 0;
-      await db.meta.bulkPut([
-        ...(added.length > 0
-          ? [{ key: labelKey(modelId), value: first + added.length, updatedAt: now }]
-          : []),
-        ...(changed
-          ? [
-              {
-                key: generationKey(modelId),
-                value: ((generationRow?.value as number | undefined) ?? 0) + 1,
-                updatedAt: now,
-              },
-            ]
-          : []),
-      ]);
       const done: string[] = [];
       const gone: string[] = [];
       const doneJobs: EmbedJobRecord[] = [];
@@ -127,7 +109,28 @@ export async function saveBatch(
         else if (job)
           doneJobs.push({ ...job, status: 'done', payload: { modelId, noteId, noteHash } });
       });
-      await Promise.all([db.jobs.bulkDelete(gone), db.jobs.bulkPut(doneJobs)]);
+      await Promise.all([
+        db.chunks.bulkPut([...chunks, ...finished.flatMap((n) => n.moved)]),
+        db.vectors.bulkPut(added),
+        db.chunks.bulkDelete(dropped.map((c) => c.id)),
+        db.vectors.bulkDelete(dropped.map((c) => c.id)),
+        db.meta.bulkPut([
+          ...(added.length > 0
+            ? [{ key: labelKey(modelId), value: first + added.length, updatedAt: now }]
+            : []),
+          ...(changed
+            ? [
+                {
+                  key: generationKey(modelId),
+                  value: ((generationRow?.value as number | undefined) ?? 0) + 1,
+                  updatedAt: now,
+                },
+              ]
+            : []),
+        ]),
+        db.jobs.bulkDelete(gone),
+        db.jobs.bulkPut(doneJobs),
+      ]);
       return { added, removedLabels: dropped.map((c) => c.label), done };
     }),
   );

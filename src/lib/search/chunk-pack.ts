@@ -1,14 +1,23 @@
 // Packs one section's pieces into chunks: greedily up to the budget, each chunk after the first
-// starting with the previous chunk's last sentences or lines, and every chunk's real token count
-// checked (pieces were counted one by one, and tokenizers are not exactly additive).
+// starting with the previous chunk's last sentences or lines. Pieces were counted one by one, and
+// tokenizers are not exactly additive, so a chunk is counted again as a whole unless an upper
+// bound already fits: its pieces' counts plus one token per byte of whitespace between them.
+// That holds for the tokenizers embedding models use, which cut words at whitespace and count a
+// word alone as they count it in context (WordPiece, SentencePiece), or give a byte of whitespace
+// at most a token of its own (byte-level BPE). Pieces that touch, or that have other
+// text between them, are always counted as a whole. The bound spares the count of most chunks (a
+// real tokenizer is most of the chunker's time) and never moves a boundary: a chunk the bound
+// passes is one the real count would pass.
 import type { ChunkOptions, NoteChunk } from './embedding-types';
-import { piecesOf, segmentsOf, tailWithin } from './chunk-split';
+import { joinSlack, piecesOf, segmentsOf, tailWithin } from './chunk-split';
 
 /** A piece that is never cut further unless its real count turns out too high. */
 export interface Unit {
   start: number;
   end: number;
   tokens: number;
+  /** 0 when `tokens` is the piece's own count; see chunk-split.ts `Span`. */
+  slack: number;
   code: boolean;
 }
 
@@ -22,6 +31,14 @@ export interface Section {
 
 type Draft = Omit<NoteChunk, 'seq'>;
 
+/** What an overlap adds to a chunk: its range, its tokens, and the slack inside it. */
+interface Overlap {
+  start: number;
+  end: number;
+  tokens: number;
+  slack: number;
+}
+
 /** Trailing sentences/lines of the previous chunk's own units, within `maxTokens`. */
 function overlapOf(
   full: string,
@@ -30,26 +47,32 @@ function overlapOf(
   to: number,
   maxTokens: number,
   count: ChunkOptions['countTokens'],
-) {
+): Overlap | null {
   if (maxTokens <= 0) return null;
   let start = -1;
+  let end = -1;
   let tokens = 0;
+  let slack = 0;
+  const taken = () => (start < 0 ? null : { start, end, tokens, slack });
   for (let u = to; u >= from; u--) {
     const segments = segmentsOf(full, units[u]!.start, units[u]!.end, units[u]!.code);
     for (let s = segments.length - 1; s >= 0; s--) {
       // Never repeat the whole previous chunk: the overlap starts after its first segment.
-      if (u === from && s === 0) return start < 0 ? null : { start, tokens };
-      const t = count(full.slice(segments[s]!.start, segments[s]!.end));
+      if (u === from && s === 0) return taken();
+      const segment = segments[s]!;
+      const t = count(full.slice(segment.start, segment.end));
       if (tokens + t > maxTokens) {
-        if (start >= 0) return { start, tokens };
-        const tail = tailWithin(full, segments[s]!, maxTokens, count);
-        return tail.tokens > 0 ? tail : null;
+        if (start >= 0) return taken();
+        const tail = tailWithin(full, segment, maxTokens, count);
+        return tail.tokens > 0 ? { ...tail, end: segment.end, slack: 0 } : null;
       }
-      start = segments[s]!.start;
+      if (start >= 0) slack += joinSlack(full, segment.end, start);
+      else end = segment.end;
+      start = segment.start;
       tokens += t;
     }
   }
-  return start < 0 ? null : { start, tokens };
+  return taken();
 }
 
 export function packSection(full: string, section: Section, options: ChunkOptions): Draft[] {
@@ -72,12 +95,14 @@ export function packSection(full: string, section: Section, options: ChunkOption
     let tokens = (overlap?.tokens ?? 0) + units[i]!.tokens;
     let j = i + 1;
     while (j < units.length && tokens + units[j]!.tokens <= budget) tokens += units[j++]!.tokens;
-    // The counts were summed per piece: check the real text, and give back what does not fit.
+    // The counts were summed per piece: bound the whole, count it when the bound does not fit,
+    // and give back what does not.
     for (;;) {
       const start = overlap?.start ?? units[i]!.start;
       const text = full.slice(start, units[j - 1]!.end);
       const embedText = prefix + text;
-      const tokenCount = count(embedText);
+      const bound = maxTokens - budget + tokens + slackOf(full, prefix, overlap, units, i, j);
+      const tokenCount = bound <= maxTokens ? bound : count(embedText);
       if (
         tokenCount <= maxTokens ||
         (j - i === 1 && !overlap && !splitUnit(full, units, i, count))
@@ -100,6 +125,23 @@ export function packSection(full: string, section: Section, options: ChunkOption
     i = j;
   }
   return drafts;
+}
+
+/** The bound's slack for a chunk of `overlap` and `units[i..j)` after `prefix`. */
+function slackOf(
+  full: string,
+  prefix: string,
+  overlap: Overlap | null,
+  units: Unit[],
+  i: number,
+  j: number,
+): number {
+  // The prefix was counted with the blank line that ends it; the join may still cost its characters.
+  let slack = prefix.length - prefix.trimEnd().length;
+  if (overlap) slack += overlap.slack + joinSlack(full, overlap.end, units[i]!.start);
+  for (let u = i; u < j && slack < Infinity; u++)
+    slack += units[u]!.slack + (u > i ? joinSlack(full, units[u - 1]!.end, units[u]!.start) : 0);
+  return slack;
 }
 
 /** Halves a unit that is too long once its real count is known; false when it is one character. */

@@ -5,8 +5,10 @@
 export interface Span {
   start: number;
   end: number;
-  /** Tokens of the piece alone, as the chunker's `countTokens` counted them. */
+  /** Tokens of the piece alone: counted whole, or the sum of its words' counts. */
   tokens: number;
+  /** What a tokenizer may add to `tokens` where the words were joined (`joinSlack`). */
+  slack: number;
 }
 
 type Count = (text: string) => number;
@@ -45,19 +47,36 @@ export function segmentsOf(full: string, start: number, end: number, code: boole
   return out;
 }
 
+/**
+ * Tokens a tokenizer may add where counted pieces are joined: one per UTF-8 byte of the whitespace
+ * between them; Infinity when two pieces touch or anything else lies between (only a real count
+ * will do).
+ */
+export function joinSlack(full: string, end: number, start: number): number {
+  if (start <= end) return Infinity;
+  let bytes = 0;
+  for (let i = end; i < start; i++) {
+    if (!/\s/.test(full[i]!)) return Infinity;
+    const code = full.charCodeAt(i);
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : 3;
+  }
+  return bytes;
+}
+
 /** Greedily joins consecutive words into spans of at most `budget` tokens (summing counts). */
 function pack(full: string, words: Range[], budget: number, count: Count, out: Span[]): void {
   let current: Span | null = null;
   for (const word of words) {
     const tokens = count(full.slice(word.start, word.end));
     if (current && current.tokens + tokens <= budget) {
+      current.slack += joinSlack(full, current.end, word.start);
       current.end = word.end;
       current.tokens += tokens;
       continue;
     }
     if (current) out.push(current);
     current = null;
-    if (tokens <= budget) current = { ...word, tokens };
+    if (tokens <= budget) current = { ...word, tokens, slack: 0 };
     else splitChars(full, word, budget, count, out);
   }
   if (current) out.push(current);
@@ -89,7 +108,7 @@ function splitChars(full: string, range: Range, budget: number, count: Count, ou
       length = Math.max(1, Math.min(length - 1, Math.floor((length * budget) / tokens)));
       tokens = count(full.slice(offsets[from], offsets[from + length]));
     }
-    out.push({ start: offsets[from]!, end: offsets[from + length]!, tokens });
+    out.push({ start: offsets[from]!, end: offsets[from + length]!, tokens, slack: 0 });
     from += length;
   }
 }
@@ -108,7 +127,7 @@ export function piecesOf(
   const out: Span[] = [];
   for (const segment of segmentsOf(full, range.start, range.end, code)) {
     const tokens = count(full.slice(segment.start, segment.end));
-    if (tokens <= budget) out.push({ ...segment, tokens });
+    if (tokens <= budget) out.push({ ...segment, tokens, slack: 0 });
     else splitWords(full, segment, budget, count, out);
   }
   return out;

@@ -10,7 +10,8 @@
 // so it can still be found by meaning.
 //
 // countTokens may be a real tokenizer, so it is called about once per block, sentence of a long
-// block and overlap sentence, plus once per finished chunk to check the sum against the budget.
+// block and overlap sentence; a finished chunk is counted whole only when the upper bound its
+// pieces give does not fit the budget (chunk-pack.ts).
 import type { ChunkOptions, NoteChunk } from './embedding-types';
 import { splitFrontmatter } from '../vault/frontmatter';
 import { scanBlocks, type Block } from './markdown-blocks';
@@ -52,7 +53,7 @@ function sectionsOf(full: string, blocks: Block[], context: string[], options: C
     for (const block of blocks.slice(i, j)) {
       const tokens = count(full.slice(block.start, block.end));
       if (tokens <= budget)
-        units.push({ start: block.start, end: block.end, tokens, code: block.code });
+        units.push({ start: block.start, end: block.end, tokens, slack: 0, code: block.code });
       else {
         // Pieces leave room for the overlap that will precede them.
         const pieceBudget = Math.max(1, budget - options.overlapTokens);

@@ -35,7 +35,10 @@ export interface NoteChunk {
   text: string;
   /** What gets embedded: the heading path as context, then the text. */
   embedText: string;
-  /** Tokens of `embedText`, as `countTokens` counted them. */
+  /**
+   * Tokens of `embedText` as `countTokens` counts them, or an upper bound of that (chunk-pack.ts):
+   * never more than `maxTokens`.
+   */
   tokenCount: number;
 }
 

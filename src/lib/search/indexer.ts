@@ -8,7 +8,7 @@
 import type { ChunkOptions, TextEmbedder } from './embedding-types';
 import type { VectorStore } from './vector-store';
 import { quantizeInt8 } from './quantize';
-import { planRound, type RoundNote } from './index-round';
+import { planRound, type RoundNote, type RoundPlan } from './index-round';
 import type { PlannedChunk } from './chunk-plan';
 import * as repo from '../db/memory-repo';
 import {
@@ -67,6 +67,12 @@ export interface IndexerDeps {
 
 const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
+/** A round's notes as taken from the queue, and what indexing them takes. */
+interface PlannedRound {
+  round: RoundNote[];
+  plan: RoundPlan;
+}
+
 export class Indexer {
   readonly modelId: string;
   #embedder: TextEmbedder;
@@ -87,6 +93,8 @@ export class Indexer {
   #counts = { queued: 0, done: 0, failed: 0 };
   /** The batch being saved while the next one is embedded: at most one. */
   #saving: Promise<void> = Promise.resolve();
+  /** The next round, planned while this round's last batch is embedded. */
+  #ahead: Promise<PlannedRound> | undefined;
 
   constructor(embedder: TextEmbedder, store: VectorStore, deps: IndexerDeps, paused: boolean) {
     this.modelId = embedder.modelId;
@@ -175,16 +183,18 @@ export class Indexer {
       for (;;) {
         this.#again = false;
         if (this.#paused || this.#stopped) break;
-        const round = await this.#nextRound();
-        if (round.length === 0) break;
+        const next = await this.#takeRound();
+        if (next.round.length === 0) break;
         await this.#report({ state: 'indexing', error: null });
-        await this.#round(round);
+        await this.#round(next);
         await yieldToEvents();
       }
+      this.#dropAhead();
       await this.#saving;
       await this.#report({ state: this.#paused ? 'paused' : 'idle', etaMs: null }, true);
     } catch (error) {
       this.#paused = true;
+      this.#dropAhead();
       // A save still running would otherwise fail unheard; its error is the one to show.
       const failed = await this.#saving.then(
         () => error,
@@ -194,6 +204,47 @@ export class Indexer {
       this.#queueChanged = true;
       await this.#report({ state: 'error', error: errorMessage(failed) }, true);
     }
+  }
+
+  /**
+   * The next round and its plan: the one planned ahead, unless the queue changed since (an edit,
+   * an import, a note the last round left queued), which makes it stale; a stale one is dropped
+   * unread, its notes are still queued and the queue is read again.
+   */
+  async #takeRound(): Promise<PlannedRound> {
+    const ahead = this.#ahead;
+    this.#ahead = undefined;
+    if (ahead && !this.#queueChanged) {
+      const planned = await ahead;
+      // The queue may have changed while the plan was awaited.
+      if (!this.#queueChanged) return planned;
+    }
+    return this.#plan(await this.#nextRound());
+  }
+
+  #plan(round: RoundNote[]): Promise<PlannedRound> {
+    return planRound(this.modelId, round, (title) => chunkOptionsFor(this.#embedder, title)).then(
+      (plan) => ({ round, plan }),
+    );
+  }
+
+  /**
+   * Plans the next round while this one's last batch is embedded, so its reads of notes and
+   * chunks wait for the previous save alongside the model instead of after it. Only from the
+   * queue as read (a re-read now would list this round's notes, still queued until their batch is
+   * saved); its notes are other notes, whose stored chunks no save of this round touches.
+   */
+  #planAhead(): void {
+    if (this.#queueChanged || this.#pending.length === 0 || this.#stopped || this.#paused) return;
+    this.#ahead = this.#plan(this.#pending.splice(0, this.#roundNotes()));
+    // Awaited when taken; dropped, its failure is nobody's (a fresh plan reads the same again).
+    this.#ahead.catch(() => undefined);
+  }
+
+  /** A plan never taken: its notes left the in-memory queue, so it is read again. */
+  #dropAhead(): void {
+    if (this.#ahead) this.#queueChanged = true;
+    this.#ahead = undefined;
   }
 
   /**
@@ -211,18 +262,18 @@ export class Indexer {
       this.#pending = jobs.map((j) => ({ noteId: j.payload.noteId, queuedAt: j.createdAt }));
       this.#counts = counts;
     }
-    // Enough notes to fill a couple of batches, at 16 at least (one batch is at least 8 chunks).
+    return this.#pending.splice(0, this.#roundNotes());
+  }
+
+  /** Enough notes to fill a couple of batches, at 16 at least (one batch is at least 8 chunks). */
+  #roundNotes(): number {
     const perNote = this.#chunksPerNote.notes
       ? this.#chunksPerNote.chunks / this.#chunksPerNote.notes
       : 1;
-    const notes = Math.max(16, Math.ceil((2 * this.#batch.size) / Math.max(perNote, 1)));
-    return this.#pending.splice(0, notes);
+    return Math.max(16, Math.ceil((2 * this.#batch.size) / Math.max(perNote, 1)));
   }
 
-  async #round(round: RoundNote[]): Promise<void> {
-    const plan = await planRound(this.modelId, round, (title) =>
-      chunkOptionsFor(this.#embedder, title),
-    );
+  async #round({ round, plan }: PlannedRound): Promise<void> {
     for (const { noteId, error } of plan.failed) {
       await repo.failJob(this.modelId, noteId, error);
       this.#counts.queued--;
@@ -241,6 +292,7 @@ export class Indexer {
       if (this.#stopped || this.#paused) break;
       const batch = toEmbed.slice(at, at + this.#batch.size);
       at += batch.length;
+      if (at >= toEmbed.length) this.#planAhead();
       const embedded = await this.#embed(batch);
       await this.#save(embedded, finishing(at));
       await yieldToEvents();

@@ -16,6 +16,13 @@ import { errorMessage } from '../errors';
 const pageSize = 2_000;
 const persistDelayMs = 3_000;
 const persistMaxWaitMs = 30_000;
+/**
+ * A recall check made due by writes waits, like the snapshot, until they pause: indexing with a
+ * fast model grows the index by 10 % (a check's trigger) every few batches, and checks back to back
+ * took more of the indexing worker's time than the indexing itself.
+ */
+const checkDelayMs = 3_000;
+const checkMaxWaitMs = 30_000;
 
 export interface VectorStoreInfo {
   modelId: string;
@@ -61,6 +68,8 @@ export class VectorStore {
   #lock: Promise<unknown> = Promise.resolve();
   #persistTimer: ReturnType<typeof setTimeout> | undefined;
   #dirtySinceMs = 0;
+  #checkTimer: ReturnType<typeof setTimeout> | undefined;
+  #checkDueSinceMs = 0;
   #options: VectorStoreOptions;
   #checking: Promise<void> | undefined;
   /** Set by `dispose`: nothing is saved or checked afterwards (an empty index must never be saved). */
@@ -180,6 +189,22 @@ export class VectorStore {
       if (add.length > 0 || remove.length > 0) this.#schedulePersist();
     });
     this.info.size = this.index.size;
+    this.#checkLater();
+  }
+
+  /** A check due after writes, started once they pause (at most `checkMaxWaitMs` after it fell due). */
+  #checkLater(): void {
+    if (this.#disposed || this.#checking || !this.index.checkDue?.()) return;
+    clearTimeout(this.#checkTimer);
+    this.#checkDueSinceMs ||= Date.now();
+    const waitMs = Math.min(checkDelayMs, this.#checkDueSinceMs + checkMaxWaitMs - Date.now());
+    this.#checkTimer = setTimeout(() => this.#checkNow(), Math.max(0, waitMs));
+  }
+
+  #checkNow(): void {
+    clearTimeout(this.#checkTimer);
+    this.#checkTimer = undefined;
+    this.#checkDueSinceMs = 0;
     this.#scheduleCheck();
   }
 
@@ -207,7 +232,8 @@ export class VectorStore {
       } finally {
         this.#checking = undefined;
       }
-      if (!this.#disposed && this.index === index && index.checkDue?.()) this.#scheduleCheck();
+      // Changes made while it ran: checked once writes pause again.
+      if (!this.#disposed && this.index === index) this.#checkLater();
     })();
   }
 
@@ -221,9 +247,13 @@ export class VectorStore {
     this.#scheduleCheck();
   }
 
-  /** Resolves when no recall check is running (tests, and before disposing). */
+  /** Runs a check waiting for writes to pause now, and resolves when none is running (tests). */
   async checked(): Promise<void> {
-    while (this.#checking) await this.#checking;
+    if (this.#checkTimer !== undefined) this.#checkNow();
+    while (this.#checking) {
+      await this.#checking;
+      if (this.#checkTimer !== undefined) this.#checkNow();
+    }
   }
 
   /** Applies a change another tab made (its rows are already committed). */
@@ -298,6 +328,7 @@ export class VectorStore {
   dispose(): void {
     this.#disposed = true;
     clearTimeout(this.#persistTimer);
+    clearTimeout(this.#checkTimer);
     this.index.dispose();
     this.labelNotes.clear();
   }
