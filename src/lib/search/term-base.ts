@@ -22,9 +22,9 @@ export const partBytes = 1 << 20;
  */
 export interface PackedTerms {
   /**
-   * The terms, sorted by code unit, each followed by '\n'; term i starts at `termAt(i)`, has
-   * postings (code = note number × 4 + field, frequency) `offset(i)` .. `offset(i + 1)`, and its
-   * packed postings start at byte `byteAt(i)`, counting across all parts.
+   * The terms, sorted by code unit, each followed by '\n', and per term (decoded a page at a
+   * time): where it starts, its postings (code = note number × 4 + field, frequency) as a range
+   * of pair numbers, and where its packed postings start, counting bytes across all parts.
    */
   pages: TermPages;
   /** The first term of each part (length parts + 1: the last is the term count). */
