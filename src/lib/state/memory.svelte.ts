@@ -1,8 +1,9 @@
 // Semantic memory as the UI sees it: which embedding model indexes the notes, how far indexing
-// is, and the controls (model, pause, wipe and rebuild). The worker starts at app start, so
-// notes changed since the last visit are indexed in the background.
+// is, and the controls (model, pause, wipe and rebuild). The worker starts soon after app start
+// (`connectAfterSearch`), so notes changed since the last visit are indexed in the background.
 import type { MemoryStatus } from '../search/memory-types';
 import { memoryClient, onMemoryStart, type MemoryClient } from '../search/memory-client';
+import { searchIndexReady } from '../search/search-client';
 import { errorMessage } from '../errors';
 
 class MemoryManager {
@@ -32,6 +33,15 @@ class MemoryManager {
     if (this.#connected) return;
     this.#connected = true;
     memoryClient();
+  }
+
+  /**
+   * Starts the worker once the keyword index answers, or after 5 s: on two cores its start and
+   * first reads otherwise share the CPU and IndexedDB with the index's restore, which a search
+   * waits on. A query asked before that starts it itself.
+   */
+  connectAfterSearch(): void {
+    void searchIndexReady(5_000).then(() => this.connect());
   }
 
   get semanticReady(): boolean {
