@@ -4,11 +4,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IndexKeeper } from '../../src/lib/search/index-keeper';
 import { createNote, restoreNote, saveContent, trashNote, wipeVault } from '../fixtures/notes';
-import {
-  loadSearchSnapshot,
-  loadSearchSnapshotParts,
-  saveSearchSnapshot,
-} from '../../src/lib/db/search-source';
+import { loadSearchSnapshotParts, saveSearchSnapshot } from '../../src/lib/db/search-source';
+import { loadSearchSnapshot } from '../fixtures/search-snapshot';
 import { deleteNotes } from '../../src/lib/db/notes-write';
 import { getDb } from '../../src/lib/db/db';
 

@@ -3,11 +3,8 @@ import { IndexKeeper } from '../../src/lib/search/index-keeper';
 import type { IndexStatus } from '../../src/lib/search/keeper-status';
 import { snapshotFormatVersion } from '../../src/lib/search/keyword-snapshot';
 import { createNote, restoreNote, saveContent, trashNote, wipeVault } from '../fixtures/notes';
-import {
-  loadSearchSnapshot,
-  loadSearchSnapshotParts,
-  saveSearchSnapshot,
-} from '../../src/lib/db/search-source';
+import { loadSearchSnapshotParts, saveSearchSnapshot } from '../../src/lib/db/search-source';
+import { loadSearchSnapshot } from '../fixtures/search-snapshot';
 import { getDb } from '../../src/lib/db/db';
 import { createSearchService, type SearchEvents } from '../../src/lib/search/search-handlers';
 import type { Note } from '../../src/lib/types';

@@ -113,13 +113,6 @@ export async function loadSearchSnapshotIds(stamp: string): Promise<SnapshotIdLi
   return { watermarkIds: record.watermarkIds, pendingIds: record.pendingIds };
 }
 
-/** The whole snapshot, id lists included (undefined without both parts of one save). */
-export async function loadSearchSnapshot(): Promise<SearchSnapshot | undefined> {
-  const head = await loadSearchSnapshotHead();
-  const ids = head && (await loadSearchSnapshotIds(head.stamp));
-  return head && ids && { ...head, ...ids };
-}
-
 /**
  * Part i of the snapshot named `stamp`, for each of `parts`; undefined for a part that is missing
  * or belongs to another save.

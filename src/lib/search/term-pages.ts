@@ -130,11 +130,6 @@ export class TermPages {
     return { page, at: i - k * pageTerms };
   }
 
-  /** Decodes every page not decoded yet (each is checked as it is). */
-  decodeAll(): void {
-    for (let k = 0; k < this.#pages.length; k++) if (!this.#pages[k]) this.#decode(k);
-  }
-
   #decode(k: number): Page {
     const { terms, anchors, pairSteps, byteSteps } = this.#s;
     const row = k * anchorWidth;
