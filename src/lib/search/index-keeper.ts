@@ -13,6 +13,7 @@ import { onVaultChange, type VaultChange } from '../vault/changes';
 import { HearthError, errorMessage } from '../errors';
 import * as source from '../db/search-source';
 import { TimeSlicer } from './time-slice';
+import { quietDelay } from './quiet-delay';
 import { Watermark } from './watermark';
 import {
   checkRestoredIndex,
@@ -402,14 +403,11 @@ export class IndexKeeper {
     if (this.#disposed) return; // dispose() writes it.
     clearTimeout(this.#persistTimer);
     this.#dirtySinceMs ||= Date.now();
-    const waitMs = Math.min(persistDelayMs, this.#dirtySinceMs + persistMaxWaitMs - Date.now());
-    this.#persistTimer = setTimeout(
-      () => {
-        this.#persistDue = true;
-        this.#kick();
-      },
-      Math.max(0, waitMs),
-    );
+    const waitMs = quietDelay(this.#dirtySinceMs, persistDelayMs, persistMaxWaitMs);
+    this.#persistTimer = setTimeout(() => {
+      this.#persistDue = true;
+      this.#kick();
+    }, waitMs);
   }
 
   async #persist(): Promise<void> {

@@ -12,6 +12,7 @@ import { dequantizeInt8 } from './quantize';
 import * as repo from '../db/memory-repo';
 import { deleteIndexSnapshot, loadIndexSnapshot, saveIndexSnapshot } from '../db/index-blocks-repo';
 import { errorMessage } from '../errors';
+import { quietDelay } from './quiet-delay';
 
 const pageSize = 2_000;
 const persistDelayMs = 3_000;
@@ -197,8 +198,8 @@ export class VectorStore {
     if (this.#disposed || this.#checking || !this.index.checkDue?.()) return;
     clearTimeout(this.#checkTimer);
     this.#checkDueSinceMs ||= Date.now();
-    const waitMs = Math.min(checkDelayMs, this.#checkDueSinceMs + checkMaxWaitMs - Date.now());
-    this.#checkTimer = setTimeout(() => this.#checkNow(), Math.max(0, waitMs));
+    const waitMs = quietDelay(this.#checkDueSinceMs, checkDelayMs, checkMaxWaitMs);
+    this.#checkTimer = setTimeout(() => this.#checkNow(), waitMs);
   }
 
   #checkNow(): void {
@@ -274,8 +275,8 @@ export class VectorStore {
     if (this.#disposed) return;
     clearTimeout(this.#persistTimer);
     this.#dirtySinceMs ||= Date.now();
-    const waitMs = Math.min(persistDelayMs, this.#dirtySinceMs + persistMaxWaitMs - Date.now());
-    this.#persistTimer = setTimeout(() => void this.persist(), Math.max(0, waitMs));
+    const waitMs = quietDelay(this.#dirtySinceMs, persistDelayMs, persistMaxWaitMs);
+    this.#persistTimer = setTimeout(() => void this.persist(), waitMs);
   }
 
   /** Saves a snapshot now (also called before the worker is replaced or the index wiped). */
