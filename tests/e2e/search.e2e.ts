@@ -234,7 +234,7 @@ test.describe('a search while the index is being restored', () => {
   // the service worker's precache.
   test.use({ serviceWorkers: 'block' });
 
-  test('answers from titles and says so, then from the whole index once it is restored', async ({
+  test('answers from titles and says so, then from the index as saved while it checks for changes, then from everything', async ({
     page,
     context,
   }) => {
@@ -251,7 +251,8 @@ test.describe('a search while the index is being restored', () => {
     await context.route(/\/search\.worker[^/]*\.js$/, async (route) => {
       const response = await route.fetch();
       const hold =
-        'globalThis.__hearthHoldRestore = new Promise((r) => (globalThis.__hearthReleaseRestore = r));\n';
+        'globalThis.__hearthHoldRestore = new Promise((r) => (globalThis.__hearthReleaseRestore = r));\n' +
+        'globalThis.__hearthHoldCheck = new Promise((r) => (globalThis.__hearthReleaseCheck = r));\n';
       await route.fulfill({ response, body: hold + (await response.text()) });
     });
     await page.reload();
@@ -271,13 +272,23 @@ test.describe('a search while the index is being restored', () => {
     await worker!.evaluate(() =>
       (globalThis as { __hearthReleaseRestore?: () => void }).__hearthReleaseRestore?.(),
     );
+    // Searchable now, still checking for notes changed while no index listened (held too).
+    const restored = `Index: ${fileCount.toLocaleString('en-US')} notes · restored in [\\d,]+ ms`;
     await expect(search.indexStatus).toHaveText(
-      new RegExp(`Index: ${fileCount.toLocaleString('en-US')} notes · restored in [\\d,]+ ms`),
+      new RegExp(`^${restored} · checking for changes…$`),
     );
     // The same query runs again by itself once the index is there: the note found by its text
-    // joins, and the partial-answer line goes.
+    // joins, and the line says the answer may still miss changes.
     await search.expectCount(2);
     await expect(search.result('notes/cookies.md')).toBeVisible();
+    await expect(search.coverage).toHaveText(
+      'Searched the index as last saved — checking for notes changed since then…',
+    );
+    await worker!.evaluate(() =>
+      (globalThis as { __hearthReleaseCheck?: () => void }).__hearthReleaseCheck?.(),
+    );
+    await expect(search.indexStatus).toHaveText(new RegExp(`^${restored}$`));
+    await search.expectCount(2);
     await expect(search.coverage).toBeHidden();
   });
 });
